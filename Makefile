@@ -1,0 +1,58 @@
+# Lingtouyan: `make run` serves the demo county, `make test` runs the whole suite.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-$(shell cksum requirements.txt | cut -d' ' -f1)
+HOST ?= 127.0.0.1:8000
+
+.PHONY: run test install messages browser migrate demo lint format check clean
+
+$(STAMP): requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	rm -f $(VENV)/.installed-*
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# Compiles the translation catalogues (Babel, so GNU gettext is not needed to run).
+messages: install
+	@for dir in locale */locale; do \
+	  [ -d "$$dir" ] && $(VENV)/bin/pybabel compile -q -d "$$dir" -D django --use-fuzzy || true; \
+	done
+
+# Debian's Chromium for the browser tests; Playwright's own browser download cannot work here.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else echo "chromium not found: browser tests will be skipped (install Debian's chromium)"; fi; }
+
+migrate: install messages
+	$(PY) manage.py migrate --noinput
+
+demo: migrate
+	$(PY) manage.py load_demo
+
+run: demo
+	@echo "领头雁 is serving on http://$(HOST)/  (the demo logins are printed above)"
+	$(PY) manage.py runserver $(HOST)
+
+test: install messages browser
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+check: install
+	$(PY) manage.py makemigrations --check --dry-run
+	$(VENV)/bin/ruff check .
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+clean:
+	rm -rf $(VENV) staticfiles test-artifacts test-db*.sqlite3

@@ -1,0 +1,24 @@
+from rest_framework import serializers
+
+from ..models import User
+
+
+class TokenRequestSerializer(serializers.Serializer):
+    username = serializers.CharField()
+    password = serializers.CharField(style={"input_type": "password"})
+    name = serializers.CharField(required=False, default="API", help_text="令牌用途")
+
+
+class TokenResponseSerializer(serializers.Serializer):
+    token = serializers.CharField(help_text="只显示一次，请妥善保存")
+    expires_at = serializers.DateTimeField(allow_null=True)
+    can_write = serializers.BooleanField()
+
+
+class MeSerializer(serializers.ModelSerializer):
+    county = serializers.StringRelatedField()
+    township = serializers.StringRelatedField()
+
+    class Meta:
+        model = User
+        fields = ["username", "full_name", "role", "county", "township", "department"]

@@ -1,0 +1,50 @@
+from django.contrib.auth import authenticate
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import exceptions, generics, status
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.throttling import AnonRateThrottle
+from rest_framework.views import APIView
+
+from core.access import ALL_ROLES
+
+from .. import services
+from .serializers import MeSerializer, TokenRequestSerializer, TokenResponseSerializer
+
+
+class TokenThrottle(AnonRateThrottle):
+    rate = "20/min"
+
+
+class TokenView(APIView):
+    """Exchange a username and password for an API token (read-only unless granted more)."""
+
+    permission_classes = [AllowAny]
+    authentication_classes = []
+    throttle_classes = [TokenThrottle]
+
+    @extend_schema(request=TokenRequestSerializer, responses={201: TokenResponseSerializer})
+    def post(self, request):
+        data = TokenRequestSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        user = authenticate(
+            request,
+            username=data.validated_data["username"],
+            password=data.validated_data["password"],
+        )
+        if user is None or not user.is_active:
+            raise exceptions.AuthenticationFailed(_("用户名或密码错误"))
+        token, raw = services.api_token_create(user=user, name=data.validated_data["name"])
+        body = {"token": raw, "expires_at": token.expires_at, "can_write": token.can_write}
+        return Response(TokenResponseSerializer(body).data, status=status.HTTP_201_CREATED)
+
+
+class MeView(generics.RetrieveAPIView):
+    """The signed-in user, their role and their scope."""
+
+    serializer_class = MeSerializer
+    read_roles = ALL_ROLES
+
+    def get_object(self):
+        return self.request.user

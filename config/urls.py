@@ -1,0 +1,38 @@
+"""URLs: one include per app for pages and one for its API under /api/v1/."""
+
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+
+from core.views import health
+
+api_v1 = [
+    path("", include("accounts.api.urls")),
+    path("", include("registry.api.urls")),
+    path("", include("people.api.urls")),
+    path("", include("elections.api.urls")),
+    path("", include("candidates.api.urls")),
+    path("", include("training.api.urls")),
+    path("", include("composition.api.urls")),
+]
+
+urlpatterns = [
+    path("", include("accounts.urls")),
+    path("registry/", include("registry.urls")),
+    path("people/", include("people.urls")),
+    path("elections/", include("elections.urls")),
+    path("candidates/", include("candidates.urls")),
+    path("training/", include("training.urls")),
+    path("composition/", include("composition.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("health/", health, name="health"),
+    path("api/v1/", include(api_v1)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
+]
+
+admin.site.site_header = "领头雁 · 村(社区)“两委”换届管理"
+admin.site.site_title = "领头雁"
+admin.site.index_title = "数据管理"

@@ -1,0 +1,32 @@
+"""REST plumbing shared by every app: pagination and turning domain errors into 4xx."""
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import exceptions, status
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+
+class Pagination(PageNumberPagination):
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 500
+
+
+class Conflict(exceptions.APIException):
+    """Somebody else changed the object first (optimistic locking lost)."""
+
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = "数据已被他人修改，请刷新后重试。"
+    default_code = "conflict"
+
+
+def exception_handler(exc, context):
+    """DRF's handler, plus Django's ValidationError from services as a 400 with its messages."""
+    if isinstance(exc, DjangoValidationError):
+        detail = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
+        return Response(detail, status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied(str(exc) or None)
+    return drf_exception_handler(exc, context)

@@ -1,0 +1,53 @@
+"""Normalising what people type: full-width characters, stray spaces, dates in many forms."""
+
+import datetime as dt
+import re
+import unicodedata
+
+_DATE_PATTERNS = (
+    re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$"),
+    re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日?$"),
+    re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
+)
+# Excel's day zero for the 1900 date system (it counts 1900-02-29, hence the 30th).
+_EXCEL_EPOCH = dt.date(1899, 12, 30)
+
+
+def normalize_text(value) -> str:
+    """Full-width to half-width (NFKC), no surrounding or doubled inner white space."""
+    if value is None:
+        return ""
+    text = unicodedata.normalize("NFKC", str(value))
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def compact(value) -> str:
+    """Like normalize_text, but without any white space at all (codes, ID numbers, headers)."""
+    return re.sub(r"\s+", "", normalize_text(value))
+
+
+def parse_date(value) -> dt.date:
+    """A date from a cell: a date, a datetime, an Excel serial number, or text in common forms.
+
+    Raises ValueError with a message for the user when the value is not a date.
+    """
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if 1 <= value < 2958466:
+            return _EXCEL_EPOCH + dt.timedelta(days=int(value))
+        raise ValueError("不是有效的日期")
+    text = compact(value)
+    if re.fullmatch(r"\d{5}(\.0+)?", text):
+        return _EXCEL_EPOCH + dt.timedelta(days=int(float(text)))
+    for pattern in _DATE_PATTERNS:
+        match = pattern.match(text)
+        if match:
+            year, month, day = (int(part) for part in match.groups())
+            try:
+                return dt.date(year, month, day)
+            except ValueError:
+                break
+    raise ValueError(f"“{normalize_text(value)}”不是有效的日期，请写作 1987-01-26")

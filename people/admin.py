@@ -1,0 +1,62 @@
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from . import services
+from .models import Person
+
+
+class PersonAdminForm(forms.ModelForm):
+    id_number = forms.CharField(label=_("公民身份号码"), max_length=30)
+
+    class Meta:
+        model = Person
+        fields = [
+            "name", "gender", "birth_date", "ethnicity", "education_fulltime",
+            "education_inservice", "political_status", "phone", "county", "village",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["id_number"].initial = self.instance.id_number
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("id_number"):
+            try:
+                parsed = services.check_identity(
+                    cleaned["id_number"],
+                    birth_date=cleaned.get("birth_date"),
+                    gender=cleaned.get("gender"),
+                )
+            except ValidationError as exc:
+                raise ValidationError(exc.message_dict) from None
+            cleaned["id_number"] = parsed.number
+        return cleaned
+
+    def save(self, commit=True):
+        self.instance.id_number = self.cleaned_data["id_number"]
+        return super().save(commit)
+
+
+@admin.register(Person)
+class PersonAdmin(SimpleHistoryAdmin):
+    form = PersonAdminForm
+    list_display = ["name", "gender", "birth_date", "masked_id", "village", "political_status"]
+    list_filter = ["gender", "political_status", "education_fulltime", "county"]
+    search_fields = ["name"]
+    raw_id_fields = ["village"]
+    list_select_related = ["village"]
+
+    @admin.display(description=_("公民身份号码"))
+    def masked_id(self, person):
+        return person.id_number_masked
+
+    def get_search_results(self, request, queryset, search_term):
+        found, distinct = super().get_search_results(request, queryset, search_term)
+        if len(search_term.strip()) == 18:
+            found = found | queryset.with_id_number(search_term)
+        return found, distinct

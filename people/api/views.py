@@ -1,0 +1,69 @@
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.response import Response
+
+from core.access import API_READ_ROLES, EDITOR_ROLES
+from core.api import Conflict
+
+from .. import services
+from ..filters import PersonFilter
+from ..models import Person
+from .serializers import PersonSerializer, PersonWriteSerializer
+
+
+class PersonViewSet(
+    mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet
+):
+    """People. `q` finds by name, or by an exact 18-digit ID number. API clients never
+    receive ID numbers; viewers see them masked."""
+
+    filterset_class = PersonFilter
+    read_roles = API_READ_ROLES
+    write_roles = EDITOR_ROLES
+    ordering_fields = ["name", "birth_date", "updated_at"]
+
+    def get_queryset(self):
+        return Person.objects.for_user(self.request.user).select_related("village")
+
+    def get_serializer_class(self):
+        if self.action in {"create", "update", "partial_update"}:
+            return PersonWriteSerializer
+        return PersonSerializer
+
+    def _scoped_village(self, village):
+        from registry.models import Village
+
+        if village and not Village.objects.for_user(self.request.user).filter(pk=village.pk).exists():
+            from rest_framework.exceptions import ValidationError
+
+            raise ValidationError({"village": "您只能选择本乡镇的村(社区)"})
+        return village
+
+    @extend_schema(request=PersonWriteSerializer, responses={201: PersonSerializer})
+    def create(self, request, *args, **kwargs):
+        serializer = PersonWriteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        data.pop("version", None)
+        village = self._scoped_village(data["village"])
+        person = services.person_create(actor=request.user, county=village.township.county, **data)
+        body = PersonSerializer(person, context=self.get_serializer_context()).data
+        return Response(body, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=PersonWriteSerializer, responses={200: PersonSerializer})
+    def update(self, request, *args, **kwargs):
+        person = self.get_object()
+        partial = kwargs.get("partial", False)
+        serializer = PersonWriteSerializer(person, data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        version = data.pop("version", None)
+        if "village" in data:
+            self._scoped_village(data["village"])
+        try:
+            person = services.person_update(
+                person=person, actor=request.user, expected_version=version, **data
+            )
+        except services.PersonConflict as exc:
+            raise Conflict(str(exc)) from None
+        return Response(PersonSerializer(person, context=self.get_serializer_context()).data)

@@ -1,0 +1,136 @@
+"""Pages for villages (list, detail, form, upload) and terms."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views import View
+
+from accounts.permissions import RoleRequiredMixin
+from core.exports import XLSX_TYPE
+from core.spreadsheets import SpreadsheetError, read_upload, template_workbook
+
+from . import importers, services
+from .filters import VillageFilter
+from .forms import UploadForm, VillageForm
+from .models import Term, Village
+
+
+def form_errors_from(exc: ValidationError, form) -> None:
+    """Put a service's ValidationError on the form, by field where the form has it."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+class VillageListView(RoleRequiredMixin, View):
+    def get(self, request):
+        queryset = Village.objects.for_user(request.user).select_related(
+            "township", "merged_into"
+        )
+        village_filter = VillageFilter(request.GET, queryset=queryset, request=request)
+        page = Paginator(village_filter.qs, 50).get_page(request.GET.get("page"))
+        return render(
+            request,
+            "registry/village_list.html",
+            {"filter": village_filter, "page": page, "total": page.paginator.count},
+        )
+
+
+class VillageDetailView(RoleRequiredMixin, View):
+    def get(self, request, pk):
+        village = get_object_or_404(
+            Village.objects.for_user(request.user).select_related(
+                "township__county", "merged_into"
+            ),
+            pk=pk,
+        )
+        return render(
+            request,
+            "registry/village_detail.html",
+            {"village": village, "merged_from": village.merged_from.all()},
+        )
+
+
+class VillageFormView(RoleRequiredMixin, View):
+    read_roles = write_roles = RoleRequiredMixin.write_roles
+
+    def get_village(self, request, pk):
+        if pk is None:
+            return None
+        return get_object_or_404(Village.objects.for_user(request.user), pk=pk)
+
+    def get(self, request, pk=None):
+        village = self.get_village(request, pk)
+        form = VillageForm(instance=village, user=request.user)
+        return render(request, "registry/village_form.html", {"form": form, "village": village})
+
+    def post(self, request, pk=None):
+        village = self.get_village(request, pk)
+        form = VillageForm(request.POST, instance=village, user=request.user)
+        if form.is_valid():
+            data = {k: v for k, v in form.cleaned_data.items() if k != "code" or village is None}
+            try:
+                if village is None:
+                    village = services.village_create(actor=request.user, **data)
+                else:
+                    village = services.village_update(village=village, actor=request.user, **data)
+            except ValidationError as exc:
+                form_errors_from(exc, form)
+            except PermissionDenied as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, _("已保存 %(name)s") % {"name": village.name})
+                return redirect(village)
+        return render(
+            request, "registry/village_form.html", {"form": form, "village": village}, status=400
+        )
+
+
+class VillageImportView(RoleRequiredMixin, View):
+    read_roles = write_roles = RoleRequiredMixin.write_roles
+
+    def get(self, request):
+        return render(request, "registry/village_import.html", {"form": UploadForm()})
+
+    def post(self, request):
+        form = UploadForm(request.POST, request.FILES)
+        context = {"form": form}
+        if form.is_valid():
+            try:
+                sheet = read_upload(form.cleaned_data["file"], importers.COLUMNS)
+            except SpreadsheetError as exc:
+                form.add_error("file", str(exc))
+            else:
+                result = importers.import_villages(
+                    sheet, actor=request.user, dry_run=form.cleaned_data["dry_run"]
+                )
+                context["result"] = result
+                if result.ok:
+                    verb = _("检查通过") if form.cleaned_data["dry_run"] else _("导入成功")
+                    messages.success(
+                        request,
+                        _("%(verb)s：新增 %(created)s 个，更新 %(updated)s 个")
+                        % {"verb": verb, "created": result.created, "updated": result.updated},
+                    )
+                    if not form.cleaned_data["dry_run"]:
+                        return redirect("registry:village-list")
+        status = 200 if form.is_valid() and context.get("result", None) and context["result"].ok else 400
+        return render(request, "registry/village_import.html", context, status=status)
+
+
+class VillageTemplateView(RoleRequiredMixin, View):
+    def get(self, request):
+        content = template_workbook(importers.COLUMNS, "村(社区)")
+        response = HttpResponse(content, content_type=XLSX_TYPE)
+        response["Content-Disposition"] = "attachment; filename*=UTF-8''villages-template.xlsx"
+        return response
+
+
+class TermListView(RoleRequiredMixin, View):
+    def get(self, request):
+        return render(request, "registry/term_list.html", {"terms": Term.objects.all()})
