@@ -1,0 +1,38 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Body(models.TextChoices):
+    PARTY_COMMITTEE = "party", _("党组织委员会")
+    VILLAGERS_COMMITTEE = "villagers", _("村(居)民委员会")
+    SUPERVISION_COMMITTEE = "supervision", _("村务监督委员会")
+
+
+class Post(models.TextChoices):
+    SECRETARY = "secretary", _("书记")
+    DEPUTY_SECRETARY = "deputy_secretary", _("副书记")
+    DIRECTOR = "director", _("主任")
+    DEPUTY_DIRECTOR = "deputy_director", _("副主任")
+    MEMBER = "member", _("委员")
+
+
+# Which posts exist on which body.
+BODY_POSTS = {
+    Body.PARTY_COMMITTEE: (Post.SECRETARY, Post.DEPUTY_SECRETARY, Post.MEMBER),
+    Body.VILLAGERS_COMMITTEE: (Post.DIRECTOR, Post.DEPUTY_DIRECTOR, Post.MEMBER),
+    Body.SUPERVISION_COMMITTEE: (Post.DIRECTOR, Post.MEMBER),
+}
+
+
+class SeatSource(models.TextChoices):
+    ELECTION = "election", _("选举产生")
+    BY_ELECTION = "by_election", _("补选")
+    APPOINTMENT = "appointment", _("任命")
+    ROSTER_IMPORT = "roster_import", _("花名册导入")
+
+
+class SeatEndReason(models.TextChoices):
+    RESIGNATION = "resignation", _("辞职")
+    RECALL = "recall", _("罢免")
+    DEATH = "death", _("去世")
+    TRANSFER = "transfer", _("调离")
