@@ -4,9 +4,9 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from core.access import ScopedQuerySet
+from core.history import audited_history
 from core.models import TimeStampedModel
 from people.models import Person
 from registry.models import Term, Village
@@ -51,7 +51,7 @@ class Seat(TimeStampedModel):
     )
 
     objects = SeatQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = audited_history()
 
     class Meta:
         verbose_name = _("任职")

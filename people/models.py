@@ -4,9 +4,9 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from core.access import ScopedQuerySet
+from core.history import audited_history
 from core.models import TimeStampedModel
 from registry.models import County, Village
 
@@ -57,7 +57,7 @@ class Person(TimeStampedModel):
     version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = PersonQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["id_number_encrypted", "updated_at"])
+    history = audited_history(excluded_fields=["id_number_encrypted"])
 
     class Meta:
         verbose_name = _("人员")

@@ -1,0 +1,44 @@
+"""Who/when/from-where history for every audited model (django-simple-history).
+
+Declare `history = audited_history()` on a model. Each historical row then carries the
+user (from HistoryRequestMiddleware), the client IP and the request id of the change.
+"""
+
+from django.db import models
+from django.dispatch import receiver
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+from simple_history.signals import pre_create_historical_record
+
+
+class AuditedHistoricalModel(models.Model):
+    history_ip = models.GenericIPAddressField(_("来源 IP"), null=True, blank=True)
+    history_request_id = models.CharField(_("请求编号"), max_length=64, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+def audited_history(**kwargs) -> HistoricalRecords:
+    excluded = set(kwargs.pop("excluded_fields", ())) | {"updated_at"}
+    return HistoricalRecords(
+        bases=[AuditedHistoricalModel], excluded_fields=sorted(excluded), **kwargs
+    )
+
+
+def client_ip(request) -> str | None:
+    """The client address; behind the proxy, the first X-Forwarded-For hop it appended."""
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    address = forwarded.split(",")[0].strip() if forwarded else request.META.get("REMOTE_ADDR")
+    return address or None
+
+
+@receiver(pre_create_historical_record)
+def _stamp_request(sender, history_instance, **kwargs):
+    if not isinstance(history_instance, AuditedHistoricalModel):
+        return
+    request = getattr(HistoricalRecords.context, "request", None)
+    if request is None:
+        return
+    history_instance.history_ip = client_ip(request)
+    history_instance.history_request_id = getattr(request, "request_id", "")[:64]
