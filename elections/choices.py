@@ -36,3 +36,21 @@ class SeatEndReason(models.TextChoices):
     RECALL = "recall", _("罢免")
     DEATH = "death", _("去世")
     TRANSFER = "transfer", _("调离")
+
+
+class ElectionRound(models.TextChoices):
+    FIRST = "first", _("第一轮选举")
+    SECOND = "second", _("另行选举")
+
+
+class ElectionState(models.TextChoices):
+    DRAFT = "draft", _("草稿")
+    SUBMITTED = "submitted", _("已上报")
+    CERTIFIED = "certified", _("已审核确认")
+
+
+class ImportStatus(models.TextChoices):
+    QUEUED = "queued", _("排队中")
+    RUNNING = "running", _("导入中")
+    SUCCEEDED = "succeeded", _("已完成")
+    FAILED = "failed", _("有错误，未保存")

@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.access import ScopedQuerySet
@@ -11,7 +12,16 @@ from core.models import TimeStampedModel
 from people.models import Person
 from registry.models import Term, Village
 
-from .choices import BODY_POSTS, Body, Post, SeatEndReason, SeatSource
+from .choices import (
+    BODY_POSTS,
+    Body,
+    ElectionRound,
+    ElectionState,
+    ImportStatus,
+    Post,
+    SeatEndReason,
+    SeatSource,
+)
 
 
 class SeatQuerySet(ScopedQuerySet):
@@ -48,6 +58,14 @@ class Seat(TimeStampedModel):
     end_note = models.TextField(_("离任说明"), blank=True)
     source = models.CharField(
         _("产生方式"), max_length=16, choices=SeatSource.choices, default=SeatSource.ELECTION
+    )
+    election = models.ForeignKey(
+        "Election",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="seats",
+        verbose_name=_("产生于选举"),
     )
 
     objects = SeatQuerySet.as_manager()
@@ -93,8 +111,220 @@ class Seat(TimeStampedModel):
     def clean(self):
         if self.body and self.post and self.post not in BODY_POSTS.get(self.body, ()):
             raise ValidationError(
-                {"post": _("%(body)s没有“%(post)s”职务")
-                 % {"body": self.get_body_display(), "post": self.get_post_display()}}
+                {
+                    "post": _("%(body)s没有“%(post)s”职务")
+                    % {"body": self.get_body_display(), "post": self.get_post_display()}
+                }
             )
         if self.ended_on and self.started_on and self.ended_on < self.started_on:
             raise ValidationError({"ended_on": _("离任日期不能早于任职日期")})
+
+
+class ElectionQuerySet(ScopedQuerySet):
+    county_lookup = "village__township__county"
+    township_lookup = "village__township"
+
+
+class Election(TimeStampedModel):
+    """One round of voting for one body of one village in one term, with its counts."""
+
+    village = models.ForeignKey(
+        Village, on_delete=models.PROTECT, related_name="elections", verbose_name=_("村(社区)")
+    )
+    term = models.ForeignKey(
+        Term, on_delete=models.PROTECT, related_name="elections", verbose_name=_("届次")
+    )
+    body = models.CharField(_("组织"), max_length=16, choices=Body.choices)
+    round = models.CharField(
+        _("轮次"), max_length=8, choices=ElectionRound.choices, default=ElectionRound.FIRST
+    )
+    held_on = models.DateField(_("选举日期"))
+    seats_chair = models.PositiveSmallIntegerField(
+        _("书记/主任名额"), default=1, help_text=_("党组织为书记，村(居)委会与监委会为主任")
+    )
+    seats_deputy = models.PositiveSmallIntegerField(_("副书记/副主任名额"), default=0)
+    seats_member = models.PositiveSmallIntegerField(_("委员名额"), default=2)
+    entitled = models.PositiveIntegerField(
+        _("应参加人数"), default=0, help_text=_("登记选民数，或应到会的正式党员数")
+    )
+    present = models.PositiveIntegerField(
+        _("参加投票人数"), default=0, help_text=_("参加投票的选民数，或实到会党员数")
+    )
+    ballots_issued = models.PositiveIntegerField(_("发出选票"), default=0)
+    ballots_returned = models.PositiveIntegerField(_("收回选票"), default=0)
+    ballots_valid = models.PositiveIntegerField(_("有效票"), default=0)
+    ballots_invalid = models.PositiveIntegerField(_("无效票"), default=0)
+    proxy_votes = models.PositiveIntegerField(_("委托投票"), default=0)
+    state = models.CharField(
+        _("状态"), max_length=12, choices=ElectionState.choices, default=ElectionState.DRAFT
+    )
+    confirmations = models.JSONField(
+        _("书面说明"),
+        default=dict,
+        blank=True,
+        help_text=_("需书面说明的提示：检查代码 → 说明文字"),
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+    submitted_at = models.DateTimeField(_("上报时间"), null=True, blank=True)
+    certified_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
+    unlocked_at = models.DateTimeField(_("最近解锁时间"), null=True, blank=True)
+    unlocked_by = models.ForeignKey(
+        "accounts.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("解锁人"),
+    )
+    unlock_reason = models.TextField(_("解锁原因"), blank=True)
+
+    objects = ElectionQuerySet.as_manager()
+    history = audited_history()
+
+    class Meta:
+        verbose_name = _("选举")
+        verbose_name_plural = _("选举")
+        ordering = ["-term__year", "village__code", "body", "held_on"]
+        indexes = [models.Index(fields=["term", "village", "body"], name="election_term_village")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["village", "term", "body"],
+                condition=Q(round=ElectionRound.FIRST),
+                name="election_one_first_round",
+                violation_error_message=_("该村本届该组织已有第一轮选举记录"),
+            ),
+        ]
+
+    def __str__(self):
+        return (
+            f"{self.village} {self.term.year} {self.get_body_display()}{self.get_round_display()}"
+        )
+
+    def get_absolute_url(self):
+        return reverse("elections:election-detail", args=[self.pk])
+
+    @property
+    def seat_count(self) -> int:
+        return self.seats_chair + self.seats_deputy + self.seats_member
+
+    @property
+    def is_locked(self) -> bool:
+        return self.state != ElectionState.DRAFT
+
+    def clean(self):
+        if self.body and self.seat_count == 0:
+            raise ValidationError({"seats_member": _("应选名额不能为 0")})
+        if self.body == Body.VILLAGERS_COMMITTEE and self.seats_chair > 1:
+            raise ValidationError({"seats_chair": _("主任只能有 1 名")})
+        if self.body == Body.PARTY_COMMITTEE and self.seats_chair > 1:
+            raise ValidationError({"seats_chair": _("书记只能有 1 名")})
+
+
+class ElectionCandidate(TimeStampedModel):
+    """A candidate's votes in one election, and the post taken if elected."""
+
+    election = models.ForeignKey(
+        Election, on_delete=models.CASCADE, related_name="candidates", verbose_name=_("选举")
+    )
+    person = models.ForeignKey(
+        Person,
+        on_delete=models.PROTECT,
+        related_name="candidacies_in_elections",
+        verbose_name=_("候选人"),
+    )
+    votes = models.PositiveIntegerField(_("得票"), default=0)
+    post = models.CharField(_("当选职务"), max_length=20, choices=Post.choices, blank=True)
+
+    history = audited_history()
+
+    class Meta:
+        verbose_name = _("候选人得票")
+        verbose_name_plural = _("候选人得票")
+        ordering = ["election", "-votes", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["election", "person"],
+                name="election_candidate_once",
+                violation_error_message=_("同一候选人在一次选举中只能出现一次"),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.person} {self.votes}"
+
+
+class ElectionTransition(models.Model):
+    """Every step of an election's state machine: who, when, from, to, why."""
+
+    election = models.ForeignKey(
+        Election, on_delete=models.CASCADE, related_name="transitions", verbose_name=_("选举")
+    )
+    from_state = models.CharField(_("原状态"), max_length=12, choices=ElectionState.choices)
+    to_state = models.CharField(_("新状态"), max_length=12, choices=ElectionState.choices)
+    actor = models.ForeignKey(
+        "accounts.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("操作人"),
+    )
+    at = models.DateTimeField(_("时间"), auto_now_add=True)
+    reason = models.TextField(_("原因"), blank=True)
+
+    class Meta:
+        verbose_name = _("选举状态变更")
+        verbose_name_plural = _("选举状态变更")
+        ordering = ["election", "at", "pk"]
+
+    def __str__(self):
+        return f"{self.election_id}: {self.from_state} → {self.to_state}"
+
+
+class ImportJobQuerySet(ScopedQuerySet):
+    county_lookup = "created_by__county"
+    township_lookup = "created_by__township"
+
+
+class ImportJob(TimeStampedModel):
+    """A roster upload handled in the background; the page polls its progress."""
+
+    created_by = models.ForeignKey(
+        "accounts.User",
+        on_delete=models.CASCADE,
+        related_name="roster_imports",
+        verbose_name=_("上传人"),
+    )
+    filename = models.CharField(_("文件名"), max_length=200)
+    content = models.BinaryField(_("文件内容"), editable=False)
+    dry_run = models.BooleanField(_("仅检查"), default=False)
+    status = models.CharField(
+        _("状态"), max_length=12, choices=ImportStatus.choices, default=ImportStatus.QUEUED
+    )
+    progress = models.PositiveSmallIntegerField(_("进度"), default=0)
+    total_rows = models.PositiveIntegerField(_("行数"), default=0)
+    seats_created = models.PositiveIntegerField(_("新增任职"), default=0)
+    seats_updated = models.PositiveIntegerField(_("更新任职"), default=0)
+    seats_unchanged = models.PositiveIntegerField(_("未变任职"), default=0)
+    people_created = models.PositiveIntegerField(_("新增人员"), default=0)
+    people_updated = models.PositiveIntegerField(_("更新人员"), default=0)
+    errors = models.JSONField(_("错误"), default=list, blank=True)
+    started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    objects = ImportJobQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("花名册导入任务")
+        verbose_name_plural = _("花名册导入任务")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.filename} ({self.get_status_display()})"
+
+    def get_absolute_url(self):
+        return reverse("elections:import-job", args=[self.pk])
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (ImportStatus.SUCCEEDED, ImportStatus.FAILED)

@@ -1,0 +1,337 @@
+"""The legal checks on an election's counts and results, as pure functions over plain data.
+
+Nothing here touches the database, so every rule can be tested (and property-tested) on its
+own. Arithmetic is on integers only: "more than half" is `2 * x > n`, "at least a third" is
+`3 * x >= n`, "more than 4/5" is `5 * x > 4 * n`, and seats × 1.2 rounded up is
+`ceil(6 * seats / 5)`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .choices import Body
+
+ERROR = "error"
+WARNING = "warning"
+
+FIRST = "first"
+SECOND = "second"
+
+# Warnings that block submission until someone writes a confirmation.
+NEEDS_CONFIRMATION = frozenset({"villagers_no_woman"})
+
+
+@dataclass(frozen=True)
+class Finding:
+    code: str
+    level: str  # ERROR or WARNING
+    message: str  # Chinese, names the rule
+    candidate: str | None = None  # the candidate key the finding is about, if any
+
+    @property
+    def needs_confirmation(self) -> bool:
+        return self.level == WARNING and self.code in NEEDS_CONFIRMATION
+
+
+@dataclass(frozen=True)
+class CandidateResult:
+    key: str  # anything that identifies the candidate to the caller (a pk, a name)
+    name: str
+    votes: int
+    female: bool = False
+    post: str = ""  # the post taken; "" when the candidate is not declared elected
+
+
+@dataclass(frozen=True)
+class ElectionData:
+    body: str
+    round: str = FIRST
+    seats: int = 0  # seats to fill in this round
+    entitled: int = 0  # registered voters, or full party members entitled to attend
+    present: int = 0  # voted (villagers) or present at the meeting (party)
+    ballots_issued: int = 0
+    ballots_returned: int = 0
+    ballots_valid: int = 0
+    ballots_invalid: int = 0
+    proxy_votes: int = 0
+    candidates: tuple[CandidateResult, ...] = field(default_factory=tuple)
+
+
+# -- integer thresholds ---------------------------------------------------------------
+
+
+def more_than_half(part: int, whole: int) -> bool:
+    return 2 * part > whole
+
+
+def at_least_a_third(part: int, whole: int) -> bool:
+    return 3 * part >= whole
+
+
+def more_than_four_fifths(part: int, whole: int) -> bool:
+    return 5 * part > 4 * whole
+
+
+def min_party_candidates(seats: int) -> int:
+    """seats × 1.2 rounded up, in integers."""
+    return -(-6 * seats // 5)
+
+
+# -- who is elected -------------------------------------------------------------------
+
+
+def qualifies(data: ElectionData, votes: int) -> bool:
+    """Whether `votes` reach the threshold of this body and round."""
+    if data.body == Body.PARTY_COMMITTEE:
+        return more_than_half(votes, data.present)
+    if data.round == SECOND:
+        return at_least_a_third(votes, data.ballots_returned)
+    return more_than_half(votes, data.ballots_returned)
+
+
+def elected(data: ElectionData) -> tuple[list[CandidateResult], list[CandidateResult]]:
+    """(elected, tied): those over the threshold with the most votes, up to the seats.
+
+    When candidates tie for the last seat(s) so that not all of them fit, none of the tied
+    ones is elected: the seat goes to a further round, and they are returned as `tied`.
+    """
+    passing = sorted(
+        (c for c in data.candidates if qualifies(data, c.votes)), key=lambda c: -c.votes
+    )
+    if len(passing) <= data.seats:
+        return passing, []
+    cutoff = passing[data.seats - 1].votes if data.seats else None
+    if data.seats and passing[data.seats].votes != cutoff:
+        return passing[: data.seats], []
+    winners = [c for c in passing if cutoff is not None and c.votes > cutoff]
+    tied = [c for c in passing if c.votes == cutoff]
+    return winners, tied
+
+
+# -- the checks -----------------------------------------------------------------------
+
+
+def check_counts(data: ElectionData) -> list[Finding]:
+    """The counts must add up."""
+    findings = []
+    if data.ballots_valid + data.ballots_invalid != data.ballots_returned:
+        findings.append(
+            Finding(
+                "counts_valid_invalid",
+                ERROR,
+                f"计票规则：有效票（{data.ballots_valid}）与无效票（{data.ballots_invalid}）之和"
+                f"应等于收回票数（{data.ballots_returned}）",
+            )
+        )
+    if data.ballots_returned > data.ballots_issued:
+        findings.append(
+            Finding(
+                "counts_returned_issued",
+                ERROR,
+                f"计票规则：收回票数（{data.ballots_returned}）不能多于发出票数（{data.ballots_issued}）",
+            )
+        )
+    if data.present > data.entitled:
+        findings.append(
+            Finding(
+                "counts_present_entitled",
+                ERROR,
+                f"计票规则：参加投票（到会）人数（{data.present}）不能多于应参加人数（{data.entitled}）",
+            )
+        )
+    if data.ballots_issued > data.present + data.proxy_votes:
+        findings.append(
+            Finding(
+                "counts_issued_present",
+                ERROR,
+                f"计票规则：发出票数（{data.ballots_issued}）不能多于参加投票人数与委托投票数之和"
+                f"（{data.present + data.proxy_votes}）",
+            )
+        )
+    for candidate in data.candidates:
+        if candidate.votes > data.ballots_valid:
+            findings.append(
+                Finding(
+                    "counts_candidate_above_valid",
+                    ERROR,
+                    f"计票规则：{candidate.name} 的得票（{candidate.votes}）超过有效票数"
+                    f"（{data.ballots_valid}）",
+                    candidate.key,
+                )
+            )
+    total = sum(c.votes for c in data.candidates)
+    if total > data.ballots_valid * data.seats:
+        findings.append(
+            Finding(
+                "counts_total_marks",
+                ERROR,
+                f"计票规则：候选人得票总数（{total}）超过有效票数 × 应选名额"
+                f"（{data.ballots_valid} × {data.seats}）",
+            )
+        )
+    return findings
+
+
+def check_villagers(data: ElectionData) -> list[Finding]:
+    """村民委员会组织法: turnout, competitive slate, size, a woman among the members."""
+    findings = []
+    if not more_than_half(data.present, data.entitled):
+        findings.append(
+            Finding(
+                "villagers_turnout",
+                ERROR,
+                f"《村民委员会组织法》第十五条：登记参加选举的村民过半数投票，选举有效；"
+                f"登记选民 {data.entitled} 人，投票 {data.present} 人，未过半数，选举无效",
+            )
+        )
+    if len(data.candidates) <= data.seats:
+        findings.append(
+            Finding(
+                "villagers_competitive",
+                ERROR,
+                f"《村民委员会组织法》第十五条：候选人名额应当多于应选名额（差额选举）；"
+                f"候选人 {len(data.candidates)} 人，应选 {data.seats} 名",
+            )
+        )
+    if data.round == FIRST:
+        if not 3 <= data.seats <= 7:
+            findings.append(
+                Finding(
+                    "villagers_size",
+                    ERROR,
+                    f"《村民委员会组织法》第六条：村民委员会由主任、副主任和委员共三至七人组成；"
+                    f"现为 {data.seats} 人",
+                )
+            )
+        winners = [c for c in data.candidates if c.post]
+        if winners and not any(c.female for c in winners):
+            findings.append(
+                Finding(
+                    "villagers_no_woman",
+                    WARNING,
+                    "《村民委员会组织法》第六条：村民委员会成员中应当有妇女成员；"
+                    "当选人中没有女性，须书面说明情况后方可上报",
+                )
+            )
+    return findings
+
+
+def check_party(data: ElectionData) -> list[Finding]:
+    """党组织选举工作条例: 20 % more candidates, 4/5 attendance, no proxies."""
+    findings = []
+    needed = min_party_candidates(data.seats)
+    if len(data.candidates) < needed:
+        findings.append(
+            Finding(
+                "party_candidates",
+                ERROR,
+                f"《中国共产党基层组织选举工作条例》：候选人数应多于应选人数的 20%（至少 {needed} 人）；"
+                f"现有候选人 {len(data.candidates)} 人",
+            )
+        )
+    if not more_than_four_fifths(data.present, data.entitled):
+        findings.append(
+            Finding(
+                "party_attendance",
+                ERROR,
+                f"《中国共产党基层组织选举工作条例》：到会党员须超过应到会党员的五分之四，会议有效；"
+                f"应到 {data.entitled} 人，实到 {data.present} 人",
+            )
+        )
+    if data.proxy_votes:
+        findings.append(
+            Finding(
+                "party_proxy",
+                ERROR,
+                "《中国共产党基层组织选举工作条例》：党员不得委托他人投票",
+            )
+        )
+    return findings
+
+
+def check_winners(data: ElectionData) -> list[Finding]:
+    """Those declared elected must have reached the threshold; ties go to a further round."""
+    findings = []
+    if data.body == Body.PARTY_COMMITTEE:
+        rule = "《中国共产党基层组织选举工作条例》：被选举人获得实到会党员过半数选票，始得当选"
+    elif data.round == SECOND:
+        rule = "《村民委员会组织法》第十五条：另行选举以得票多的当选，但得票数不得少于已投选票数的三分之一"
+    else:
+        rule = "《村民委员会组织法》第十五条：候选人获得参加投票的村民过半数的选票，始得当选"
+    winners, tied = elected(data)
+    winner_keys = {c.key for c in winners}
+    tied_keys = {c.key for c in tied}
+    for candidate in data.candidates:
+        if not candidate.post:
+            continue
+        if candidate.key in tied_keys:
+            findings.append(
+                Finding(
+                    "tie_further_round",
+                    ERROR,
+                    f"{rule}。{candidate.name} 与他人得票相同（{candidate.votes} 票），"
+                    f"名额不足以同时当选，应就该名额再次投票",
+                    candidate.key,
+                )
+            )
+        elif candidate.key not in winner_keys:
+            findings.append(
+                Finding(
+                    "winner_below_threshold",
+                    ERROR,
+                    f"{rule}。{candidate.name} 得票 {candidate.votes}，未达到当选票数",
+                    candidate.key,
+                )
+            )
+    declared = sum(1 for c in data.candidates if c.post)
+    if declared > data.seats:
+        findings.append(
+            Finding(
+                "winners_above_seats",
+                ERROR,
+                f"当选人数（{declared}）多于应选名额（{data.seats}）",
+            )
+        )
+    if tied and not any(c.post for c in tied):
+        names = "、".join(c.name for c in tied)
+        findings.append(
+            Finding(
+                "tie_further_round",
+                WARNING,
+                f"{rule}。{names} 得票相同（{tied[0].votes} 票）且名额不足，该名额须另行投票",
+            )
+        )
+    missing = [c for c in winners if not c.post]
+    for candidate in missing:
+        findings.append(
+            Finding(
+                "winner_without_post",
+                WARNING,
+                f"{candidate.name} 得票 {candidate.votes}，已达到当选票数，但未填写其当选职务",
+                candidate.key,
+            )
+        )
+    return findings
+
+
+def check_election(data: ElectionData) -> list[Finding]:
+    """Every finding for one election, errors first."""
+    findings = check_counts(data)
+    if data.body == Body.PARTY_COMMITTEE:
+        findings += check_party(data)
+    elif data.body == Body.VILLAGERS_COMMITTEE:
+        findings += check_villagers(data)
+    findings += check_winners(data)
+    return sorted(findings, key=lambda f: f.level != ERROR)
+
+
+def blocking(
+    findings: list[Finding], confirmed: set[str] | frozenset = frozenset()
+) -> list[Finding]:
+    """The findings that stop a submission: errors, and warnings still to be confirmed."""
+    return [
+        f
+        for f in findings
+        if f.level == ERROR or (f.needs_confirmation and f.code not in confirmed)
+    ]

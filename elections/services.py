@@ -1,0 +1,454 @@
+"""Every write to elections and seats: entering results, the state machine, post holders.
+
+Each service that creates, ends or changes seats sends `seats_changed` inside its
+transaction, so that the statistics are recomputed.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.access import COUNTY_ROLES, ensure_can_edit_township
+from people.models import Person
+from registry.models import Term, Village
+
+from . import rules
+from .choices import BODY_POSTS, Body, ElectionRound, ElectionState, Post, SeatSource
+from .models import Election, ElectionCandidate, ElectionTransition, Seat
+from .signals import seats_changed
+
+COUNT_FIELDS = (
+    "entitled",
+    "present",
+    "ballots_issued",
+    "ballots_returned",
+    "ballots_valid",
+    "ballots_invalid",
+    "proxy_votes",
+)
+EDITABLE_FIELDS = (
+    "held_on",
+    "round",
+    "seats_chair",
+    "seats_deputy",
+    "seats_member",
+    *COUNT_FIELDS,
+)
+
+
+class ElectionConflict(Exception):
+    """Someone else saved the election since it was read (optimistic locking)."""
+
+
+@dataclass(frozen=True)
+class CandidateInput:
+    person: Person
+    votes: int
+    post: str = ""
+
+
+# -- reading the rules -------------------------------------------------------------------
+
+
+def election_data(election: Election, candidates=None) -> rules.ElectionData:
+    """The plain data the rules check, from an election and its candidates."""
+    if candidates is None:
+        candidates = list(election.candidates.select_related("person"))
+    return rules.ElectionData(
+        body=election.body,
+        round=election.round,
+        seats=election.seat_count,
+        **{name: getattr(election, name) for name in COUNT_FIELDS},
+        candidates=tuple(
+            rules.CandidateResult(
+                key=str(c.person_id),
+                name=c.person.name,
+                votes=c.votes,
+                female=c.person.gender == "F",
+                post=c.post,
+            )
+            for c in candidates
+        ),
+    )
+
+
+def election_findings(election: Election, candidates=None) -> list[rules.Finding]:
+    findings = rules.check_election(election_data(election, candidates))
+    findings += _post_findings(election, candidates)
+    return findings
+
+
+def _post_findings(election: Election, candidates=None) -> list[rules.Finding]:
+    """Posts taken must exist on the body and fit the seats per post."""
+    if candidates is None:
+        candidates = list(election.candidates.select_related("person"))
+    findings = []
+    allowed = BODY_POSTS.get(election.body, ())
+    limits = {
+        Post.SECRETARY: election.seats_chair,
+        Post.DIRECTOR: election.seats_chair,
+        Post.DEPUTY_SECRETARY: election.seats_deputy,
+        Post.DEPUTY_DIRECTOR: election.seats_deputy,
+        Post.MEMBER: election.seats_member,
+    }
+    counts: dict[str, int] = {}
+    for candidate in candidates:
+        if not candidate.post:
+            continue
+        if candidate.post not in allowed:
+            findings.append(
+                rules.Finding(
+                    "post_not_on_body",
+                    rules.ERROR,
+                    f"{election.get_body_display()}没有“{Post(candidate.post).label}”职务"
+                    f"（{candidate.person.name}）",
+                    str(candidate.person_id),
+                )
+            )
+        counts[candidate.post] = counts.get(candidate.post, 0) + 1
+    for post, count in counts.items():
+        if post in allowed and count > limits[post]:
+            findings.append(
+                rules.Finding(
+                    "post_above_seats",
+                    rules.ERROR,
+                    f"“{Post(post).label}”当选 {count} 人，超过该职务名额 {limits[post]} 名",
+                )
+            )
+    return findings
+
+
+# -- entering an election ----------------------------------------------------------------
+
+
+def _lock(election: Election, expected_version: int | None) -> Election:
+    locked = (
+        Election.objects.select_for_update()
+        .select_related("village__township", "term")
+        .get(pk=election.pk)
+    )
+    if expected_version is not None and locked.version != expected_version:
+        raise ElectionConflict(_("该选举已被他人修改，请刷新后重试"))
+    return locked
+
+
+def _ensure_draft(election: Election) -> None:
+    if election.state != ElectionState.DRAFT:
+        raise ValidationError(
+            _("选举结果已%(state)s，不能修改；如需更正请由县委组织部解锁")
+            % {"state": election.get_state_display()}
+        )
+
+
+@transaction.atomic
+def election_create(
+    *,
+    village: Village,
+    term: Term,
+    body: str,
+    held_on: dt.date,
+    actor=None,
+    round: str = ElectionRound.FIRST,
+    seats_chair: int = 1,
+    seats_deputy: int = 0,
+    seats_member: int = 2,
+    **counts,
+) -> Election:
+    ensure_can_edit_township(actor, village.township)
+    unknown = set(counts) - set(COUNT_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown fields: {sorted(unknown)}")
+    if (
+        not village.is_active
+        and term.starts_on
+        and (village.merged_on and village.merged_on < term.starts_on)
+    ):
+        raise ValidationError({"village": _("该村已于届次开始前合并，不能录入本届选举")})
+    election = Election(
+        village=village,
+        term=term,
+        body=body,
+        round=round,
+        held_on=held_on,
+        seats_chair=seats_chair,
+        seats_deputy=seats_deputy,
+        seats_member=seats_member,
+        **counts,
+    )
+    election.full_clean()
+    election.save()
+    return election
+
+
+@transaction.atomic
+def election_update(
+    *, election: Election, actor=None, expected_version: int | None = None, **fields
+) -> Election:
+    """Change the counts or seats of a draft election."""
+    locked = _lock(election, expected_version)
+    ensure_can_edit_township(actor, locked.village.township)
+    _ensure_draft(locked)
+    unknown = set(fields) - set(EDITABLE_FIELDS) - {"confirmations"}
+    if unknown:
+        raise TypeError(f"unknown fields: {sorted(unknown)}")
+    for name, value in fields.items():
+        setattr(locked, name, value)
+    locked.version += 1
+    locked.full_clean()
+    locked.save()
+    return locked
+
+
+@transaction.atomic
+def election_results_set(
+    *,
+    election: Election,
+    candidates: list[CandidateInput],
+    actor=None,
+    expected_version: int | None = None,
+    confirmations: dict[str, str] | None = None,
+    **counts,
+) -> Election:
+    """Replace the candidates' votes (and optionally the counts) of a draft election."""
+    locked = election_update(
+        election=election,
+        actor=actor,
+        expected_version=expected_version,
+        **counts,
+        **({"confirmations": confirmations} if confirmations is not None else {}),
+    )
+    seen = set()
+    for item in candidates:
+        if item.person.pk in seen:
+            raise ValidationError(
+                {"candidates": _("%(name)s 重复填写") % {"name": item.person.name}}
+            )
+        seen.add(item.person.pk)
+    existing = {c.person_id: c for c in locked.candidates.all()}
+    for item in candidates:
+        candidate = existing.pop(item.person.pk, None) or ElectionCandidate(
+            election=locked, person=item.person
+        )
+        candidate.votes, candidate.post = item.votes, item.post or ""
+        candidate.full_clean(exclude=["election", "person"])
+        candidate.save()
+    for stale in existing.values():
+        stale.delete()
+    return locked
+
+
+@transaction.atomic
+def election_confirm(*, election: Election, code: str, note: str, actor=None) -> Election:
+    """Record the written confirmation a warning asks for (e.g. no woman elected)."""
+    if code not in rules.NEEDS_CONFIRMATION:
+        raise ValidationError({"code": _("该提示无需书面说明")})
+    if not note.strip():
+        raise ValidationError({"note": _("请填写书面说明")})
+    locked = _lock(election, None)
+    confirmations = dict(locked.confirmations)
+    confirmations[code] = note.strip()
+    return election_update(election=locked, actor=actor, confirmations=confirmations)
+
+
+# -- the state machine -------------------------------------------------------------------
+
+# (from, to) -> (name of the step, who may take it: None = editors of the township)
+TRANSITIONS = {
+    (ElectionState.DRAFT, ElectionState.SUBMITTED): ("submit", None),
+    (ElectionState.SUBMITTED, ElectionState.DRAFT): ("return", COUNTY_ROLES),
+    (ElectionState.SUBMITTED, ElectionState.CERTIFIED): ("certify", COUNTY_ROLES),
+    (ElectionState.CERTIFIED, ElectionState.DRAFT): ("unlock", COUNTY_ROLES),
+}
+REASON_REQUIRED = {"return", "unlock"}
+
+
+def allowed_steps(election: Election, user) -> list[str]:
+    """The steps `user` may take on `election` now (for buttons)."""
+    from core.access import can_edit_township
+
+    steps = []
+    for (source, _target), (name, roles) in TRANSITIONS.items():
+        if source != election.state or not can_edit_township(user, election.village.township):
+            continue
+        if roles is None or user.is_superuser or getattr(user, "role", None) in roles:
+            steps.append(name)
+    return steps
+
+
+def _transition(
+    election: Election, target: str, *, actor, reason: str = "", expected_version=None
+) -> Election:
+    locked = _lock(election, expected_version)
+    step = TRANSITIONS.get((locked.state, target))
+    if step is None:
+        raise ValidationError(
+            _("不能从“%(from)s”变为“%(to)s”")
+            % {"from": locked.get_state_display(), "to": ElectionState(target).label}
+        )
+    name, roles = step
+    ensure_can_edit_township(actor, locked.village.township)
+    if (
+        roles is not None
+        and actor is not None
+        and not (actor.is_superuser or getattr(actor, "role", None) in roles)
+    ):
+        raise PermissionDenied(_("只有县委组织部可以执行此操作"))
+    if name in REASON_REQUIRED and not reason.strip():
+        raise ValidationError({"reason": _("请填写原因")})
+    ElectionTransition.objects.create(
+        election=locked,
+        from_state=locked.state,
+        to_state=target,
+        actor=actor,
+        reason=reason.strip(),
+    )
+    locked.state = target
+    locked.version += 1
+    return locked
+
+
+@transaction.atomic
+def election_submit(*, election: Election, actor=None, expected_version=None) -> Election:
+    """The township reports the result; refused while any check fails or awaits confirmation."""
+    locked = _transition(
+        election, ElectionState.SUBMITTED, actor=actor, expected_version=expected_version
+    )
+    findings = election_findings(locked)
+    blocking = rules.blocking(findings, set(locked.confirmations))
+    if blocking:
+        raise ValidationError([f.message for f in blocking])
+    if not locked.candidates.exists():
+        raise ValidationError(_("请先录入候选人得票"))
+    locked.submitted_at = timezone.now()
+    locked.save()
+    return locked
+
+
+@transaction.atomic
+def election_return(*, election: Election, reason: str, actor=None) -> Election:
+    """The county sends a submitted result back to the township for correction."""
+    locked = _transition(election, ElectionState.DRAFT, actor=actor, reason=reason)
+    locked.save()
+    return locked
+
+
+@transaction.atomic
+def election_certify(*, election: Election, actor=None, expected_version=None) -> Election:
+    """The county confirms the result: it is locked and its winners become post holders."""
+    locked = _transition(
+        election, ElectionState.CERTIFIED, actor=actor, expected_version=expected_version
+    )
+    blocking = rules.blocking(election_findings(locked), set(locked.confirmations))
+    if blocking:
+        raise ValidationError([f.message for f in blocking])
+    locked.certified_at = timezone.now()
+    locked.save()
+    source = SeatSource.ELECTION if locked.round == ElectionRound.FIRST else SeatSource.BY_ELECTION
+    for candidate in locked.candidates.select_related("person").filter(post__gt=""):
+        seat = Seat(
+            person=candidate.person,
+            village=locked.village,
+            term=locked.term,
+            body=locked.body,
+            post=candidate.post,
+            started_on=locked.held_on,
+            source=source,
+            election=locked,
+        )
+        try:
+            seat.full_clean()
+        except ValidationError as exc:
+            raise ValidationError(
+                [f"{candidate.person.name}：{message}" for message in exc.messages]
+            ) from None
+        seat.save()
+    seats_changed.send(sender=Election, term_ids={locked.term_id}, village_ids={locked.village_id})
+    return locked
+
+
+@transaction.atomic
+def election_unlock(*, election: Election, reason: str, actor=None) -> Election:
+    """Reopen a certified result (county organizer, with a reason): its seats are removed."""
+    locked = _transition(election, ElectionState.DRAFT, actor=actor, reason=reason)
+    locked.unlocked_at = timezone.now()
+    locked.unlocked_by = actor
+    locked.unlock_reason = reason.strip()
+    locked.save()
+    for seat in Seat.objects.filter(election=locked):
+        seat.delete()  # one by one, so that history records each removal
+    seats_changed.send(sender=Election, term_ids={locked.term_id}, village_ids={locked.village_id})
+    return locked
+
+
+# -- post holders ------------------------------------------------------------------------
+
+
+def _seat_changed(seat: Seat) -> None:
+    seats_changed.send(sender=Seat, term_ids={seat.term_id}, village_ids={seat.village_id})
+
+
+@transaction.atomic
+def seat_create(
+    *,
+    person: Person,
+    village: Village,
+    term: Term,
+    body: str,
+    post: str,
+    actor=None,
+    started_on: dt.date | None = None,
+    source: str = SeatSource.APPOINTMENT,
+) -> Seat:
+    ensure_can_edit_township(actor, village.township)
+    seat = Seat(
+        person=person,
+        village=village,
+        term=term,
+        body=body,
+        post=post,
+        started_on=started_on,
+        source=source,
+    )
+    seat.full_clean()
+    seat.save()
+    _seat_changed(seat)
+    return seat
+
+
+@transaction.atomic
+def seat_update(*, seat: Seat, actor=None, **fields) -> Seat:
+    locked = Seat.objects.select_for_update().select_related("village__township").get(pk=seat.pk)
+    ensure_can_edit_township(actor, locked.village.township)
+    allowed = {"post", "started_on", "body", "person", "source"}
+    if set(fields) - allowed:
+        raise TypeError(f"unknown fields: {sorted(set(fields) - allowed)}")
+    for name, value in fields.items():
+        setattr(locked, name, value)
+    locked.full_clean()
+    locked.save()
+    _seat_changed(locked)
+    return locked
+
+
+@transaction.atomic
+def seat_end(*, seat: Seat, ended_on: dt.date, reason: str, note: str = "", actor=None) -> Seat:
+    """End a seat (resignation, recall, death, transfer) with the reason."""
+    locked = Seat.objects.select_for_update().select_related("village__township").get(pk=seat.pk)
+    ensure_can_edit_township(actor, locked.village.township)
+    if locked.ended_on:
+        raise ValidationError(_("该任职已于 %(date)s 离任") % {"date": locked.ended_on})
+    if not reason:
+        raise ValidationError({"end_reason": _("离任必须注明原因")})
+    locked.ended_on, locked.end_reason, locked.end_note = ended_on, reason, note
+    locked.full_clean()
+    locked.save()
+    _seat_changed(locked)
+    return locked
+
+
+def body_label(body: str) -> str:
+    return str(Body(body).label)
