@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class CompositionConfig(AppConfig):
     name = "composition"
     verbose_name = _("结构统计")
+
+    def ready(self):
+        from . import receivers  # noqa: F401

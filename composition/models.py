@@ -1,0 +1,103 @@
+"""Stored composition figures (snapshots) and the queue of pending recomputes."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from core.access import ScopedQuerySet
+from registry.models import County, Term, Township
+
+from .choices import Metric, ScopeKind
+
+
+class SnapshotQuerySet(ScopedQuerySet):
+    # Officials see their township's row and its villages' rows; county roles their county's
+    # rows (not the prefecture/province rows, which have no county).
+    county_lookup = "county"
+    township_lookup = "township"
+
+    def in_term(self, term):
+        return self.filter(term=term)
+
+
+class CompositionSnapshot(models.Model):
+    """One stored figure set (`metric`) of one scope in one term, as computed at `computed_at`."""
+
+    term = models.ForeignKey(
+        Term,
+        on_delete=models.CASCADE,
+        related_name="composition_snapshots",
+        verbose_name=_("届次"),
+    )
+    scope_kind = models.CharField(_("范围类型"), max_length=12, choices=ScopeKind.choices)
+    scope_code = models.CharField(_("区划代码"), max_length=12)
+    scope_name = models.CharField(_("名称"), max_length=50, blank=True)
+    parent_code = models.CharField(_("上级区划代码"), max_length=12, blank=True)
+    county = models.ForeignKey(
+        County,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("县(市、区)"),
+    )
+    township = models.ForeignKey(
+        Township,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("乡镇"),
+    )
+    metric = models.CharField(_("指标"), max_length=12, choices=Metric.choices)
+    value = models.JSONField(_("值"))
+    computed_at = models.DateTimeField(_("计算时间"))
+
+    objects = SnapshotQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("结构统计快照")
+        verbose_name_plural = _("结构统计快照")
+        ordering = ["term", "scope_kind", "scope_code", "metric"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["term", "scope_kind", "scope_code", "metric"],
+                name="composition_snapshot_unique_scope_metric",
+                violation_error_message=_("该范围本届的此项指标已存在"),
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["term", "metric", "scope_kind", "parent_code"],
+                name="composition_snap_children",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.term} {self.get_scope_kind_display()} {self.scope_code} {self.metric}"
+
+
+class RecomputeRequest(models.Model):
+    """A pending recompute of one term; bursts of changes update one row, so run once.
+
+    `village_ids` lists the villages whose seats changed (an incremental recompute), or is
+    null for a full recompute. `version` grows with every request so that a running task
+    can tell whether something changed while it ran.
+    """
+
+    term = models.OneToOneField(
+        Term,
+        on_delete=models.CASCADE,
+        related_name="composition_request",
+        verbose_name=_("届次"),
+    )
+    village_ids = models.JSONField(_("变动的村"), null=True, blank=True)
+    version = models.PositiveIntegerField(_("版本"), default=1)
+    requested_at = models.DateTimeField(_("请求时间"))
+    queued_at = models.DateTimeField(_("排队时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("待重算")
+        verbose_name_plural = _("待重算")
+
+    def __str__(self):
+        return f"{self.term} v{self.version}"

@@ -1,0 +1,497 @@
+"""The composition figures, computed by the database, and the reads the pages make of them.
+
+`village_counters(...)` runs ONE grouped query per population (secretaries, members) and
+term: every figure is an integer counter per village (conditional `Count(filter=Q(...))`
+and a `Sum` of ages), never a loop over people. `rollup(...)` adds the village counters up
+the division tree (township, county, prefecture, province) and `figures(...)` turns
+counters into the published object (percentages and averages, Decimal, half-up).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, Sum, Value, When
+from django.db.models.functions import Coalesce, ExtractYear, Greatest
+from django.utils.translation import gettext_lazy as _
+
+from elections.choices import Body, Post
+from elections.models import Seat
+from people.choices import Education, PoliticalStatus
+from registry.models import County, Term, Village
+
+from .choices import Metric, ScopeKind
+from .models import CompositionSnapshot
+
+# --- counters -------------------------------------------------------------------------
+
+AGE_BANDS = [
+    ("le_35", _("35岁及以下"), None, 35),
+    ("36_45", _("36—45岁"), 36, 45),
+    ("46_50", _("46—50岁"), 46, 50),
+    ("51_55", _("51—55岁"), 51, 55),
+    ("56_60", _("56—60岁"), 56, 60),
+    ("gt_60", _("60岁以上"), 61, None),
+]
+EDUCATION_LEVELS = [(c.value, c.label) for c in Education] + [("none", _("未填写"))]
+POLITICAL_LEVELS = [(c.value, c.label) for c in PoliticalStatus] + [("none", _("未填写"))]
+FLAGS = ["age_le_35", "age_le_45", "age_le_50", "college_plus", "fulltime_bachelor_plus", "female"]
+SPECIAL = {"sec": "one_shoulder", "mem": "cross_serving"}
+POPULATIONS = {"sec": "secretaries", "mem": "members"}
+COLLEGE_RANK = Education.rank(Education.COLLEGE)
+BACHELOR_RANK = Education.rank(Education.BACHELOR)
+
+
+def counter_keys(pop: str) -> list[str]:
+    keys = ["count", "age_sum", *FLAGS, SPECIAL[pop]]
+    keys += [f"band_{key}" for key, *_rest in AGE_BANDS]
+    keys += [f"edu_{key}" for key, _label in EDUCATION_LEVELS]
+    keys += [f"pol_{key}" for key, _label in POLITICAL_LEVELS]
+    return keys
+
+
+def age_expression(reference_date: dt.date, path: str = "person__birth_date"):
+    """Full years (周岁) on `reference_date`, portable SQL: a birthday on the date counts."""
+    not_yet = Q(**{f"{path}__month__gt": reference_date.month}) | Q(
+        **{f"{path}__month": reference_date.month, f"{path}__day__gt": reference_date.day}
+    )
+    return (
+        Value(reference_date.year)
+        - ExtractYear(path)
+        - Case(When(not_yet, then=Value(1)), default=Value(0), output_field=IntegerField())
+    )
+
+
+def _rank(field: str):
+    return Case(
+        *[When(**{field: c.value}, then=Value(Education.rank(c.value))) for c in Education],
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+
+
+def _same_village_seat(body: str):
+    return Seat.objects.filter(
+        term=OuterRef("term"),
+        village=OuterRef("village"),
+        person=OuterRef("person"),
+        body=body,
+        ended_on__isnull=True,
+    )
+
+
+def population_queryset(pop: str, term_id: int):
+    """One row per member of the population: secretaries, or (village, person) members.
+
+    Current seats only (a holder who resigned, was recalled, died or moved is no longer on
+    the team). A member on both committees is represented by their party-committee seat.
+    """
+    seats = Seat.objects.current().filter(term_id=term_id)
+    if pop == "sec":
+        return seats.filter(body=Body.PARTY_COMMITTEE, post=Post.SECRETARY).alias(
+            special=Exists(_same_village_seat(Body.VILLAGERS_COMMITTEE).filter(post=Post.DIRECTOR))
+        )
+    return (
+        seats.filter(body__in=[Body.PARTY_COMMITTEE, Body.VILLAGERS_COMMITTEE])
+        .alias(
+            on_party=Exists(_same_village_seat(Body.PARTY_COMMITTEE)),
+            on_villagers=Exists(_same_village_seat(Body.VILLAGERS_COMMITTEE)),
+        )
+        .filter(Q(body=Body.PARTY_COMMITTEE) | Q(on_party=False))
+        .alias(
+            special=Case(
+                When(Q(body=Body.PARTY_COMMITTEE) & Q(on_villagers=True), then=Value(1)),
+                default=Value(0),
+                output_field=IntegerField(),
+            )
+        )
+    )
+
+
+def village_counters(pop: str, term_id: int, reference_date: dt.date, village_ids=None):
+    """{village_id: {counter: int}} for one population of one term, ages on `reference_date`.
+
+    One query, grouped by village.
+    """
+    qs = population_queryset(pop, term_id)
+    if village_ids is not None:
+        qs = qs.filter(village_id__in=list(village_ids))
+    qs = qs.alias(
+        age=age_expression(reference_date),
+        rank_ft=_rank("person__education_fulltime"),
+        rank_is=_rank("person__education_inservice"),
+    ).alias(rank=Greatest("rank_ft", "rank_is"))
+    special_q = Q(special=True) if pop == "sec" else Q(special=1)
+    aggregates = {
+        "count": Count("pk"),
+        "age_sum": Coalesce(Sum("age"), Value(0)),
+        "age_le_35": Count("pk", filter=Q(age__lte=35)),
+        "age_le_45": Count("pk", filter=Q(age__lte=45)),
+        "age_le_50": Count("pk", filter=Q(age__lte=50)),
+        "college_plus": Count("pk", filter=Q(rank__gte=COLLEGE_RANK)),
+        "fulltime_bachelor_plus": Count("pk", filter=Q(rank_ft__gte=BACHELOR_RANK)),
+        "female": Count("pk", filter=Q(person__gender="F")),
+        SPECIAL[pop]: Count("pk", filter=special_q),
+    }
+    for key, _label, low, high in AGE_BANDS:
+        band = Q()
+        if low is not None:
+            band &= Q(age__gte=low)
+        if high is not None:
+            band &= Q(age__lte=high)
+        aggregates[f"band_{key}"] = Count("pk", filter=band)
+    for key, _label in EDUCATION_LEVELS:
+        rank = Education.rank(key) if key != "none" else 0
+        aggregates[f"edu_{key}"] = Count("pk", filter=Q(rank=rank))
+    for key, _label in POLITICAL_LEVELS:
+        value = key if key != "none" else ""
+        aggregates[f"pol_{key}"] = Count("pk", filter=Q(person__political_status=value))
+    rows = qs.order_by().values("village_id").annotate(**aggregates)
+    return {row.pop("village_id"): row for row in rows}
+
+
+def empty_counters() -> dict:
+    return {
+        side: {pop: dict.fromkeys(counter_keys(pop), 0) for pop in POPULATIONS}
+        for side in ("cur", "prev")
+    }
+
+
+def add_counters(target: dict, source: dict, sign: int = 1) -> None:
+    for side, pops in source.items():
+        for pop, values in pops.items():
+            bucket = target[side][pop]
+            for key, value in values.items():
+                bucket[key] = bucket.get(key, 0) + sign * value
+
+
+# --- the division tree ----------------------------------------------------------------
+
+
+@dataclass
+class Scope:
+    kind: str
+    code: str
+    name: str
+    parent_code: str
+    county_id: int | None
+    township_id: int | None
+
+
+class Tree:
+    """Villages with the village each now lives on (merges followed) and their ancestors."""
+
+    def __init__(self, rows, several_counties: bool):
+        self.rows = {row["id"]: row for row in rows}
+        self.several_counties = several_counties
+
+    @classmethod
+    def load(cls, village_ids=None) -> Tree:
+        qs = Village.objects.order_by()
+        if village_ids is not None:
+            # The villages asked for, the ones they went into, and the ones merged into them.
+            ids = set(village_ids)
+            targets = set(
+                Village.objects.filter(pk__in=ids, merged_into__isnull=False).values_list(
+                    "merged_into_id", flat=True
+                )
+            )
+            ids |= targets
+            qs = qs.filter(Q(pk__in=ids) | Q(merged_into__in=ids))
+        rows = list(
+            qs.values(
+                "id",
+                "code",
+                "name",
+                "merged_into_id",
+                "is_active",
+                "township_id",
+                "township__code",
+                "township__name",
+                "township__county_id",
+                "township__county__code",
+                "township__county__name",
+            )
+        )
+        several = County.objects.count() > 1
+        tree = cls(rows, several)
+        if village_ids is not None:
+            missing = {row["merged_into_id"] for row in rows if row["merged_into_id"]} - set(
+                tree.rows
+            )
+            while missing and rows:
+                extra = list(Village.objects.filter(pk__in=missing).values(*rows[0].keys()))
+                for row in extra:
+                    tree.rows[row["id"]] = row
+                missing = {r["merged_into_id"] for r in extra if r["merged_into_id"]} - set(
+                    tree.rows
+                )
+        return tree
+
+    def current(self, village_id: int) -> int:
+        """The village `village_id` lives on in today (itself unless merged; chains followed)."""
+        seen = set()
+        row = self.rows[village_id]
+        while (
+            row["merged_into_id"] and row["id"] not in seen and row["merged_into_id"] in self.rows
+        ):
+            seen.add(row["id"])
+            row = self.rows[row["merged_into_id"]]
+        return row["id"]
+
+    def scopes(self, village_id: int) -> list[Scope]:
+        """The village (a current one) and every scope above it, lowest first."""
+        row = self.rows[village_id]
+        county_code = row["township__county__code"]
+        county_id = row["township__county_id"]
+        scopes = [
+            Scope(
+                ScopeKind.VILLAGE,
+                row["code"],
+                row["name"],
+                row["township__code"],
+                county_id,
+                row["township_id"],
+            ),
+            Scope(
+                ScopeKind.TOWNSHIP,
+                row["township__code"],
+                row["township__name"],
+                county_code,
+                county_id,
+                row["township_id"],
+            ),
+            Scope(
+                ScopeKind.COUNTY,
+                county_code,
+                row["township__county__name"],
+                county_code[:4] + "00" if self.several_counties else "",
+                county_id,
+                None,
+            ),
+        ]
+        if self.several_counties:
+            prefecture, province = county_code[:4] + "00", county_code[:2] + "0000"
+            scopes += [
+                Scope(ScopeKind.PREFECTURE, prefecture, prefecture, province, None, None),
+                Scope(ScopeKind.PROVINCE, province, province, "", None, None),
+            ]
+        return scopes
+
+
+def term_counters(term: Term, village_ids=None) -> tuple[Tree, dict[int, dict]]:
+    """Counters of every current village (or of those touched by `village_ids`).
+
+    Four grouped queries (two populations × this term and the previous one, ages on this
+    term's reference date) plus the tree. The previous team of a merged village is read
+    under the village it went into.
+    """
+    tree = Tree.load(village_ids)
+    ids = None
+    if village_ids is not None:
+        affected = {tree.current(v) for v in village_ids if v in tree.rows}
+        ids = [v for v in tree.rows if tree.current(v) in affected]
+    previous = term.previous
+    by_village: dict[int, dict] = {}
+    for side, source in (("cur", term), ("prev", previous)):
+        if source is None:
+            continue
+        for pop in POPULATIONS:
+            for village_id, row in village_counters(
+                pop, source.pk, term.reference_date, ids
+            ).items():
+                key = tree.current(village_id)
+                counters = by_village.setdefault(key, empty_counters())
+                add_counters(counters, {side: {pop: row}})
+    # Villages with nobody in post still get their (empty) figures.
+    for village_id, row in tree.rows.items():
+        if row["is_active"] and (ids is None or village_id in ids):
+            by_village.setdefault(village_id, empty_counters())
+    return tree, by_village
+
+
+def rollup(tree: Tree, by_village: dict[int, dict]) -> dict[tuple[str, str], tuple]:
+    """{(kind, code): (Scope, counters)} for every village and every scope above it."""
+    result: dict[tuple[str, str], tuple] = {}
+    for village_id, counters in by_village.items():
+        for scope in tree.scopes(village_id):
+            key = (scope.kind, scope.code)
+            if key not in result:
+                result[key] = (scope, empty_counters())
+            add_counters(result[key][1], counters)
+    return result
+
+
+# --- figures --------------------------------------------------------------------------
+
+TWO_PLACES = Decimal("0.01")
+
+
+def half_up(numerator: int, denominator: int, factor: int = 1) -> Decimal | None:
+    if not denominator:
+        return None
+    return (Decimal(numerator * factor) / Decimal(denominator)).quantize(
+        TWO_PLACES, rounding=ROUND_HALF_UP
+    )
+
+
+def _num(value: Decimal | None):
+    return None if value is None else float(value)
+
+
+def population_figures(pop: str, c: dict) -> dict:
+    count = c["count"]
+    out = {"count": count, "avg_age": _num(half_up(c["age_sum"], count))}
+    for flag in [*FLAGS, SPECIAL[pop]]:
+        out[flag] = {"count": c[flag], "pct": _num(half_up(c[flag], count, 100))}
+    return out
+
+
+def _difference(after, before):
+    if after is None or before is None:
+        return None
+    return float(Decimal(str(after)) - Decimal(str(before)))
+
+
+TARGETS = [
+    ("secretaries", "one_shoulder", "up", _("书记、主任“一肩挑”比例")),
+    ("members", "cross_serving", "up", _("“两委”成员交叉任职比例")),
+    ("members", "age_le_35", "up", _("35岁及以下成员比例")),
+    ("members", "college_plus", "up", _("大专及以上学历成员比例")),
+    ("members", "female", "up", _("女性成员比例")),
+    ("members", "avg_age", "down", _("成员平均年龄")),
+]
+
+
+def figures(counters: dict) -> dict:
+    """The published object of one scope (see docs/composition.md)."""
+    new = {POPULATIONS[p]: population_figures(p, counters["cur"][p]) for p in POPULATIONS}
+    old = {POPULATIONS[p]: population_figures(p, counters["prev"][p]) for p in POPULATIONS}
+    change = {}
+    for name, current in new.items():
+        before = old[name]
+        change[name] = {"avg_age": _difference(current["avg_age"], before["avg_age"])}
+        for key, value in current.items():
+            if isinstance(value, dict):
+                change[name][key] = _difference(value["pct"], before[key]["pct"])
+    targets = []
+    for population, key, direction, label in TARGETS:
+        if key == "avg_age":
+            before, after = old[population]["avg_age"], new[population]["avg_age"]
+        else:
+            before, after = old[population][key]["pct"], new[population][key]["pct"]
+        delta = _difference(after, before)
+        met = None if delta is None else (delta > 0 if direction == "up" else delta < 0)
+        targets.append(
+            {
+                "indicator": f"{population}.{key}",
+                "label": str(label),
+                "direction": direction,
+                "before": before,
+                "after": after,
+                "met": met,
+            }
+        )
+    return {**new, "previous": old, "change": change, "targets": targets}
+
+
+def _distribution(c: dict, prefix: str, levels) -> list[dict]:
+    return [
+        {
+            "key": key,
+            "label": str(label),
+            "count": c[f"{prefix}_{key}"],
+            "pct": _num(half_up(c[f"{prefix}_{key}"], c["count"], 100)),
+        }
+        for key, label, *_rest in levels
+    ]
+
+
+def breakdowns(counters: dict) -> dict:
+    """Age bands, education (the higher of the two columns), political status and gender."""
+    out = {}
+    for side, label in (("cur", "current"), ("prev", "previous")):
+        out[label] = {}
+        for pop, name in POPULATIONS.items():
+            c = counters[side][pop]
+            out[label][name] = {
+                "age_band": _distribution(c, "band", AGE_BANDS),
+                "education": _distribution(c, "edu", EDUCATION_LEVELS),
+                "political_status": _distribution(c, "pol", POLITICAL_LEVELS),
+                "gender": [
+                    {
+                        "key": "M",
+                        "label": str(_("男")),
+                        "count": c["count"] - c["female"],
+                        "pct": _num(half_up(c["count"] - c["female"], c["count"], 100)),
+                    },
+                    {
+                        "key": "F",
+                        "label": str(_("女")),
+                        "count": c["female"],
+                        "pct": _num(half_up(c["female"], c["count"], 100)),
+                    },
+                ],
+            }
+    return out
+
+
+# --- reads of the stored snapshot -----------------------------------------------------
+
+
+def snapshot_rows(
+    user, term, *, scope_kind=None, scope_code=None, parent_code=None, metrics=(Metric.FIGURES,)
+):
+    qs = CompositionSnapshot.objects.for_user(user).filter(term=term, metric__in=metrics)
+    if scope_kind:
+        qs = qs.filter(scope_kind=scope_kind)
+    if scope_code:
+        qs = qs.filter(scope_code=scope_code)
+    if parent_code:
+        qs = qs.filter(parent_code=parent_code)
+    return qs
+
+
+def default_scope(user) -> tuple[str, str] | None:
+    """The scope a user lands on: their township for officials, else their county."""
+    if getattr(user, "township_id", None) and user.role == "township_official":
+        return ScopeKind.TOWNSHIP, user.township.code
+    if getattr(user, "county_id", None):
+        return ScopeKind.COUNTY, user.county.code
+    return None
+
+
+def scope_kind_for_code(code: str) -> str | None:
+    """Division codes: 12 digits a village, 9 a township, 6 a county (xx xx 00 a
+    prefecture, xx 00 00 a province)."""
+    code = code or ""
+    if not code.isdigit():
+        return None
+    if len(code) == 6:
+        if code.endswith("0000"):
+            return ScopeKind.PROVINCE
+        if code.endswith("00"):
+            return ScopeKind.PREFECTURE
+        return ScopeKind.COUNTY
+    return {9: ScopeKind.TOWNSHIP, 12: ScopeKind.VILLAGE}.get(len(code))
+
+
+def pending_terms(term_ids) -> set[int]:
+    from .models import RecomputeRequest
+
+    return set(
+        RecomputeRequest.objects.filter(term_id__in=list(term_ids)).values_list(
+            "term_id", flat=True
+        )
+    )
+
+
+def grouped(rows) -> dict:
+    """{(kind, code): {metric: row}} for a list of snapshot rows."""
+    out = defaultdict(dict)
+    for row in rows:
+        out[(row.scope_kind, row.scope_code)][row.metric] = row
+    return out

@@ -1,0 +1,208 @@
+"""Writes of the composition app: recompute a term's snapshot, queue a recompute."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from registry.models import Term
+
+from . import selectors
+from .choices import Metric, ScopeKind
+from .models import CompositionSnapshot, RecomputeRequest
+
+# Changes that arrive within this many seconds of each other are computed in one run.
+COALESCE_SECONDS = 3
+# A request whose task has not run for this long is queued again (e.g. the broker lost it).
+STALE_AFTER = dt.timedelta(minutes=10)
+# Beyond this many changed villages, a full recompute is as cheap as an incremental one.
+MAX_INCREMENTAL_VILLAGES = 200
+
+
+def _snapshot_rows(term, scope, counters, now) -> list[CompositionSnapshot]:
+    common = {
+        "term": term,
+        "scope_kind": scope.kind,
+        "scope_code": scope.code,
+        "scope_name": scope.name[:50],
+        "parent_code": scope.parent_code,
+        "county_id": scope.county_id,
+        "township_id": scope.township_id,
+        "computed_at": now,
+    }
+    return [
+        CompositionSnapshot(metric=Metric.FIGURES, value=selectors.figures(counters), **common),
+        CompositionSnapshot(
+            metric=Metric.BREAKDOWNS, value=selectors.breakdowns(counters), **common
+        ),
+        CompositionSnapshot(metric=Metric.COUNTERS, value=counters, **common),
+    ]
+
+
+def composition_recompute(*, term_id: int, village_ids=None, hold_seconds: float = 0) -> int:
+    """Replace the stored figures of a term; returns the number of scopes written.
+
+    With `village_ids`, only those villages and the scopes above them are recomputed (their
+    stored counters are corrected by the difference); otherwise every scope is. Runs under
+    a lock on the term, so two recomputes of one term never interleave; idempotent.
+    `hold_seconds` pauses between computing and writing (tests use it to kill a worker
+    mid-run; it is never set in production).
+    """
+    with transaction.atomic():
+        term = Term.objects.select_for_update().get(pk=term_id)
+        if village_ids is not None and len(village_ids) <= MAX_INCREMENTAL_VILLAGES:
+            written = _recompute_villages(term, set(village_ids), hold_seconds)
+            if written is not None:
+                return written
+        tree, by_village = selectors.term_counters(term)
+        scopes = selectors.rollup(tree, by_village)
+        if hold_seconds:
+            time.sleep(hold_seconds)
+        now = timezone.now()
+        rows = []
+        for scope, counters in scopes.values():
+            rows += _snapshot_rows(term, scope, counters, now)
+        CompositionSnapshot.objects.filter(term=term).delete()
+        CompositionSnapshot.objects.bulk_create(rows, batch_size=2000)
+        return len(scopes)
+
+
+def _recompute_villages(term, village_ids: set, hold_seconds: float) -> int | None:
+    """The incremental path; None when it cannot apply (nothing stored yet)."""
+    tree, by_village = selectors.term_counters(term, village_ids)
+    if not by_village:
+        return 0
+    # Counters of every scope touched: the villages themselves and each one above them.
+    touched: dict[tuple[str, str], selectors.Scope] = {}
+    for village_id in by_village:
+        for scope in tree.scopes(village_id):
+            touched[(scope.kind, scope.code)] = scope
+    stored = {
+        (row.scope_kind, row.scope_code): row.value
+        for row in CompositionSnapshot.objects.filter(
+            term=term,
+            metric=Metric.COUNTERS,
+            scope_code__in={code for _kind, code in touched},
+        ).only("scope_kind", "scope_code", "value")
+    }
+    if any(key not in stored for key in touched if key[0] != ScopeKind.VILLAGE):
+        return None
+    result = {key: selectors.empty_counters() for key in touched}
+    for key in touched:
+        if key[0] != ScopeKind.VILLAGE:
+            selectors.add_counters(result[key], stored[key])
+    for village_id, counters in by_village.items():
+        scopes = tree.scopes(village_id)
+        old = stored.get((scopes[0].kind, scopes[0].code))
+        selectors.add_counters(result[(scopes[0].kind, scopes[0].code)], counters)
+        for scope in scopes[1:]:
+            key = (scope.kind, scope.code)
+            selectors.add_counters(result[key], counters)
+            if old is not None:
+                selectors.add_counters(result[key], old, sign=-1)
+    if hold_seconds:
+        time.sleep(hold_seconds)
+    now = timezone.now()
+    rows = []
+    for key, scope in touched.items():
+        rows += _snapshot_rows(term, scope, result[key], now)
+    condition = Q()
+    for kind, code in touched:
+        condition |= Q(scope_kind=kind, scope_code=code)
+    CompositionSnapshot.objects.filter(condition, term=term).delete()
+    CompositionSnapshot.objects.bulk_create(rows)
+    return len(touched)
+
+
+def _terms_affected(term_ids) -> list[int]:
+    """The terms whose figures change: those terms, and the term after each (its
+    `previous` figures read them)."""
+    years = dict(Term.objects.values_list("pk", "year"))
+    ordered = sorted(years, key=years.get)
+    out = set()
+    for term_id in term_ids:
+        if term_id in years:
+            out.add(term_id)
+            index = ordered.index(term_id)
+            if index + 1 < len(ordered):
+                out.add(ordered[index + 1])
+    return sorted(out)
+
+
+def composition_request_recompute(*, term_ids, village_ids=None) -> list[int]:
+    """Record that `term_ids` need recomputing (only `village_ids`, if given) and queue one
+    task per term unless one is already waiting; returns the term ids queued.
+
+    Call it after the change has committed (the receivers use `transaction.on_commit`).
+    """
+    from .tasks import recompute_term_task
+
+    queued = []
+    for term_id in _terms_affected(term_ids):
+        ids = sorted(set(village_ids)) if village_ids is not None else None
+        if ids is not None and len(ids) > MAX_INCREMENTAL_VILLAGES:
+            ids = None
+        for _attempt in range(3):
+            try:
+                with transaction.atomic():
+                    now = timezone.now()
+                    request = (
+                        RecomputeRequest.objects.select_for_update().filter(term_id=term_id).first()
+                    )
+                    if request is None:
+                        request = RecomputeRequest(term_id=term_id, village_ids=ids)
+                        queue = True
+                    else:
+                        if request.village_ids is None or ids is None:
+                            request.village_ids = None
+                        else:
+                            merged = sorted(set(request.village_ids) | set(ids))
+                            too_many = len(merged) > MAX_INCREMENTAL_VILLAGES
+                            request.village_ids = None if too_many else merged
+                        request.version += 1
+                        queue = request.queued_at is None or request.queued_at < now - STALE_AFTER
+                    request.requested_at = now
+                    if queue:
+                        request.queued_at = now
+                    request.full_clean(exclude=["term"])
+                    request.save()
+                    if queue:
+                        transaction.on_commit(
+                            lambda t=term_id: recompute_term_task.apply_async(
+                                args=[t], countdown=coalesce_seconds()
+                            )
+                        )
+                        queued.append(term_id)
+                break
+            except IntegrityError:
+                continue  # Created by someone else meanwhile: update theirs.
+    return queued
+
+
+def coalesce_seconds() -> float:
+    return getattr(settings, "COMPOSITION_COALESCE_SECONDS", COALESCE_SECONDS)
+
+
+def composition_run_pending(*, term_id: int, full: bool = False, hold_seconds: float = 0) -> bool:
+    """Run the pending recompute of a term; True when another change arrived meanwhile
+    (the caller queues the task again). Safe to run twice: a rerun recomputes again."""
+    request = RecomputeRequest.objects.filter(term_id=term_id).first()
+    if not Term.objects.filter(pk=term_id).exists():
+        RecomputeRequest.objects.filter(term_id=term_id).delete()
+        return False
+    village_ids = None if (full or request is None) else request.village_ids
+    composition_recompute(term_id=term_id, village_ids=village_ids, hold_seconds=hold_seconds)
+    if request is None:
+        return False
+    with transaction.atomic():
+        deleted, _rows = RecomputeRequest.objects.filter(
+            term_id=term_id, version=request.version
+        ).delete()
+        if deleted:
+            return False
+        return RecomputeRequest.objects.filter(term_id=term_id).update(queued_at=timezone.now()) > 0

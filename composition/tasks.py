@@ -1,0 +1,37 @@
+"""Celery tasks: thin, take ids, safe to run twice (a rerun recomputes again)."""
+
+from celery import shared_task
+from django.db import DatabaseError
+
+from registry.models import Term
+
+from . import services
+
+RETRY = {
+    "autoretry_for": (DatabaseError,),
+    "retry_backoff": 5,
+    "retry_backoff_max": 300,
+    "retry_jitter": True,
+    "max_retries": 5,
+    "acks_late": True,
+    "reject_on_worker_lost": True,
+}
+
+
+@shared_task(**RETRY)
+def recompute_term_task(term_id: int, hold_seconds: float = 0) -> None:
+    """Recompute one term's figures (what is pending for it, or everything).
+
+    `hold_seconds` is for tests only: it keeps the task running long enough to kill its
+    worker mid-run.
+    """
+    again = services.composition_run_pending(term_id=term_id, hold_seconds=hold_seconds)
+    if again:
+        recompute_term_task.apply_async(args=[term_id], countdown=services.coalesce_seconds())
+
+
+@shared_task(**RETRY)
+def recompute_all_terms_task() -> None:
+    """Nightly safety net: every term, fully."""
+    for term_id in Term.objects.order_by("year").values_list("pk", flat=True):
+        services.composition_run_pending(term_id=term_id, full=True)
