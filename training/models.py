@@ -23,10 +23,10 @@ from registry.models import County, Term, Township, Village
 
 from .choices import (
     EnrolmentStatus,
-    Method,
     MentorLevel,
     MentorshipOutcome,
     MentorshipStatus,
+    Method,
     SessionKind,
     SessionStatus,
     Topic,
@@ -67,9 +67,7 @@ class TrainingSessionQuerySet(OfficialScopedQuerySet):
 
     def official_q(self, township_id, county_id):
         invites_theirs = Exists(
-            Enrolment.objects.filter(
-                session=OuterRef("pk"), person__village__township=township_id
-            )
+            Enrolment.objects.filter(session=OuterRef("pk"), person__village__township=township_id)
         )
         county_session = Q(township__isnull=True, county=county_id)
         return Q(township=township_id) | (
@@ -81,12 +79,18 @@ class TrainingSession(TimeStampedModel):
     title = models.CharField(_("名称"), max_length=120)
     kind = models.CharField(_("类别"), max_length=20, choices=SessionKind.choices)
     county = models.ForeignKey(
-        County, on_delete=models.PROTECT, related_name="training_sessions",
+        County,
+        on_delete=models.PROTECT,
+        related_name="training_sessions",
         verbose_name=_("县(市、区)"),
     )
     township = models.ForeignKey(
-        Township, on_delete=models.PROTECT, null=True, blank=True,
-        related_name="training_sessions", verbose_name=_("主办乡镇"),
+        Township,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="training_sessions",
+        verbose_name=_("主办乡镇"),
         help_text=_("空表示县级主办"),
     )
     starts_on = models.DateField(_("开始日期"))
@@ -101,7 +105,10 @@ class TrainingSession(TimeStampedModel):
         _("名额"), null=True, blank=True, help_text=_("空表示不限")
     )
     credit_hours = models.DecimalField(
-        _("学时"), max_digits=5, decimal_places=1, default=8,
+        _("学时"),
+        max_digits=5,
+        decimal_places=1,
+        default=8,
         validators=[MinValueValidator(0), MaxValueValidator(200)],
         help_text=_("每位签到者计入的学时"),
     )
@@ -109,13 +116,21 @@ class TrainingSession(TimeStampedModel):
         _("状态"), max_length=12, choices=SessionStatus.choices, default=SessionStatus.PLANNED
     )
     audience_term = models.ForeignKey(
-        Term, on_delete=models.PROTECT, null=True, blank=True,
-        related_name="training_sessions", verbose_name=_("对象届次"),
+        Term,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="training_sessions",
+        verbose_name=_("对象届次"),
     )
     audience_bodies = models.JSONField(_("对象组织"), default=list, blank=True)
     audience_posts = models.JSONField(_("对象职务"), default=list, blank=True)
     audience_township = models.ForeignKey(
-        Township, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        Township,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("对象乡镇"),
     )
     audience_villages = models.ManyToManyField(
@@ -198,7 +213,9 @@ class SessionTopic(models.Model):
     """One topic a session covers; its credited hours count toward each of its topics."""
 
     session = models.ForeignKey(
-        TrainingSession, on_delete=models.CASCADE, related_name="topics",
+        TrainingSession,
+        on_delete=models.CASCADE,
+        related_name="topics",
         verbose_name=_("培训班"),
     )
     topic = models.CharField(_("专题"), max_length=24, choices=Topic.choices)
@@ -209,7 +226,8 @@ class SessionTopic(models.Model):
         ordering = ["session", "topic"]
         constraints = [
             models.UniqueConstraint(
-                fields=["session", "topic"], name="training_topic_once_per_session",
+                fields=["session", "topic"],
+                name="training_topic_once_per_session",
                 violation_error_message=_("专题重复"),
             )
         ]
@@ -237,30 +255,47 @@ class Enrolment(TimeStampedModel):
     """An invitation to a session and what became of it (attended or absent, and why)."""
 
     session = models.ForeignKey(
-        TrainingSession, on_delete=models.CASCADE, related_name="enrolments",
+        TrainingSession,
+        on_delete=models.CASCADE,
+        related_name="enrolments",
         verbose_name=_("培训班"),
     )
     person = models.ForeignKey(
-        Person, on_delete=models.PROTECT, related_name="training_enrolments",
+        Person,
+        on_delete=models.PROTECT,
+        related_name="training_enrolments",
         verbose_name=_("人员"),
     )
     invited_at = models.DateTimeField(_("邀请时间"))
     invited_by = models.ForeignKey(
-        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        "accounts.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("邀请人"),
     )
     status = models.CharField(
-        _("出勤"), max_length=12, choices=EnrolmentStatus.choices,
+        _("出勤"),
+        max_length=12,
+        choices=EnrolmentStatus.choices,
         default=EnrolmentStatus.INVITED,
     )
     checked_in_at = models.DateTimeField(_("签到时间"), null=True, blank=True)
     absence_reason = models.CharField(_("缺席原因"), max_length=200, blank=True)
     hours_credited = models.DecimalField(
-        _("计入学时"), max_digits=5, decimal_places=1, default=0,
+        _("计入学时"),
+        max_digits=5,
+        decimal_places=1,
+        default=0,
         validators=[MinValueValidator(0), MaxValueValidator(200)],
     )
     recorded_by = models.ForeignKey(
-        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        "accounts.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("记录人"),
     )
 
@@ -276,7 +311,8 @@ class Enrolment(TimeStampedModel):
         ]
         constraints = [
             models.UniqueConstraint(
-                fields=["session", "person"], name="training_enrolment_once",
+                fields=["session", "person"],
+                name="training_enrolment_once",
                 violation_error_message=_("此人已在本次培训的名单中"),
             ),
             models.CheckConstraint(
@@ -297,7 +333,9 @@ class Enrolment(TimeStampedModel):
 
 class Presentation(TimeStampedModel):
     session = models.ForeignKey(
-        TrainingSession, on_delete=models.CASCADE, related_name="presentations",
+        TrainingSession,
+        on_delete=models.CASCADE,
+        related_name="presentations",
         verbose_name=_("培训班"),
     )
     speaker = models.CharField(_("发言人"), max_length=50)
@@ -317,15 +355,23 @@ class Presentation(TimeStampedModel):
 
 class Feedback(TimeStampedModel):
     session = models.ForeignKey(
-        TrainingSession, on_delete=models.CASCADE, related_name="feedback",
+        TrainingSession,
+        on_delete=models.CASCADE,
+        related_name="feedback",
         verbose_name=_("培训班"),
     )
     person = models.ForeignKey(
-        Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
-        verbose_name=_("反馈人"), help_text=_("可匿名"),
+        Person,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("反馈人"),
+        help_text=_("可匿名"),
     )
     rating = models.PositiveSmallIntegerField(
-        _("评分"), validators=[MinValueValidator(1), MaxValueValidator(5)],
+        _("评分"),
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
         help_text=_("1（差）至 5（好）"),
     )
     comment = models.TextField(_("意见建议"), blank=True)
@@ -366,8 +412,13 @@ class MentorPoolEntry(TimeStampedModel):
         County, on_delete=models.PROTECT, related_name="+", verbose_name=_("县(市、区)")
     )
     township = models.ForeignKey(
-        Township, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
-        verbose_name=_("乡镇"), help_text=_("县级导师为空"),
+        Township,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("乡镇"),
+        help_text=_("县级导师为空"),
     )
     level = models.CharField(_("层级"), max_length=12, choices=MentorLevel.choices)
     strengths = models.CharField(_("专长"), max_length=300, blank=True)
@@ -405,8 +456,13 @@ class Mentorship(TimeStampedModel):
         County, on_delete=models.PROTECT, related_name="+", verbose_name=_("县(市、区)")
     )
     township = models.ForeignKey(
-        Township, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
-        verbose_name=_("乡镇"), help_text=_("帮带对象所在乡镇；跨乡镇时为空（县级）"),
+        Township,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("乡镇"),
+        help_text=_("帮带对象所在乡镇；跨乡镇时为空（县级）"),
     )
     mentors = models.ManyToManyField(
         MentorPoolEntry, related_name="mentorships", verbose_name=_("导师")
@@ -417,7 +473,9 @@ class Mentorship(TimeStampedModel):
     started_on = models.DateField(_("开始日期"))
     goals = models.TextField(_("帮带目标"))
     status = models.CharField(
-        _("状态"), max_length=12, choices=MentorshipStatus.choices,
+        _("状态"),
+        max_length=12,
+        choices=MentorshipStatus.choices,
         default=MentorshipStatus.ACTIVE,
     )
     ended_on = models.DateField(_("结束日期"), null=True, blank=True)
@@ -459,16 +517,20 @@ class CheckInQuerySet(OfficialScopedQuerySet):
     township_lookup = "mentorship__township"
 
     def official_q(self, township_id, county_id):
-        return Q(mentorship__in=Mentorship.objects.filter(
-            Mentorship.objects.official_q(township_id, county_id)
-        ))
+        return Q(
+            mentorship__in=Mentorship.objects.filter(
+                Mentorship.objects.official_q(township_id, county_id)
+            )
+        )
 
 
 class CheckIn(TimeStampedModel):
     """A dated contact between mentor and mentee (谈心谈话、现场指导…)."""
 
     mentorship = models.ForeignKey(
-        Mentorship, on_delete=models.CASCADE, related_name="checkins",
+        Mentorship,
+        on_delete=models.CASCADE,
+        related_name="checkins",
         verbose_name=_("帮带结对"),
     )
     date = models.DateField(_("日期"))
