@@ -98,7 +98,11 @@ def person_update(
     **fields,
 ) -> Person:
     """Update a person; with `expected_version`, refuse if someone saved in between."""
-    locked = Person.objects.select_for_update().select_related("village__township").get(pk=person.pk)
+    locked = (
+        Person.objects.select_for_update(of=("self",))
+        .select_related("village__township")
+        .get(pk=person.pk)
+    )
     if expected_version is not None and locked.version != expected_version:
         raise PersonConflict("该人员信息已被他人修改，请刷新后再编辑")
     if locked.village is not None:
