@@ -14,6 +14,7 @@ api_v1 = [
     path("", include("candidates.api.urls")),
     path("", include("training.api.urls")),
     path("", include("composition.api.urls")),
+    path("", include("audit.api.urls")),
 ]
 
 urlpatterns = [
@@ -24,6 +25,7 @@ urlpatterns = [
     path("candidates/", include("candidates.urls")),
     path("training/", include("training.urls")),
     path("composition/", include("composition.urls")),
+    path("audit/", include("audit.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("health/", health, name="health"),

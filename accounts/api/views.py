@@ -10,7 +10,21 @@ from rest_framework.views import APIView
 from core.access import ALL_ROLES
 
 from .. import services
+from ..lockout import lockout_message
 from .serializers import MeSerializer, TokenRequestSerializer, TokenResponseSerializer
+
+
+class LockedOut(exceptions.APIException):
+    status_code = status.HTTP_429_TOO_MANY_REQUESTS
+    default_code = "locked_out"
+
+
+def _locked_out(request) -> bool:
+    """django-axes flags the request it refused (the DRF request or the one it wraps)."""
+    return bool(
+        getattr(request, "axes_locked_out", False)
+        or getattr(request._request, "axes_locked_out", False)
+    )
 
 
 class TokenThrottle(AnonRateThrottle):
@@ -24,7 +38,11 @@ class TokenView(APIView):
     authentication_classes = []
     throttle_classes = [TokenThrottle]
 
-    @extend_schema(request=TokenRequestSerializer, responses={201: TokenResponseSerializer})
+    @extend_schema(
+        request=TokenRequestSerializer,
+        responses={201: TokenResponseSerializer},
+        description="五次密码错误后，同一用户名和地址将被锁定一段时间（HTTP 429）。",
+    )
     def post(self, request):
         data = TokenRequestSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -33,6 +51,8 @@ class TokenView(APIView):
             username=data.validated_data["username"],
             password=data.validated_data["password"],
         )
+        if user is None and _locked_out(request):
+            raise LockedOut(lockout_message())
         if user is None or not user.is_active:
             raise exceptions.AuthenticationFailed(_("用户名或密码错误"))
         token, raw = services.api_token_create(user=user, name=data.validated_data["name"])
