@@ -495,3 +495,68 @@ def grouped(rows) -> dict:
     for row in rows:
         out[(row.scope_kind, row.scope_code)][row.metric] = row
     return out
+
+
+class ScopeNotFound(Exception):
+    """No stored figures the user may see for that term and scope."""
+
+
+def resolve_term(year) -> Term:
+    """The term of `year`, or the latest term."""
+    qs = Term.objects.all()
+    try:
+        term = qs.get(year=int(year)) if year not in (None, "") else qs.order_by("-year").first()
+    except (Term.DoesNotExist, ValueError, TypeError):
+        term = None
+    if term is None:
+        raise ScopeNotFound("term")
+    return term
+
+
+def scope_metrics(user, term, code=None, metrics=(Metric.FIGURES,)) -> dict:
+    """{metric: row} of one scope (default: the user's township or county), for `user`.
+
+    One query. An unknown scope, or one the user may not see, raises ScopeNotFound.
+    """
+    qs = CompositionSnapshot.objects.filter(term=term, metric__in=metrics)
+    if user is not None:
+        qs = CompositionSnapshot.objects.for_user(user).filter(term=term, metric__in=metrics)
+    if code:
+        kind = scope_kind_for_code(code)
+        if kind is None:
+            raise ScopeNotFound(code)
+        qs = qs.filter(scope_kind=kind, scope_code=code)
+    else:
+        default = default_scope(user) if user is not None else None
+        if default:
+            qs = qs.filter(scope_kind=default[0], scope_code=default[1])
+        else:
+            # No home scope (administrators, national API clients): the only county, or the
+            # highest scope there is.
+            qs = qs.filter(scope_kind__in=[ScopeKind.PROVINCE, ScopeKind.COUNTY]).order_by(
+                "-scope_kind", "scope_code"
+            )
+    rows = {}
+    for row in qs:
+        key = (row.scope_kind, row.scope_code)
+        first = next(iter(rows.values()), None)
+        if first is not None and (first.scope_kind, first.scope_code) != key:
+            # Several candidates (a province, or several counties): the first one wins.
+            continue
+        rows[row.metric] = row
+    if not rows:
+        raise ScopeNotFound(code or "")
+    return rows
+
+
+def child_rows(user, term, parent_code: str) -> list:
+    """The figures of every scope directly below `parent_code` that `user` may see."""
+    return list(
+        CompositionSnapshot.objects.for_user(user)
+        .filter(term=term, metric=Metric.FIGURES, parent_code=parent_code)
+        .order_by("scope_code")
+    )
+
+
+def missed_targets(figures_value: dict) -> list[str]:
+    return [t["indicator"] for t in figures_value.get("targets", []) if t["met"] is False]

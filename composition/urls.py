@@ -1,4 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "composition"
-urlpatterns = []
+urlpatterns = [
+    path("", views.DashboardView.as_view(), name="dashboard"),
+    path("table/", views.TableView.as_view(), name="table"),
+    path("villages/<str:code>/", views.VillageTeamView.as_view(), name="village"),
+]

@@ -1,4 +1,7 @@
 from rest_framework.routers import SimpleRouter
 
+from .views import CompositionViewSet
+
 router = SimpleRouter()
+router.register("composition", CompositionViewSet, basename="composition")
 urlpatterns = router.urls

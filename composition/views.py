@@ -1,0 +1,226 @@
+"""Dashboards: a scope's figures and charts, the table of the scopes below it, a village's
+team. Every page reads stored snapshot rows only, with a fixed number of queries."""
+
+from django.http import Http404
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views import View
+
+from accounts.permissions import RoleRequiredMixin
+from core.access import STAFF_ROLES
+from core.exports import xlsx_response
+from elections.choices import Body
+from elections.models import Seat
+from registry.models import Term
+
+from . import selectors
+from .choices import Metric, ScopeKind
+
+FLAG_LABELS = [
+    ("age_le_35", _("35岁及以下")),
+    ("age_le_45", _("45岁及以下")),
+    ("age_le_50", _("50岁及以下")),
+    ("college_plus", _("大专及以上")),
+    ("fulltime_bachelor_plus", _("全日制本科及以上")),
+    ("female", _("女性")),
+]
+
+
+def _load(request, metrics):
+    try:
+        term = selectors.resolve_term(request.GET.get("term"))
+        rows = selectors.scope_metrics(request.user, term, request.GET.get("scope"), metrics)
+    except selectors.ScopeNotFound:
+        raise Http404(_("没有该届次或区划的统计结果")) from None
+    return term, rows
+
+
+def headline_rows(value: dict) -> list[dict]:
+    """The figures as table rows: secretaries and members, this term, previous, change."""
+    out = []
+    for name, label, special, special_label in (
+        ("secretaries", _("村党组织书记"), "one_shoulder", _("“一肩挑”")),
+        ("members", _("“两委”成员"), "cross_serving", _("交叉任职")),
+    ):
+        cur, prev, change = value[name], value["previous"][name], value["change"][name]
+        lines = [
+            {
+                "label": _("人数"),
+                "after": cur["count"],
+                "before": prev["count"],
+                "change": None,
+                "pct": False,
+            },
+            {
+                "label": _("平均年龄"),
+                "after": cur["avg_age"],
+                "before": prev["avg_age"],
+                "change": change["avg_age"],
+                "pct": False,
+            },
+        ]
+        for key, key_label in [*FLAG_LABELS, (special, special_label)]:
+            lines.append(
+                {
+                    "label": key_label,
+                    "after": cur[key]["pct"],
+                    "before": prev[key]["pct"],
+                    "count": cur[key]["count"],
+                    "change": change[key],
+                    "pct": True,
+                }
+            )
+        out.append({"label": label, "lines": lines})
+    return out
+
+
+class DashboardView(RoleRequiredMixin, View):
+    read_roles = STAFF_ROLES
+
+    def get(self, request):
+        term, rows = _load(request, [Metric.FIGURES, Metric.BREAKDOWNS])
+        figures = rows[Metric.FIGURES]
+        return render(
+            request,
+            "composition/dashboard.html",
+            {
+                "term": term,
+                "terms": Term.objects.order_by("-year"),
+                "row": figures,
+                "value": figures.value,
+                "headline": headline_rows(figures.value),
+                "charts": rows[Metric.BREAKDOWNS].value,
+                "pending": bool(selectors.pending_terms([term.pk])),
+                "child_kind": _child_label(figures.scope_kind),
+            },
+        )
+
+
+def _child_label(kind):
+    return {
+        ScopeKind.COUNTY: _("乡镇"),
+        ScopeKind.TOWNSHIP: _("村(社区)"),
+        ScopeKind.PREFECTURE: _("县(市、区)"),
+        ScopeKind.PROVINCE: _("市(州)"),
+    }.get(kind)
+
+
+TABLE_COLUMNS = [
+    ("secretaries.count", _("书记人数")),
+    ("secretaries.avg_age", _("书记平均年龄")),
+    ("secretaries.one_shoulder", _("“一肩挑”%")),
+    ("members.count", _("成员人数")),
+    ("members.avg_age", _("成员平均年龄")),
+    ("members.age_le_35", _("35岁及以下%")),
+    ("members.college_plus", _("大专及以上%")),
+    ("members.female", _("女性%")),
+    ("members.cross_serving", _("交叉任职%")),
+]
+
+
+def table_cells(value: dict) -> list:
+    cells = []
+    for key, _label in TABLE_COLUMNS:
+        population, field = key.split(".")
+        item = value[population][field]
+        cells.append(item["pct"] if isinstance(item, dict) else item)
+    return cells
+
+
+class TableView(RoleRequiredMixin, View):
+    """Every scope below one (townships of a county, villages of a township) side by side."""
+
+    read_roles = STAFF_ROLES
+
+    def get(self, request):
+        term, rows = _load(request, [Metric.FIGURES])
+        parent = rows[Metric.FIGURES]
+        children = selectors.child_rows(request.user, term, parent.scope_code)
+        table = [
+            {
+                "row": child,
+                "cells": table_cells(child.value),
+                "missed": selectors.missed_targets(child.value),
+            }
+            for child in children
+        ]
+        headers = [
+            _("区划代码"),
+            _("名称"),
+            *[str(label) for _k, label in TABLE_COLUMNS],
+            _("未达成目标"),
+        ]
+        if request.GET.get("format") == "xlsx":
+            labels = {f"{p}.{k}": str(lbl) for p, k, _d, lbl in selectors.TARGETS}
+            return xlsx_response(
+                f"{parent.scope_name}-{term.year}-结构统计.xlsx",
+                headers,
+                [
+                    [
+                        item["row"].scope_code,
+                        item["row"].scope_name,
+                        *item["cells"],
+                        "、".join(labels[m] for m in item["missed"]),
+                    ]
+                    for item in table
+                ],
+                title=_("结构统计"),
+            )
+        return render(
+            request,
+            "composition/table.html",
+            {
+                "term": term,
+                "terms": Term.objects.order_by("-year"),
+                "parent": parent,
+                "table": table,
+                "columns": [label for _k, label in TABLE_COLUMNS],
+                "child_kind": _child_label(parent.scope_kind),
+                "pending": bool(selectors.pending_terms([term.pk])),
+            },
+        )
+
+
+class VillageTeamView(RoleRequiredMixin, View):
+    """A village's figures and the people holding its seats this term."""
+
+    read_roles = STAFF_ROLES
+
+    def get(self, request, code):
+        term, rows = _load_village(request, code)
+        figures = rows[Metric.FIGURES]
+        seats = (
+            Seat.objects.for_user(request.user)
+            .current()
+            .filter(term=term, village__code=code)
+            .select_related("person")
+            .order_by("body", "post", "person__name")
+        )
+        seats = list(seats)
+        for seat in seats:  # A village's team: a dozen rows, for display.
+            seat.age = seat.person.age_on(term.reference_date)
+        return render(
+            request,
+            "composition/village.html",
+            {
+                "term": term,
+                "terms": Term.objects.order_by("-year"),
+                "row": figures,
+                "value": figures.value,
+                "headline": headline_rows(figures.value),
+                "seats": seats,
+                "reference_date": term.reference_date,
+                "two_committees": {Body.PARTY_COMMITTEE, Body.VILLAGERS_COMMITTEE},
+            },
+        )
+
+
+def _load_village(request, code):
+    try:
+        term = selectors.resolve_term(request.GET.get("term"))
+        if selectors.scope_kind_for_code(code) != ScopeKind.VILLAGE:
+            raise selectors.ScopeNotFound(code)
+        rows = selectors.scope_metrics(request.user, term, code, [Metric.FIGURES])
+    except selectors.ScopeNotFound:
+        raise Http404(_("没有该届次或区划的统计结果")) from None
+    return term, rows

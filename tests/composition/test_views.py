@@ -1,0 +1,86 @@
+"""The dashboards: what each role sees, the figures shown, fixed query counts."""
+
+import io
+
+import pytest
+from openpyxl import load_workbook
+
+from composition.services import composition_recompute
+
+
+@pytest.fixture
+def computed(small_county):
+    composition_recompute(term_id=small_county.t2018.pk)
+    composition_recompute(term_id=small_county.t2021.pk)
+    return small_county
+
+
+def test_county_dashboard_shows_targets_and_charts(
+    client, organizer, computed, django_assert_max_num_queries
+):
+    client.force_login(organizer)
+    client.get("/composition/?term=2021")  # the first request after login saves the session
+    with django_assert_max_num_queries(10):
+        response = client.get("/composition/?term=2021")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "吉县" in html
+    assert "41.13" in html  # members' average age
+    assert html.count("未达成") >= 2  # one-shoulder and cross-serving did not rise
+    assert 'id="composition-breakdowns"' in html
+    assert "<script>" not in html.replace("<script src=", "")  # no inline script
+    assert "已是最新" in html
+
+
+def test_dashboard_query_count_does_not_grow_with_villages(
+    client, organizer, computed, django_assert_max_num_queries
+):
+    from tests.factories import VillageFactory
+
+    client.force_login(organizer)
+    for n in range(5):
+        VillageFactory(township=computed.township, code=f"14102810030{n}", name=f"新村{n}")
+    composition_recompute(term_id=computed.t2021.pk)
+    client.get("/composition/?term=2021")  # warm the session
+    with django_assert_max_num_queries(10):
+        client.get("/composition/table/?term=2021&scope=141028100")
+
+
+def test_township_table_marks_misses_and_exports(client, viewer, computed):
+    client.force_login(viewer)
+    html = client.get("/composition/table/?term=2021").content.decode()
+    assert "吉昌镇" in html and "屯里镇" in html
+    assert 'class="row-bad"' in html
+    response = client.get("/composition/table/?term=2021&format=xlsx")
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.values)
+    assert rows[0][1] == "名称"
+    assert {r[1] for r in rows[1:]} == {"吉昌镇", "屯里镇"}
+
+
+def test_official_sees_only_their_township(client, official, computed):
+    client.force_login(official)
+    html = client.get("/composition/?term=2021").content.decode()
+    assert "吉昌镇" in html
+    assert client.get("/composition/?term=2021&scope=141028").status_code == 404
+    assert client.get("/composition/?term=2021&scope=141028101").status_code == 404
+    assert client.get("/composition/villages/141028101201/?term=2021").status_code == 404
+    table = client.get("/composition/table/?term=2021").content.decode()
+    assert "东关村" in table and "西坪村" not in table
+
+
+def test_village_team_drill_down(client, organizer, computed, django_assert_max_num_queries):
+    client.force_login(organizer)
+    client.get("/composition/?term=2021")
+    with django_assert_max_num_queries(10):
+        response = client.get("/composition/villages/141028100201/?term=2021")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert computed.p1.name in html
+    assert "书记" in html and "村务监督委员会" in html
+
+
+def test_reviewer_and_api_client_have_no_dashboard(client, reviewer, api_user, computed):
+    for user in (reviewer, api_user):
+        client.force_login(user)
+        assert client.get("/composition/?term=2021").status_code == 403
