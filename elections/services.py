@@ -452,3 +452,83 @@ def seat_end(*, seat: Seat, ended_on: dt.date, reason: str, note: str = "", acto
 
 def body_label(body: str) -> str:
     return str(Body(body).label)
+
+
+# -- roster uploads in the background ----------------------------------------------------
+
+
+@transaction.atomic
+def roster_job_create(*, actor, filename: str, content: bytes, dry_run: bool = False):
+    """Store an upload and queue its import once the job row is committed."""
+    from .models import ImportJob
+    from .tasks import import_roster_task
+
+    job = ImportJob(created_by=actor, filename=filename[:200], content=content, dry_run=dry_run)
+    job.full_clean(exclude=["content"])
+    job.save()
+    transaction.on_commit(lambda: import_roster_task.delay(job.pk))
+    return job
+
+
+def _job_progress(job_id: int, fraction: float) -> None:
+    from .models import ImportJob
+
+    ImportJob.objects.filter(pk=job_id).update(progress=int(fraction * 100))
+
+
+def roster_job_run(*, job_id: int):
+    """Claim a queued job, import its file, record the outcome. Safe to run twice."""
+    from core.spreadsheets import SpreadsheetError, read_bytes
+
+    from . import importers
+    from .choices import ImportStatus
+    from .models import ImportJob
+
+    with transaction.atomic():
+        job = (
+            ImportJob.objects.select_for_update()
+            .select_related("created_by")
+            .filter(pk=job_id)
+            .first()
+        )
+        if job is None or job.status != ImportStatus.QUEUED:
+            return job
+        job.status, job.started_at, job.progress = ImportStatus.RUNNING, timezone.now(), 5
+        job.save(update_fields=["status", "started_at", "progress", "updated_at"])
+    try:
+        sheet = read_bytes(bytes(job.content), job.filename, importers.COLUMNS)
+        _job_progress(job.pk, 0.3)
+        result = importers.import_roster(
+            sheet,
+            actor=job.created_by,
+            dry_run=job.dry_run,
+            progress=lambda fraction: (
+                _job_progress(job.pk, 0.3 + 0.7 * fraction)
+                if not transaction.get_connection().in_atomic_block
+                else None
+            ),
+        )
+    except SpreadsheetError as exc:
+        errors, result = [str(exc)], None
+    except Exception:
+        ImportJob.objects.filter(pk=job.pk).update(
+            status=ImportStatus.FAILED,
+            progress=100,
+            finished_at=timezone.now(),
+            errors=["导入时发生意外错误，未保存任何数据；请联系管理员"],
+        )
+        raise
+    else:
+        errors = [str(error) for error in result.errors]
+    job.refresh_from_db()
+    job.status = ImportStatus.FAILED if errors else ImportStatus.SUCCEEDED
+    job.errors = errors[:1000]
+    job.progress, job.finished_at = 100, timezone.now()
+    if result is not None:
+        job.total_rows = result.rows
+        if not errors:
+            job.seats_created, job.seats_updated = result.seats_created, result.seats_updated
+            job.seats_unchanged = result.seats_unchanged
+            job.people_created, job.people_updated = result.people_created, result.people_updated
+    job.save()
+    return job

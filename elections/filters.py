@@ -1,0 +1,109 @@
+"""One FilterSet per list, shared by the HTML list and the API."""
+
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from registry.models import Term, Township, Village
+
+from .choices import Body, ElectionRound, ElectionState, Post
+from .models import Election, Seat
+
+
+def _townships(request):
+    if request is None:
+        return Township.objects.none()
+    return Township.objects.for_user(request.user)
+
+
+def _villages(request):
+    if request is None:
+        return Village.objects.none()
+    return Village.objects.for_user(request.user)
+
+
+class _ScopeFilters(django_filters.FilterSet):
+    county = django_filters.CharFilter(
+        field_name="village__township__county__code",
+        label=_("县代码"),
+        help_text=_("6 位县级区划代码"),
+    )
+    township = django_filters.ModelChoiceFilter(
+        field_name="village__township",
+        queryset=_townships,
+        label=_("乡镇"),
+        help_text=_("乡镇的 ID"),
+    )
+    village = django_filters.ModelChoiceFilter(
+        queryset=_villages, label=_("村(社区)"), help_text=_("村(社区)的 ID")
+    )
+    term = django_filters.ModelChoiceFilter(
+        field_name="term",
+        to_field_name="year",
+        queryset=Term.objects.all(),
+        label=_("届次"),
+        help_text=_("届次年份，如 2021"),
+    )
+    body = django_filters.ChoiceFilter(
+        choices=Body.choices, label=_("组织"), help_text=_("party、villagers 或 supervision")
+    )
+    updated_since = django_filters.IsoDateTimeFilter(
+        field_name="updated_at",
+        lookup_expr="gte",
+        label=_("更新时间不早于"),
+        help_text=_("ISO 8601 时间，如 2021-05-01T00:00:00+08:00；用于增量同步"),
+    )
+
+
+class ElectionFilter(_ScopeFilters):
+    round = django_filters.ChoiceFilter(
+        choices=ElectionRound.choices, label=_("轮次"), help_text=_("first 或 second（另行选举）")
+    )
+    state = django_filters.ChoiceFilter(
+        choices=ElectionState.choices, label=_("状态"), help_text=_("draft、submitted 或 certified")
+    )
+    post = django_filters.ChoiceFilter(
+        field_name="candidates__post",
+        choices=Post.choices,
+        distinct=True,
+        label=_("职务"),
+        help_text=_("有人当选该职务的选举"),
+    )
+
+    class Meta:
+        model = Election
+        fields = [
+            "county",
+            "township",
+            "village",
+            "term",
+            "body",
+            "post",
+            "round",
+            "state",
+            "updated_since",
+        ]
+
+
+class SeatFilter(_ScopeFilters):
+    post = django_filters.ChoiceFilter(
+        choices=Post.choices, label=_("职务"), help_text=_("secretary、director、member 等")
+    )
+    current = django_filters.BooleanFilter(
+        field_name="ended_on",
+        lookup_expr="isnull",
+        label=_("在任"),
+        help_text=_("true 只列在任者，false 只列已离任者"),
+    )
+
+    class Meta:
+        model = Seat
+        fields = [
+            "county",
+            "township",
+            "village",
+            "term",
+            "body",
+            "post",
+            "current",
+            "updated_since",
+        ]

@@ -1,0 +1,180 @@
+"""Reads that feed pages and exports: a village's team, a person's posts, export rows."""
+
+from django.db.models import Prefetch
+
+from .choices import Body, Post
+from .models import Election, ElectionCandidate, Seat
+
+POST_ORDER = {
+    Post.SECRETARY: 0,
+    Post.DIRECTOR: 0,
+    Post.DEPUTY_SECRETARY: 1,
+    Post.DEPUTY_DIRECTOR: 1,
+    Post.MEMBER: 2,
+}
+
+
+def village_teams(village):
+    """The village's seats by term (newest first) and body: [(term, {body: [seat]})]."""
+    seats = (
+        Seat.objects.filter(village=village)
+        .select_related("person", "term")
+        .order_by("-term__year", "body", "pk")
+    )
+    terms: dict = {}
+    for seat in seats:
+        bodies = terms.setdefault(seat.term, {})
+        bodies.setdefault(seat.body, []).append(seat)
+    result = []
+    for term, bodies in terms.items():
+        for body_seats in bodies.values():
+            body_seats.sort(key=lambda s: (s.ended_on is not None, POST_ORDER.get(s.post, 9)))
+        ordered = [(Body(b).label, bodies[b]) for b in Body if b in bodies]
+        party = {s.person_id for s in bodies.get(Body.PARTY_COMMITTEE, []) if not s.ended_on}
+        villagers = {
+            s.person_id for s in bodies.get(Body.VILLAGERS_COMMITTEE, []) if not s.ended_on
+        }
+        secretary = next(
+            (
+                s.person_id
+                for s in bodies.get(Body.PARTY_COMMITTEE, [])
+                if s.post == Post.SECRETARY and not s.ended_on
+            ),
+            None,
+        )
+        director = next(
+            (
+                s.person_id
+                for s in bodies.get(Body.VILLAGERS_COMMITTEE, [])
+                if s.post == Post.DIRECTOR and not s.ended_on
+            ),
+            None,
+        )
+        result.append(
+            {
+                "term": term,
+                "bodies": ordered,
+                "one_shoulder": secretary is not None and secretary == director,
+                "cross_serving": len(party & villagers),
+            }
+        )
+    return result
+
+
+def person_seats(person):
+    return (
+        Seat.objects.filter(person=person)
+        .select_related("village__township", "term")
+        .order_by("-term__year", "body")
+    )
+
+
+def elections_with_candidates(queryset):
+    return queryset.select_related("village__township", "term").prefetch_related(
+        Prefetch(
+            "candidates",
+            queryset=ElectionCandidate.objects.select_related("person").order_by("-votes", "pk"),
+        )
+    )
+
+
+RESULT_HEADERS = [
+    "乡镇",
+    "村(社区)",
+    "届次",
+    "组织",
+    "轮次",
+    "选举日期",
+    "状态",
+    "应选名额",
+    "应参加人数",
+    "参加投票人数",
+    "发出选票",
+    "收回选票",
+    "有效票",
+    "无效票",
+    "委托投票",
+    "候选人",
+    "性别",
+    "得票",
+    "当选职务",
+]
+
+
+def result_rows(queryset):
+    for election in elections_with_candidates(queryset).order_by(
+        "term__year", "village__code", "body", "held_on"
+    ):
+        head = [
+            election.village.township.name,
+            election.village.name,
+            election.term.year,
+            election.get_body_display(),
+            election.get_round_display(),
+            election.held_on,
+            election.get_state_display(),
+            election.seat_count,
+            election.entitled,
+            election.present,
+            election.ballots_issued,
+            election.ballots_returned,
+            election.ballots_valid,
+            election.ballots_invalid,
+            election.proxy_votes,
+        ]
+        for candidate in election.candidates.all():
+            yield head + [
+                candidate.person.name,
+                candidate.person.get_gender_display(),
+                candidate.votes,
+                candidate.get_post_display() if candidate.post else "",
+            ]
+
+
+SEAT_HEADERS = [
+    "乡镇",
+    "村(社区)",
+    "届次",
+    "组织",
+    "职务",
+    "姓名",
+    "性别",
+    "出生日期",
+    "民族",
+    "全日制学历",
+    "在职学历",
+    "政治面貌",
+    "任职日期",
+    "离任日期",
+    "离任原因",
+    "产生方式",
+]
+
+
+def seat_rows(queryset):
+    for seat in queryset.select_related("village__township", "term", "person").order_by(
+        "village__code", "body", "post", "pk"
+    ):
+        person = seat.person
+        yield [
+            seat.village.township.name,
+            seat.village.name,
+            seat.term.year,
+            seat.get_body_display(),
+            seat.get_post_display(),
+            person.name,
+            person.get_gender_display(),
+            person.birth_date,
+            person.ethnicity,
+            person.get_education_fulltime_display(),
+            person.get_education_inservice_display(),
+            person.get_political_status_display(),
+            seat.started_on,
+            seat.ended_on,
+            seat.get_end_reason_display() if seat.end_reason else "",
+            seat.get_source_display(),
+        ]
+
+
+def election_for_update(pk):
+    return Election.objects.select_related("village__township", "term").get(pk=pk)

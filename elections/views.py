@@ -1,0 +1,350 @@
+"""Pages: elections and their results, post holders, the roster upload and its jobs."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views import View
+
+from accounts.permissions import RoleRequiredMixin
+from core.access import COUNTY_ROLES, STAFF_ROLES
+from core.exports import XLSX_TYPE, csv_response, xlsx_response
+from core.spreadsheets import template_workbook
+from people.models import Person
+from registry.views import form_errors_from
+
+from . import importers, rules, selectors, services
+from .filters import ElectionFilter, SeatFilter
+from .forms import (
+    CandidateFormSet,
+    ConfirmationForm,
+    ElectionForm,
+    ReasonForm,
+    RosterUploadForm,
+    SeatEndForm,
+)
+from .models import Election, ImportJob, Seat
+
+EDIT_FIELDS = [
+    "round",
+    "held_on",
+    "seats_chair",
+    "seats_deputy",
+    "seats_member",
+    *services.COUNT_FIELDS,
+]
+
+
+class ElectionListView(RoleRequiredMixin, View):
+    def get(self, request):
+        queryset = Election.objects.for_user(request.user).select_related(
+            "village__township", "term"
+        )
+        election_filter = ElectionFilter(request.GET, queryset=queryset, request=request)
+        page = Paginator(election_filter.qs, 50).get_page(request.GET.get("page"))
+        return render(
+            request,
+            "elections/election_list.html",
+            {"filter": election_filter, "page": page, "total": page.paginator.count},
+        )
+
+
+def _scoped_election(request, pk):
+    return get_object_or_404(
+        Election.objects.for_user(request.user).select_related("village__township", "term"),
+        pk=pk,
+    )
+
+
+class ElectionDetailView(RoleRequiredMixin, View):
+    def get(self, request, pk):
+        election = _scoped_election(request, pk)
+        return render(request, "elections/election_detail.html", _detail_context(request, election))
+
+
+def _detail_context(request, election, **extra):
+    candidates = list(election.candidates.select_related("person"))
+    findings = services.election_findings(election, candidates)
+    confirmed = set(election.confirmations)
+    return {
+        "election": election,
+        "candidates": candidates,
+        "findings": findings,
+        "blocking": rules.blocking(findings, confirmed),
+        "to_confirm": [f for f in findings if f.needs_confirmation and f.code not in confirmed],
+        "steps": services.allowed_steps(election, request.user),
+        "transitions": election.transitions.select_related("actor"),
+        "seats": Seat.objects.filter(election=election).select_related("person"),
+        "reason_form": extra.pop("reason_form", ReasonForm()),
+        **extra,
+    }
+
+
+class ElectionFormView(RoleRequiredMixin, View):
+    """Create an election, or edit a draft one with its candidates' votes."""
+
+    read_roles = write_roles = RoleRequiredMixin.write_roles
+
+    def _people(self, request, election):
+        if election is None:
+            return Person.objects.none()
+        return Person.objects.for_user(request.user).filter(village=election.village)
+
+    def _context(self, form, formset, election):
+        return {"form": form, "formset": formset, "election": election}
+
+    def get(self, request, pk=None):
+        election = _scoped_election(request, pk) if pk else None
+        form = ElectionForm(instance=election, user=request.user)
+        initial = [
+            {"person": c.person_id, "votes": c.votes, "post": c.post}
+            for c in (election.candidates.all() if election else [])
+        ]
+        formset = CandidateFormSet(initial=initial, people=self._people(request, election))
+        return render(
+            request, "elections/election_form.html", self._context(form, formset, election)
+        )
+
+    def post(self, request, pk=None):
+        election = _scoped_election(request, pk) if pk else None
+        form = ElectionForm(request.POST, instance=election, user=request.user)
+        formset = CandidateFormSet(request.POST, people=self._people(request, election))
+        if form.is_valid() and (election is None or formset.is_valid()):
+            data = form.cleaned_data
+            try:
+                if election is None:
+                    election = services.election_create(
+                        actor=request.user,
+                        village=data["village"],
+                        term=data["term"],
+                        body=data["body"],
+                        **{name: data[name] for name in EDIT_FIELDS},
+                    )
+                    messages.success(request, _("已创建，请录入候选人得票"))
+                    return redirect("elections:election-update", election.pk)
+                candidates = [
+                    services.CandidateInput(row["person"], row["votes"], row.get("post") or "")
+                    for row in formset.cleaned_data
+                    if row and row.get("person") and not row.get("DELETE")
+                ]
+                services.election_results_set(
+                    election=election,
+                    actor=request.user,
+                    candidates=candidates,
+                    expected_version=int(request.POST.get("version") or 0) or None,
+                    **{name: data[name] for name in EDIT_FIELDS},
+                )
+            except services.ElectionConflict as exc:
+                form.add_error(None, str(exc))
+            except ValidationError as exc:
+                form_errors_from(exc, form)
+            except PermissionDenied as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, _("已保存"))
+                return redirect(election)
+        return render(
+            request,
+            "elections/election_form.html",
+            self._context(form, formset, election),
+            status=400,
+        )
+
+
+STEPS = {
+    "submit": lambda election, user, reason: services.election_submit(
+        election=election, actor=user
+    ),
+    "certify": lambda election, user, reason: services.election_certify(
+        election=election, actor=user
+    ),
+    "return": lambda election, user, reason: services.election_return(
+        election=election, actor=user, reason=reason
+    ),
+    "unlock": lambda election, user, reason: services.election_unlock(
+        election=election, actor=user, reason=reason
+    ),
+}
+STEP_DONE = {
+    "submit": "已上报",
+    "certify": "已审核确认，任职已生成",
+    "return": "已退回",
+    "unlock": "已解锁",
+}
+
+
+class ElectionStepView(RoleRequiredMixin, View):
+    """POST: take one step of the state machine (submit, certify, return, unlock)."""
+
+    read_roles = write_roles = RoleRequiredMixin.write_roles
+
+    def post(self, request, pk, step):
+        if step not in STEPS:
+            raise Http404
+        election = _scoped_election(request, pk)
+        try:
+            STEPS[step](election, request.user, request.POST.get("reason", ""))
+        except (ValidationError, PermissionDenied) as exc:
+            errors = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
+            election.refresh_from_db()
+            context = _detail_context(request, election, step_errors=errors)
+            return render(request, "elections/election_detail.html", context, status=400)
+        messages.success(request, _(STEP_DONE[step]))
+        return redirect("elections:election-detail", pk)
+
+
+class ElectionConfirmView(RoleRequiredMixin, View):
+    read_roles = write_roles = RoleRequiredMixin.write_roles
+
+    def post(self, request, pk):
+        election = _scoped_election(request, pk)
+        form = ConfirmationForm(request.POST)
+        try:
+            if not form.is_valid():
+                raise ValidationError(_("请填写书面说明"))
+            services.election_confirm(
+                election=election,
+                actor=request.user,
+                code=form.cleaned_data["code"],
+                note=form.cleaned_data["note"],
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            errors = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
+            context = _detail_context(request, election, step_errors=errors)
+            return render(request, "elections/election_detail.html", context, status=400)
+        messages.success(request, _("书面说明已记录"))
+        return redirect(election)
+
+
+class SeatListView(RoleRequiredMixin, View):
+    def get(self, request):
+        queryset = Seat.objects.for_user(request.user).select_related(
+            "village__township", "term", "person"
+        )
+        seat_filter = SeatFilter(request.GET, queryset=queryset, request=request)
+        page = Paginator(seat_filter.qs, 50).get_page(request.GET.get("page"))
+        return render(
+            request,
+            "elections/seat_list.html",
+            {"filter": seat_filter, "page": page, "total": page.paginator.count},
+        )
+
+
+class SeatEndView(RoleRequiredMixin, View):
+    read_roles = write_roles = RoleRequiredMixin.write_roles
+
+    def _seat(self, request, pk):
+        return get_object_or_404(
+            Seat.objects.for_user(request.user).select_related("person", "village", "term"),
+            pk=pk,
+        )
+
+    def get(self, request, pk):
+        seat = self._seat(request, pk)
+        return render(request, "elections/seat_end.html", {"seat": seat, "form": SeatEndForm()})
+
+    def post(self, request, pk):
+        seat = self._seat(request, pk)
+        form = SeatEndForm(request.POST)
+        if form.is_valid():
+            try:
+                services.seat_end(seat=seat, actor=request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                form_errors_from(exc, form)
+            except PermissionDenied as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, _("已办理离任"))
+                return redirect(seat.village)
+        return render(request, "elections/seat_end.html", {"seat": seat, "form": form}, status=400)
+
+
+class ExportView(RoleRequiredMixin, View):
+    """Results or post holders, filtered like the lists, as CSV or XLSX."""
+
+    def get(self, request, what, fmt):
+        if what == "results":
+            queryset = ElectionFilter(
+                request.GET, queryset=Election.objects.for_user(request.user), request=request
+            ).qs
+            headers, rows, title = (
+                selectors.RESULT_HEADERS,
+                selectors.result_rows(queryset),
+                "选举结果",
+            )
+        else:
+            queryset = SeatFilter(
+                request.GET, queryset=Seat.objects.for_user(request.user), request=request
+            ).qs
+            headers, rows, title = selectors.SEAT_HEADERS, selectors.seat_rows(queryset), "任职"
+        filename = f"{what}.{fmt}"
+        if fmt == "csv":
+            return csv_response(filename, headers, rows)
+        return xlsx_response(filename, headers, rows, title)
+
+
+class RosterTemplateView(RoleRequiredMixin, View):
+    def get(self, request):
+        content = template_workbook(importers.COLUMNS, "花名册")
+        response = HttpResponse(content, content_type=XLSX_TYPE)
+        response["Content-Disposition"] = "attachment; filename*=UTF-8''roster-template.xlsx"
+        return response
+
+
+class RosterImportView(RoleRequiredMixin, View):
+    """Upload a roster: it is checked and imported in the background; see the job page."""
+
+    read_roles = write_roles = RoleRequiredMixin.write_roles
+
+    def get(self, request):
+        jobs = ImportJob.objects.for_user(request.user).filter(created_by=request.user)[:20]
+        return render(
+            request, "elections/roster_import.html", {"form": RosterUploadForm(), "jobs": jobs}
+        )
+
+    def post(self, request):
+        form = RosterUploadForm(request.POST, request.FILES)
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            job = services.roster_job_create(
+                actor=request.user,
+                filename=upload.name,
+                content=upload.read(),
+                dry_run=form.cleaned_data["dry_run"],
+            )
+            return redirect(job)
+        jobs = ImportJob.objects.for_user(request.user).filter(created_by=request.user)[:20]
+        return render(
+            request, "elections/roster_import.html", {"form": form, "jobs": jobs}, status=400
+        )
+
+
+def _job(request, pk):
+    jobs = ImportJob.objects.for_user(request.user).defer("content")
+    if not (request.user.is_superuser or request.user.role in COUNTY_ROLES):
+        jobs = jobs.filter(created_by=request.user)
+    return get_object_or_404(jobs, pk=pk)
+
+
+class ImportJobView(RoleRequiredMixin, View):
+    read_roles = STAFF_ROLES
+
+    def get(self, request, pk):
+        return render(request, "elections/import_job.html", {"job": _job(request, pk)})
+
+
+class ImportJobStatusView(RoleRequiredMixin, View):
+    """The small JSON the progress bar polls."""
+
+    def get(self, request, pk):
+        job = _job(request, pk)
+        return JsonResponse(
+            {
+                "status": job.status,
+                "status_display": job.get_status_display(),
+                "progress": job.progress,
+                "finished": job.is_finished,
+            }
+        )
