@@ -1,4 +1,20 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "candidates"
-urlpatterns = []
+urlpatterns = [
+    path("", views.CandidacyListView.as_view(), name="candidacy-list"),
+    path("new/", views.CandidacyCreateView.as_view(), name="candidacy-create"),
+    path("import/", views.CandidacyImportView.as_view(), name="candidacy-import"),
+    path("template.xlsx", views.CandidacyTemplateView.as_view(), name="candidacy-template"),
+    path("review/", views.ReviewQueueView.as_view(), name="review-queue"),
+    path("funnel/", views.FunnelView.as_view(), name="funnel"),
+    path("negative-list/", views.NegativeListView.as_view(), name="negative-list"),
+    path("<int:pk>/", views.CandidacyDetailView.as_view(), name="candidacy-detail"),
+    path("<int:pk>/decide/", views.CandidacyDecideView.as_view(), name="candidacy-decide"),
+    path("<int:pk>/withdraw/", views.CandidacyWithdrawView.as_view(), name="candidacy-withdraw"),
+    path("<int:pk>/replace/", views.CandidacyReplaceView.as_view(), name="candidacy-replace"),
+    path("<int:pk>/sign-off/", views.SignOffView.as_view(), name="sign-off"),
+    path("sign-offs/<int:pk>/clear/", views.ClearFlagView.as_view(), name="flag-clear"),
+]

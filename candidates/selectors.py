@@ -1,0 +1,217 @@
+"""Reads that feed the queues, the timeline and the funnel."""
+
+from django.db.models import Count, Exists, OuterRef, Q
+
+from .choices import STAGE_PATH, Outcome, SignOffOutcome, Source, Stage
+from .models import Candidacy, Decision, SignOff
+
+
+def open_flag_exists():
+    """An Exists() that is true where a department flag is still waiting for clearance."""
+    return Exists(
+        SignOff.objects.filter(
+            candidacy=OuterRef("pk"), outcome=SignOffOutcome.FLAG, clearance__isnull=True
+        )
+    )
+
+
+def queue_for_user(user):
+    """The candidacies a user works on, with what the queue shows, in a fixed query count."""
+    return (
+        Candidacy.objects.for_user(user)
+        .select_related("person", "village__township", "term")
+        .annotate(
+            has_open_flag=open_flag_exists(),
+            sign_off_count=Count("sign_offs", distinct=True),
+        )
+        .order_by("village__township__code", "village__code", "body", "post", "pk")
+    )
+
+
+def review_queue(user):
+    """A department reviewer's pending sign-offs: names in joint review their department has
+    not signed yet."""
+    signed = SignOff.objects.filter(candidacy=OuterRef("pk"), department=user.department)
+    return (
+        Candidacy.objects.for_user(user)
+        .filter(stage=Stage.JOINT_REVIEW)
+        .exclude(Exists(signed))
+        .select_related("person", "village__township", "term")
+        .order_by("stage_changed_at", "pk")
+    )
+
+
+def timeline(candidacy: Candidacy) -> list[dict]:
+    """Every step of a candidacy, oldest first: edits, decisions, sign-offs, clearances."""
+    events = []
+    for record in candidacy.history.select_related("history_user").order_by("history_date"):
+        if record.history_type == "+":
+            what = "提名"
+        else:
+            previous = record.prev_record
+            changed = record.diff_against(previous).changed_fields if previous else []
+            changed = [f for f in changed if f not in {"version", "stage", "stage_changed_at"}]
+            if not changed:
+                continue
+            labels = [str(Candidacy._meta.get_field(f).verbose_name) for f in changed]
+            what = "修改：" + "、".join(labels)
+        events.append(
+            {
+                "kind": "edit",
+                "at": record.history_date,
+                "who": record.history_user,
+                "what": what,
+                "why": "",
+                "items": [],
+            }
+        )
+    decisions = candidacy.decisions.select_related("decided_by").prefetch_related("negative_items")
+    for decision in decisions:
+        what = f"{decision.get_stage_display()}：{decision.get_outcome_display()}"
+        if decision.to_stage != decision.stage:
+            what += f" → {decision.get_to_stage_display()}"
+        meeting = ""
+        if decision.meeting_date:
+            meeting = f"会议 {decision.meeting_date:%Y-%m-%d} 纪要 {decision.minute_number}"
+        events.append(
+            {
+                "kind": "decision",
+                "outcome": decision.outcome,
+                "at": decision.decided_at,
+                "who": decision.decided_by,
+                "what": what,
+                "why": decision.reason,
+                "meeting": meeting,
+                "items": list(decision.negative_items.all()),
+            }
+        )
+    sign_offs = candidacy.sign_offs.select_related(
+        "signed_by", "clearance__cleared_by"
+    ).prefetch_related("negative_items")
+    for sign_off in sign_offs:
+        events.append(
+            {
+                "kind": "sign_off",
+                "outcome": sign_off.outcome,
+                "at": sign_off.signed_at,
+                "who": sign_off.signed_by,
+                "what": f"资格联审·{sign_off.get_department_display()}：{sign_off.get_outcome_display()}",
+                "why": sign_off.note,
+                "items": list(sign_off.negative_items.all()),
+            }
+        )
+        clearance = getattr(sign_off, "clearance", None)
+        if clearance is not None:
+            events.append(
+                {
+                    "kind": "clearance",
+                    "outcome": "pass",
+                    "at": clearance.cleared_at,
+                    "who": clearance.cleared_by,
+                    "what": f"核销{sign_off.get_department_display()}提出的问题",
+                    "why": clearance.reason,
+                    "items": [],
+                }
+            )
+    events.sort(key=lambda event: event["at"])
+    return events
+
+
+def funnel(candidacies) -> dict:
+    """The vetting funnel of a set of candidacies (already scoped), in five queries.
+
+    at: names now at each stage; passed/rejected: distinct names with such a decision at
+    each stage; returned: return decisions; by_item: rejections per negative-list item
+    (a rejection citing two items counts under both); sources: approved names by source;
+    townships: per township, names now at each stage.
+    """
+    stage_counts = candidacies.aggregate(
+        total=Count("pk"),
+        **{f"at_{stage}": Count("pk", filter=Q(stage=stage)) for stage in Stage.values},
+    )
+    decisions = Decision.objects.filter(candidacy__in=candidacies.values("pk"))
+    aggregates = {}
+    for stage in STAGE_PATH[:-1]:
+        for outcome in (Outcome.PASS, Outcome.REJECT):
+            aggregates[f"{stage}_{outcome}"] = Count(
+                "candidacy", filter=Q(stage=stage, outcome=outcome), distinct=True
+            )
+        aggregates[f"{stage}_return"] = Count("pk", filter=Q(stage=stage, outcome=Outcome.RETURN))
+    aggregates["rejected"] = Count("candidacy", filter=Q(outcome=Outcome.REJECT), distinct=True)
+    aggregates["returned"] = Count("pk", filter=Q(outcome=Outcome.RETURN))
+    aggregates["withdrawn"] = Count("candidacy", filter=Q(outcome=Outcome.WITHDRAW), distinct=True)
+    aggregates["replaced"] = Count("candidacy", filter=Q(outcome=Outcome.REPLACE), distinct=True)
+    decided = decisions.aggregate(**aggregates)
+    by_item = list(
+        decisions.filter(outcome=Outcome.REJECT, negative_items__isnull=False)
+        .values("negative_items__number", "negative_items__text")
+        .annotate(count=Count("pk", distinct=True))
+        .order_by("negative_items__number")
+    )
+    reason_only = decisions.filter(outcome=Outcome.REJECT, negative_items__isnull=True).count()
+    source_rows = dict(
+        candidacies.filter(stage=Stage.APPROVED)
+        .order_by()
+        .values("source")
+        .annotate(count=Count("pk"))
+        .values_list("source", "count")
+    )
+    township_rows = list(
+        candidacies.order_by()
+        .values("village__township_id", "village__township__name", "village__township__code")
+        .annotate(
+            total=Count("pk"),
+            **{stage: Count("pk", filter=Q(stage=stage)) for stage in Stage.values},
+        )
+        .order_by("village__township__code")
+    )
+    stages = []
+    for stage in STAGE_PATH:
+        stages.append(
+            {
+                "stage": stage.value,
+                "label": str(stage.label),
+                "at": stage_counts[f"at_{stage}"],
+                "passed": decided.get(f"{stage}_pass", 0) if stage != Stage.APPROVED else None,
+                "rejected": decided.get(f"{stage}_reject", 0) if stage != Stage.APPROVED else None,
+                "returned": decided.get(f"{stage}_return", 0) if stage != Stage.APPROVED else None,
+            }
+        )
+    return {
+        "total": stage_counts["total"],
+        "stages": stages,
+        "ended": {
+            stage.value: stage_counts[f"at_{stage}"]
+            for stage in (Stage.APPROVED, Stage.REJECTED, Stage.WITHDRAWN, Stage.REPLACED)
+        },
+        "rejected": decided["rejected"],
+        "returned": decided["returned"],
+        "withdrawn": decided["withdrawn"],
+        "replaced": decided["replaced"],
+        "rejected_by_item": [
+            {
+                "number": row["negative_items__number"],
+                "text": row["negative_items__text"],
+                "count": row["count"],
+            }
+            for row in by_item
+        ],
+        "rejected_reason_only": reason_only,
+        "approved_sources": [
+            {
+                "source": source.value,
+                "label": str(source.label),
+                "count": source_rows.get(source.value, 0),
+            }
+            for source in Source
+        ],
+        "townships": [
+            {
+                "township": row["village__township_id"],
+                "name": row["village__township__name"],
+                "total": row["total"],
+                "stages": {stage: row[stage] for stage in Stage.values},
+            }
+            for row in township_rows
+        ],
+    }

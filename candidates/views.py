@@ -1,0 +1,608 @@
+"""Pages of candidate vetting: queues, nomination (form and spreadsheet), the candidacy page
+with its timeline and decisions, the department reviewers' queue, the funnel and the
+negative list. Every write goes through candidates.services."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views import View
+
+from accounts.permissions import RoleRequiredMixin
+from core.access import COUNTY_ROLES, EDITOR_ROLES, STAFF_ROLES, Role
+from core.exports import XLSX_TYPE
+from core.spreadsheets import SpreadsheetError, read_upload, template_workbook
+from registry.forms import UploadForm
+from registry.models import County, Term, Township
+from registry.views import form_errors_from
+
+from . import importers, selectors, services
+from .choices import MEETING_STAGES, STAGE_PATH, Outcome, Stage
+from .filters import CandidacyFilter, ReviewQueueFilter
+from .forms import (
+    BulkDecisionForm,
+    ClearFlagForm,
+    DecisionForm,
+    NegativeItemForm,
+    NominationForm,
+    ReplaceForm,
+    SignOffForm,
+    WithdrawForm,
+    split_post,
+)
+from .models import Candidacy, NegativeListItem, SignOff
+
+REVIEWER = frozenset({Role.DEPARTMENT_REVIEWER})
+ALL_PAGE_ROLES = STAFF_ROLES | REVIEWER
+DECIDER_ROLES = EDITOR_ROLES | REVIEWER
+
+
+def _conflict_or_errors(request, exc) -> None:
+    if isinstance(exc, ValidationError):
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.error(request, str(exc))
+
+
+def _versions(request, ids) -> dict[int, int | None]:
+    versions = {}
+    for pk in ids:
+        raw = request.POST.get(f"version_{pk}")
+        versions[pk] = int(raw) if raw and raw.isdigit() else None
+    return versions
+
+
+def _ids(request) -> list[int]:
+    return [int(v) for v in request.POST.getlist("ids") if v.isdigit()]
+
+
+class CandidacyListView(RoleRequiredMixin, View):
+    """The queues: officials see their township, organizers the county, by stage, with
+    filters; a POST records one meeting's decision for every ticked name."""
+
+    read_roles = STAFF_ROLES
+    write_roles = EDITOR_ROLES
+
+    def get_filter(self, request, data):
+        return CandidacyFilter(
+            data, queryset=selectors.queue_for_user(request.user), request=request
+        )
+
+    def get(self, request, form=None, status=200):
+        candidacy_filter = self.get_filter(request, request.GET)
+        page = Paginator(candidacy_filter.qs, 50).get_page(request.GET.get("page"))
+        stage = request.GET.get("stage", "")
+        county_id = request.user.county_id or (County.objects.values_list("pk", flat=True).first())
+        if form is None and stage in Stage.values and stage in {s.value for s in STAGE_PATH[:-1]}:
+            form = BulkDecisionForm(
+                county_id=county_id,
+                meeting=stage in MEETING_STAGES,
+                returnable=stage != Stage.NOMINATED,
+                prefix="bulk",
+            )
+        counts = dict(
+            Candidacy.objects.for_user(request.user)
+            .order_by()
+            .values("stage")
+            .annotate(n=Count("pk"))
+            .values_list("stage", "n")
+        )
+        tabs = [(s.value, s.label, counts.get(s.value, 0)) for s in Stage]
+        can_bulk = form is not None and services.role_decides_stage(request.user, stage)
+        return render(
+            request,
+            "candidates/candidacy_list.html",
+            {
+                "filter": candidacy_filter,
+                "page": page,
+                "total": page.paginator.count,
+                "tabs": tabs,
+                "stage": stage,
+                "bulk_form": form,
+                "can_bulk": can_bulk,
+            },
+            status=status,
+        )
+
+    def post(self, request):
+        stage = request.GET.get("stage", "")
+        if stage not in {s.value for s in STAGE_PATH[:-1]}:
+            raise Http404
+        county_id = request.user.county_id or County.objects.values_list("pk", flat=True).first()
+        form = BulkDecisionForm(
+            request.POST,
+            county_id=county_id,
+            meeting=stage in MEETING_STAGES,
+            returnable=stage != Stage.NOMINATED,
+            prefix="bulk",
+        )
+        ids = _ids(request)
+        if not ids:
+            messages.error(request, _("请至少勾选一个人选"))
+            return self.get(request, form=form, status=400)
+        if not form.is_valid():
+            return self.get(request, form=form, status=400)
+        versions = _versions(request, ids)
+        rows = Candidacy.objects.for_user(request.user).filter(pk__in=ids, stage=stage)
+        rows = rows.select_related("village__township", "person")
+        result = services.candidacies_decide_bulk(
+            candidacies=[(c, versions.get(c.pk)) for c in rows],
+            outcome=form.cleaned_data["outcome"],
+            actor=request.user,
+            reason=form.cleaned_data["reason"],
+            negative_items=form.cleaned_data["negative_items"],
+            meeting_date=form.cleaned_data.get("meeting_date"),
+            minute_number=form.cleaned_data.get("minute_number", ""),
+        )
+        if result.done:
+            messages.success(
+                request,
+                _("已记录 %(n)s 人的决定：%(outcome)s")
+                % {"n": len(result.done), "outcome": Outcome(form.cleaned_data["outcome"]).label},
+            )
+        for candidacy, message in result.failed:
+            messages.error(request, f"{candidacy.person.name}：{message}")
+        missing = len(ids) - len(result.done) - len(result.failed)
+        if missing:
+            messages.error(
+                request, _("%(n)s 人已不在本阶段或不在您的范围内，未处理") % {"n": missing}
+            )
+        return redirect(request.get_full_path())
+
+
+class CandidacyCreateView(RoleRequiredMixin, View):
+    read_roles = write_roles = EDITOR_ROLES
+
+    def get(self, request):
+        initial = {"term": Term.objects.order_by("-year").first()}
+        if request.GET.get("village"):
+            initial["village"] = request.GET["village"]
+        form = NominationForm(user=request.user, initial=initial)
+        return render(request, "candidates/candidacy_form.html", {"form": form})
+
+    def post(self, request):
+        form = NominationForm(request.POST, user=request.user)
+        if form.is_valid():
+            data = form.cleaned_data
+            body, post = split_post(data["post"])
+            try:
+                person = services.person_for_nomination(
+                    village=data["village"], actor=request.user, **form.person_data()
+                )
+                candidacy = services.candidacy_create(
+                    person=person,
+                    village=data["village"],
+                    term=data["term"],
+                    body=body,
+                    post=post,
+                    source=data["source"],
+                    actor=request.user,
+                    assessment=form.assessment(),
+                    audit_recommendation=data["audit_recommendation"],
+                )
+            except ValidationError as exc:
+                form_errors_from(exc, form)
+            except PermissionDenied as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, _("已提名 %(name)s") % {"name": person.name})
+                return redirect(candidacy)
+        return render(request, "candidates/candidacy_form.html", {"form": form}, status=400)
+
+
+class CandidacyImportView(RoleRequiredMixin, View):
+    read_roles = write_roles = EDITOR_ROLES
+
+    def get(self, request):
+        return render(request, "candidates/candidacy_import.html", {"form": UploadForm()})
+
+    def post(self, request):
+        form = UploadForm(request.POST, request.FILES)
+        context = {"form": form}
+        status = 400
+        if form.is_valid():
+            try:
+                sheet = read_upload(form.cleaned_data["file"], importers.COLUMNS)
+            except SpreadsheetError as exc:
+                form.add_error("file", str(exc))
+            else:
+                dry_run = form.cleaned_data["dry_run"]
+                result = importers.import_nominees(sheet, actor=request.user, dry_run=dry_run)
+                context["result"] = result
+                if result.ok:
+                    verb = _("检查通过") if dry_run else _("导入成功")
+                    messages.success(
+                        request,
+                        _("%(verb)s：提名 %(n)s 人，其中新登记人员 %(p)s 人")
+                        % {"verb": verb, "n": result.created, "p": result.new_people},
+                    )
+                    if not dry_run:
+                        return redirect("candidates:candidacy-list")
+                    status = 200
+        return render(request, "candidates/candidacy_import.html", context, status=status)
+
+
+class CandidacyTemplateView(RoleRequiredMixin, View):
+    read_roles = EDITOR_ROLES
+
+    def get(self, request):
+        content = template_workbook(importers.COLUMNS, "人选名单")
+        response = HttpResponse(content, content_type=XLSX_TYPE)
+        response["Content-Disposition"] = "attachment; filename*=UTF-8''nominees-template.xlsx"
+        return response
+
+
+def _candidacy(request, pk):
+    return get_object_or_404(
+        Candidacy.objects.for_user(request.user).select_related(
+            "person",
+            "village__township__county",
+            "term",
+            "proposed_by",
+            "replaces__person",
+        ),
+        pk=pk,
+    )
+
+
+class CandidacyDetailView(RoleRequiredMixin, View):
+    read_roles = ALL_PAGE_ROLES
+
+    def get(self, request, pk):
+        candidacy = _candidacy(request, pk)
+        county = candidacy.village.township.county
+        user = request.user
+        if user.role == Role.DEPARTMENT_REVIEWER and not user.is_superuser:
+            mine = SignOff.objects.filter(candidacy=candidacy, department=user.department).first()
+            return render(
+                request,
+                "candidates/candidacy_review.html",
+                {
+                    "candidacy": candidacy,
+                    "id_display": candidacy.person.id_number_masked,
+                    "mine": mine,
+                    "form": None if mine else SignOffForm(county_id=county.pk),
+                    "can_decide": services.can_decide(user, candidacy),
+                    "decision_form": self._decision_form(candidacy),
+                    "sign_offs": self._sign_offs(candidacy),
+                    "blockers": services.joint_review_blockers(candidacy),
+                    "can_clear": services.is_organization_department(user),
+                },
+            )
+        replaced_by = getattr(candidacy, "replaced_by", None)
+        context = {
+            "candidacy": candidacy,
+            "id_display": candidacy.person.id_number_for(user),
+            "timeline": selectors.timeline(candidacy),
+            "sign_offs": self._sign_offs(candidacy),
+            "required": services.required_departments(county),
+            "replaced_by": replaced_by,
+            "can_decide": not candidacy.is_ended and services.can_decide(user, candidacy),
+            "decision_form": self._decision_form(candidacy),
+            "can_edit": user.role in EDITOR_ROLES and not candidacy.is_ended,
+            "withdraw_form": WithdrawForm(initial={"version": candidacy.version}),
+            "can_clear": services.is_organization_department(user),
+            "can_replace": candidacy.stage in (Stage.REJECTED, Stage.WITHDRAWN)
+            and user.role in EDITOR_ROLES,
+        }
+        if candidacy.stage == Stage.JOINT_REVIEW:
+            context["blockers"] = services.joint_review_blockers(candidacy)
+        return render(request, "candidates/candidacy_detail.html", context)
+
+    @staticmethod
+    def _sign_offs(candidacy):
+        return list(
+            candidacy.sign_offs.select_related(
+                "signed_by", "clearance__cleared_by"
+            ).prefetch_related("negative_items")
+        )
+
+    @staticmethod
+    def _decision_form(candidacy):
+        if candidacy.is_ended:
+            return None
+        return DecisionForm(
+            county_id=candidacy.village.township.county_id,
+            meeting=candidacy.stage in MEETING_STAGES,
+            returnable=candidacy.stage != Stage.NOMINATED,
+            initial={"version": candidacy.version},
+        )
+
+
+class CandidacyDecideView(RoleRequiredMixin, View):
+    read_roles = write_roles = DECIDER_ROLES
+
+    def post(self, request, pk):
+        candidacy = _candidacy(request, pk)
+        form = DecisionForm(
+            request.POST,
+            county_id=candidacy.village.township.county_id,
+            meeting=candidacy.stage in MEETING_STAGES,
+        )
+        if not form.is_valid():
+            for errors in form.errors.values():
+                for error in errors:
+                    messages.error(request, error)
+            return redirect(candidacy)
+        data = form.cleaned_data
+        try:
+            decision = services.candidacy_decide(
+                candidacy=candidacy,
+                outcome=data["outcome"],
+                expected_version=data["version"],
+                actor=request.user,
+                negative_items=data["negative_items"],
+                reason=data["reason"],
+                meeting_date=data.get("meeting_date"),
+                minute_number=data.get("minute_number", ""),
+            )
+        except (ValidationError, PermissionDenied, services.CandidacyConflict) as exc:
+            _conflict_or_errors(request, exc)
+        else:
+            messages.success(
+                request,
+                _("已记录：%(stage)s %(outcome)s，现为“%(to)s”")
+                % {
+                    "stage": decision.get_stage_display(),
+                    "outcome": decision.get_outcome_display(),
+                    "to": decision.get_to_stage_display(),
+                },
+            )
+        if not Candidacy.objects.for_user(request.user).filter(pk=pk).exists():
+            return redirect("candidates:review-queue")
+        return redirect(candidacy)
+
+
+class CandidacyWithdrawView(RoleRequiredMixin, View):
+    read_roles = write_roles = EDITOR_ROLES
+
+    def post(self, request, pk):
+        candidacy = _candidacy(request, pk)
+        form = WithdrawForm(request.POST)
+        if form.is_valid():
+            try:
+                services.candidacy_withdraw(
+                    candidacy=candidacy,
+                    expected_version=form.cleaned_data["version"],
+                    reason=form.cleaned_data["reason"],
+                    actor=request.user,
+                )
+            except (ValidationError, PermissionDenied, services.CandidacyConflict) as exc:
+                _conflict_or_errors(request, exc)
+            else:
+                messages.success(request, _("已记录退出"))
+        else:
+            messages.error(request, _("退出须写明理由"))
+        return redirect(candidacy)
+
+
+class CandidacyReplaceView(RoleRequiredMixin, View):
+    read_roles = write_roles = EDITOR_ROLES
+
+    def get(self, request, pk):
+        candidacy = _candidacy(request, pk)
+        form = ReplaceForm(initial={"version": candidacy.version})
+        return render(
+            request, "candidates/candidacy_replace.html", {"form": form, "candidacy": candidacy}
+        )
+
+    def post(self, request, pk):
+        candidacy = _candidacy(request, pk)
+        form = ReplaceForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                person = services.person_for_nomination(
+                    village=candidacy.village, actor=request.user, **form.person_data()
+                )
+                new = services.candidacy_replace(
+                    candidacy=candidacy,
+                    person=person,
+                    source=data["source"],
+                    reason=data["reason"],
+                    expected_version=data["version"],
+                    actor=request.user,
+                    assessment=form.assessment(),
+                    audit_recommendation=data["audit_recommendation"],
+                )
+            except ValidationError as exc:
+                form_errors_from(exc, form)
+            except (PermissionDenied, services.CandidacyConflict) as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, _("已提名替换人选 %(name)s") % {"name": person.name})
+                return redirect(new)
+        return render(
+            request,
+            "candidates/candidacy_replace.html",
+            {"form": form, "candidacy": candidacy},
+            status=400,
+        )
+
+
+class SignOffView(RoleRequiredMixin, View):
+    """A department reviewer's pass or flag on one candidacy."""
+
+    read_roles = write_roles = REVIEWER | {Role.ADMIN}
+
+    def post(self, request, pk):
+        candidacy = _candidacy(request, pk)
+        form = SignOffForm(request.POST, county_id=candidacy.village.township.county_id)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                sign_off = services.sign_off_record(
+                    candidacy=candidacy,
+                    outcome=data["outcome"],
+                    actor=request.user,
+                    negative_items=data["negative_items"],
+                    note=data["note"],
+                )
+            except (ValidationError, PermissionDenied, services.CandidacyConflict) as exc:
+                _conflict_or_errors(request, exc)
+                return redirect(candidacy)
+            messages.success(
+                request,
+                _("已出具意见：%(name)s %(outcome)s")
+                % {"name": candidacy.person.name, "outcome": sign_off.get_outcome_display()},
+            )
+        else:
+            messages.error(request, _("请选择结论"))
+            return redirect(candidacy)
+        return redirect("candidates:review-queue")
+
+
+class ClearFlagView(RoleRequiredMixin, View):
+    read_roles = write_roles = COUNTY_ROLES | REVIEWER
+
+    def post(self, request, pk):
+        sign_off = get_object_or_404(
+            SignOff.objects.filter(
+                candidacy__in=Candidacy.objects.for_user(request.user)
+            ).select_related("candidacy__village__township"),
+            pk=pk,
+        )
+        form = ClearFlagForm(request.POST)
+        if form.is_valid():
+            try:
+                services.flag_clear(
+                    sign_off=sign_off, reason=form.cleaned_data["reason"], actor=request.user
+                )
+            except (ValidationError, PermissionDenied, services.CandidacyConflict) as exc:
+                _conflict_or_errors(request, exc)
+            else:
+                messages.success(request, _("已核销该问题"))
+        else:
+            messages.error(request, _("核销须写明理由"))
+        return redirect(sign_off.candidacy)
+
+
+class ReviewQueueView(RoleRequiredMixin, View):
+    """A department reviewer's pending sign-offs, with bulk pass for clean cases."""
+
+    read_roles = write_roles = REVIEWER
+
+    def get(self, request):
+        queue_filter = ReviewQueueFilter(
+            request.GET, queryset=selectors.review_queue(request.user), request=request
+        )
+        page = Paginator(queue_filter.qs, 50).get_page(request.GET.get("page"))
+        for candidacy in page:
+            candidacy.id_display = candidacy.person.id_number_masked
+        return render(
+            request,
+            "candidates/review_queue.html",
+            {
+                "filter": queue_filter,
+                "page": page,
+                "total": page.paginator.count,
+                "department": request.user.get_department_display(),
+            },
+        )
+
+    def post(self, request):
+        ids = _ids(request)
+        if not ids:
+            messages.error(request, _("请至少勾选一个人选"))
+            return redirect(request.get_full_path())
+        rows = list(selectors.review_queue(request.user).filter(pk__in=ids))
+        result = services.sign_offs_pass_bulk(
+            candidacies=rows, actor=request.user, note=request.POST.get("note", "")
+        )
+        if result.done:
+            messages.success(request, _("已通过 %(n)s 人") % {"n": len(result.done)})
+        for candidacy, message in result.failed:
+            messages.error(request, f"{candidacy.person.name}：{message}")
+        return redirect(request.get_full_path())
+
+
+class FunnelView(RoleRequiredMixin, View):
+    read_roles = STAFF_ROLES
+
+    def get(self, request):
+        rows = Candidacy.objects.for_user(request.user)
+        terms = list(Term.objects.order_by("-year"))
+        year = request.GET.get("term") or (terms[0].year if terms else "")
+        rows = rows.filter(term__year=year) if str(year).isdigit() else rows
+        townships = list(Township.objects.for_user(request.user).order_by("code"))
+        township = None
+        if request.GET.get("township", "").isdigit():
+            township = next((t for t in townships if t.pk == int(request.GET["township"])), None)
+            if township is None:
+                raise Http404
+            rows = rows.filter(village__township=township)
+        data = selectors.funnel(rows)
+        return render(
+            request,
+            "candidates/funnel.html",
+            {
+                "funnel": data,
+                "terms": terms,
+                "year": str(year),
+                "townships": townships,
+                "township": township,
+                "chart": {
+                    "stages": [s["label"] for s in data["stages"]],
+                    "reached": [data["total"]] + [s["passed"] for s in data["stages"][:-1]],
+                    "sources": [
+                        {"name": s["label"], "value": s["count"]} for s in data["approved_sources"]
+                    ],
+                },
+            },
+        )
+
+
+class NegativeListView(RoleRequiredMixin, View):
+    """The county's negative list; county organizers add and change items."""
+
+    read_roles = ALL_PAGE_ROLES
+    write_roles = COUNTY_ROLES
+
+    def _county(self, request):
+        county = request.user.county or County.objects.order_by("code").first()
+        if county is None:
+            raise Http404
+        return county
+
+    def get(self, request, form=None, status=200):
+        county = self._county(request)
+        services.negative_list_ensure(county=county)
+        items = NegativeListItem.objects.for_user(request.user).filter(county=county)
+        return render(
+            request,
+            "candidates/negative_list.html",
+            {
+                "items": items,
+                "county": county,
+                "form": form or NegativeItemForm(),
+                "can_edit": request.user.role in COUNTY_ROLES or request.user.is_superuser,
+                "departments": services.review_departments_ensure(county=county),
+            },
+            status=status,
+        )
+
+    def post(self, request):
+        county = self._county(request)
+        item = None
+        if request.POST.get("item", "").isdigit():
+            item = get_object_or_404(
+                NegativeListItem.objects.for_user(request.user), pk=request.POST["item"]
+            )
+        form = NegativeItemForm(request.POST)
+        if form.is_valid():
+            try:
+                services.negative_item_save(
+                    county=county, item=item, actor=request.user, **form.cleaned_data
+                )
+            except ValidationError as exc:
+                form_errors_from(exc, form)
+            except PermissionDenied as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, _("负面清单已保存"))
+                return redirect("candidates:negative-list")
+        return self.get(request, form=form, status=400)
