@@ -1,0 +1,117 @@
+"""Recompute: full, incremental (one village), idempotent; requests coalesce."""
+
+import datetime as dt
+
+from composition.choices import Metric
+from composition.models import CompositionSnapshot, RecomputeRequest
+from composition.services import composition_recompute, composition_request_recompute
+from elections.choices import SeatEndReason
+from elections.models import Seat
+from elections.signals import seats_changed
+
+
+def stored(term):
+    return {
+        (r.scope_kind, r.scope_code, r.metric): r.value
+        for r in CompositionSnapshot.objects.filter(term=term)
+    }
+
+
+def county_members(term):
+    return CompositionSnapshot.objects.get(
+        term=term, scope_code="141028", metric=Metric.FIGURES
+    ).value["members"]
+
+
+def test_recompute_is_idempotent(small_county):
+    composition_recompute(term_id=small_county.t2021.pk)
+    first = stored(small_county.t2021)
+    composition_recompute(term_id=small_county.t2021.pk)
+    assert stored(small_county.t2021) == first
+    # 5 active villages... 4 (the merged one has none), 2 townships, 1 county; 3 metrics each
+    assert len(first) == (4 + 2 + 1) * 3
+
+
+def _end_secretary(village, term):
+    seat = Seat.objects.get(village=village, term=term, post="secretary")
+    seat.ended_on, seat.end_reason = dt.date(2022, 1, 1), SeatEndReason.RESIGNATION
+    seat.save()
+
+
+def test_incremental_equals_full(small_county, django_assert_max_num_queries):
+    term = small_county.t2021
+    composition_recompute(term_id=term.pk)
+    _end_secretary(small_county.v1, term)
+    with django_assert_max_num_queries(20):
+        written = composition_recompute(term_id=term.pk, village_ids=[small_county.v1.pk])
+    assert written == 3  # the village, its township, the county
+    incremental = stored(term)
+    composition_recompute(term_id=term.pk)
+    full = stored(term)
+    assert incremental == full
+    # 东关村's secretary stays its director: still a member, no longer cross-serving.
+    assert county_members(term)["count"] == 8
+    assert county_members(term)["cross_serving"]["count"] == 0
+
+
+def test_incremental_for_a_village_merged_away(small_county):
+    """A change to the merged village's old team lands on the village it went into."""
+    term = small_county.t2021
+    composition_recompute(term_id=term.pk)
+    _end_secretary(small_county.v4, small_county.t2018)
+    composition_recompute(term_id=term.pk, village_ids=[small_county.v4.pk])
+    incremental = stored(term)
+    composition_recompute(term_id=term.pk)
+    assert incremental == stored(term)
+
+
+def test_seat_change_queues_one_recompute_after_commit(
+    small_county, django_capture_on_commit_callbacks
+):
+    term = small_county.t2021
+    composition_recompute(term_id=term.pk)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        _end_secretary(small_county.v1, term)
+        seats_changed.send(sender=None, term_ids={term.pk}, village_ids={small_county.v1.pk})
+    assert county_members(term)["cross_serving"]["count"] == 1  # nothing before the commit
+    assert len(callbacks) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        callbacks[0]()  # the commit: the request is recorded, the (eager) task runs
+    assert county_members(term)["cross_serving"]["count"] == 0
+    assert not RecomputeRequest.objects.exists()
+
+
+def test_burst_of_requests_coalesces(small_county, django_capture_on_commit_callbacks):
+    term = small_county.t2021
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        for village in (small_county.v1, small_county.v2, small_county.v3):
+            composition_request_recompute(term_ids={term.pk}, village_ids={village.pk})
+    request = RecomputeRequest.objects.get(term=term)
+    assert request.version == 3
+    assert sorted(request.village_ids) == sorted(
+        [small_county.v1.pk, small_county.v2.pk, small_county.v3.pk]
+    )
+    assert len(callbacks) == 1  # one task queued for the burst
+
+
+def test_change_to_previous_term_also_queues_the_next_term(small_county):
+    queued = composition_request_recompute(term_ids={small_county.t2018.pk})
+    assert set(queued) == {small_county.t2018.pk, small_county.t2021.pk}
+
+
+def test_person_edit_recomputes_their_terms(small_county, django_capture_on_commit_callbacks):
+    term = small_county.t2021
+    composition_recompute(term_id=term.pk)
+    person = small_county.p9
+    with django_capture_on_commit_callbacks(execute=True):
+        person.gender = "F"
+        person.save()
+    assert county_members(term)["female"]["count"] == 4
+
+
+def test_pending_request_is_shown(client, organizer, small_county):
+    composition_recompute(term_id=small_county.t2021.pk)
+    composition_request_recompute(term_ids={small_county.t2021.pk})  # not executed: no commit
+    client.force_login(organizer)
+    html = client.get("/composition/?term=2021").content.decode()
+    assert "正在重新计算" in html
