@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from registry.models import Term, Township, Village
 
 from .choices import Body, ElectionRound, ElectionState, Post
-from .models import Election, Seat
+from .models import Election, ElectionCandidate, Seat
 
 
 def _townships(request):
@@ -107,3 +107,51 @@ class SeatFilter(_ScopeFilters):
             "current",
             "updated_since",
         ]
+
+
+class ResultFilter(django_filters.FilterSet):
+    """Candidates' results, filtered through their election."""
+
+    county = django_filters.CharFilter(
+        field_name="election__village__township__county__code",
+        label=_("县代码"),
+        help_text=_("6 位县级区划代码"),
+    )
+    township = django_filters.ModelChoiceFilter(
+        field_name="election__village__township",
+        queryset=_townships,
+        label=_("乡镇"),
+        help_text=_("乡镇的 ID"),
+    )
+    village = django_filters.ModelChoiceFilter(
+        field_name="election__village",
+        queryset=_villages,
+        label=_("村(社区)"),
+        help_text=_("村(社区)的 ID"),
+    )
+    term = django_filters.ModelChoiceFilter(
+        field_name="election__term",
+        to_field_name="year",
+        queryset=Term.objects.all(),
+        label=_("届次"),
+        help_text=_("届次年份，如 2021"),
+    )
+    body = django_filters.ChoiceFilter(
+        field_name="election__body",
+        choices=Body.choices,
+        label=_("组织"),
+        help_text=_("party、villagers 或 supervision"),
+    )
+    post = django_filters.ChoiceFilter(
+        choices=Post.choices, label=_("当选职务"), help_text=_("只列当选该职务的候选人")
+    )
+    updated_since = django_filters.IsoDateTimeFilter(
+        field_name="updated_at",
+        lookup_expr="gte",
+        label=_("更新时间不早于"),
+        help_text=_("ISO 8601 时间；用于增量同步"),
+    )
+
+    class Meta:
+        model = ElectionCandidate
+        fields = ["county", "township", "village", "term", "body", "post", "updated_since"]

@@ -220,6 +220,11 @@ class Election(TimeStampedModel):
             raise ValidationError({"seats_chair": _("书记只能有 1 名")})
 
 
+class ElectionCandidateQuerySet(ScopedQuerySet):
+    county_lookup = "election__village__township__county"
+    township_lookup = "election__village__township"
+
+
 class ElectionCandidate(TimeStampedModel):
     """A candidate's votes in one election, and the post taken if elected."""
 
@@ -235,6 +240,7 @@ class ElectionCandidate(TimeStampedModel):
     votes = models.PositiveIntegerField(_("得票"), default=0)
     post = models.CharField(_("当选职务"), max_length=20, choices=Post.choices, blank=True)
 
+    objects = ElectionCandidateQuerySet.as_manager()
     history = audited_history()
 
     class Meta:

@@ -1,0 +1,230 @@
+"""Election, result and seat serializers; people appear without ID numbers for API clients."""
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from people.api.serializers import IdNumberField
+from people.models import Person
+from registry.models import Term, Village
+
+from ..choices import Body, Post, SeatEndReason, SeatSource
+from ..models import Election, ElectionCandidate, Seat
+from ..services import election_findings
+
+
+def inline_choice_field(choices, **kwargs):
+    """A ChoiceField whose enum is written inline in the schema: other apps have fields
+    of the same name ("body", "source") with other choices, and a shared component name
+    would collide."""
+    schema = {
+        # wrapped, so that the enum post-processing leaves it inline
+        "allOf": [{"type": "string", "enum": [value for value, _label in choices]}],
+        "description": "；".join(f"{value}={label}" for value, label in choices),
+    }
+
+    @extend_schema_field(schema)
+    class InlineChoiceField(serializers.ChoiceField):
+        pass
+
+    return InlineChoiceField(choices=choices, **kwargs)
+
+
+class PersonBriefSerializer(serializers.ModelSerializer):
+    id_number = IdNumberField()
+
+    class Meta:
+        model = Person
+        fields = [
+            "id",
+            "name",
+            "gender",
+            "birth_date",
+            "id_number",
+            "education_fulltime",
+            "education_inservice",
+            "political_status",
+        ]
+
+
+class CandidateSerializer(serializers.ModelSerializer):
+    person = PersonBriefSerializer(read_only=True)
+
+    class Meta:
+        model = ElectionCandidate
+        fields = ["id", "person", "votes", "post", "updated_at"]
+
+
+class ResultSerializer(CandidateSerializer):
+    election = serializers.PrimaryKeyRelatedField(read_only=True)
+    village = serializers.IntegerField(source="election.village_id", read_only=True)
+    term = serializers.IntegerField(source="election.term.year", read_only=True)
+    body = inline_choice_field(Body.choices, source="election.body", read_only=True)
+    round = serializers.CharField(source="election.round", read_only=True)
+    state = serializers.CharField(source="election.state", read_only=True)
+
+    class Meta(CandidateSerializer.Meta):
+        fields = [
+            "id",
+            "election",
+            "village",
+            "term",
+            "body",
+            "round",
+            "state",
+            "person",
+            "votes",
+            "post",
+            "updated_at",
+        ]
+
+
+class FindingSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    level = serializers.ChoiceField(choices=["error", "warning"])
+    message = serializers.CharField()
+    needs_confirmation = serializers.BooleanField()
+
+
+class ElectionSerializer(serializers.ModelSerializer):
+    village_name = serializers.CharField(source="village.name", read_only=True)
+    township = serializers.IntegerField(source="village.township_id", read_only=True)
+    term = serializers.SlugRelatedField(slug_field="year", queryset=Term.objects.all())
+    body = inline_choice_field(Body.choices)
+    seats = serializers.IntegerField(source="seat_count", read_only=True)
+    candidates = CandidateSerializer(many=True, read_only=True)
+    findings = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Election
+        fields = [
+            "id",
+            "village",
+            "village_name",
+            "township",
+            "term",
+            "body",
+            "round",
+            "held_on",
+            "seats_chair",
+            "seats_deputy",
+            "seats_member",
+            "seats",
+            "entitled",
+            "present",
+            "ballots_issued",
+            "ballots_returned",
+            "ballots_valid",
+            "ballots_invalid",
+            "proxy_votes",
+            "state",
+            "confirmations",
+            "version",
+            "submitted_at",
+            "certified_at",
+            "unlocked_at",
+            "unlock_reason",
+            "candidates",
+            "findings",
+            "updated_at",
+        ]
+        read_only_fields = [
+            "state",
+            "confirmations",
+            "version",
+            "submitted_at",
+            "certified_at",
+            "unlocked_at",
+            "unlock_reason",
+            "updated_at",
+        ]
+
+    @extend_schema_field(FindingSerializer(many=True))
+    def get_findings(self, election):
+        findings = election_findings(election, list(election.candidates.all()))
+        return FindingSerializer(findings, many=True).data
+
+
+class CandidateInputSerializer(serializers.Serializer):
+    person = serializers.PrimaryKeyRelatedField(queryset=Person.objects.all())
+    votes = serializers.IntegerField(min_value=0)
+    post = serializers.ChoiceField(choices=Post.choices, required=False, allow_blank=True)
+
+
+class ElectionWriteSerializer(serializers.ModelSerializer):
+    """Create: village, term, body and the counts. Update: counts, and `candidates` to
+    replace the votes; pass the `version` you read to detect concurrent edits (409)."""
+
+    village = serializers.PrimaryKeyRelatedField(queryset=Village.objects.all())
+    term = serializers.SlugRelatedField(slug_field="year", queryset=Term.objects.all())
+    body = inline_choice_field(Body.choices, required=False)
+    candidates = CandidateInputSerializer(many=True, required=False)
+    version = serializers.IntegerField(
+        required=False, help_text="读取到的 version；被他人改过则返回 409"
+    )
+
+    class Meta:
+        model = Election
+        fields = [
+            "village",
+            "term",
+            "body",
+            "round",
+            "held_on",
+            "seats_chair",
+            "seats_deputy",
+            "seats_member",
+            "entitled",
+            "present",
+            "ballots_issued",
+            "ballots_returned",
+            "ballots_valid",
+            "ballots_invalid",
+            "proxy_votes",
+            "candidates",
+            "version",
+        ]
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(help_text="原因（必填）")
+
+
+class ConfirmSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="需书面说明的检查代码，如 villagers_no_woman")
+    note = serializers.CharField(help_text="书面说明")
+
+
+class SeatSerializer(serializers.ModelSerializer):
+    person = PersonBriefSerializer(read_only=True)
+    village_name = serializers.CharField(source="village.name", read_only=True)
+    township = serializers.IntegerField(source="village.township_id", read_only=True)
+    term = serializers.IntegerField(source="term.year", read_only=True)
+    body = inline_choice_field(Body.choices, read_only=True)
+    source = inline_choice_field(SeatSource.choices, read_only=True)
+    end_reason = inline_choice_field(SeatEndReason.choices, read_only=True)
+
+    class Meta:
+        model = Seat
+        fields = [
+            "id",
+            "person",
+            "village",
+            "village_name",
+            "township",
+            "term",
+            "body",
+            "post",
+            "started_on",
+            "ended_on",
+            "end_reason",
+            "end_note",
+            "source",
+            "election",
+            "updated_at",
+        ]
+
+
+class SeatEndSerializer(serializers.Serializer):
+    ended_on = serializers.DateField()
+    reason = inline_choice_field(SeatEndReason.choices)
+    note = serializers.CharField(required=False, allow_blank=True, default="")
