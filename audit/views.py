@@ -1,1 +1,78 @@
-"""Audit pages."""
+"""History pages: the audited models, one model's history (per object / per user), export.
+
+Read-only: there is no form that writes, and every non-GET request is refused (405).
+"""
+
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import TemplateView
+
+from accounts.permissions import RoleRequiredMixin
+from core.access import COUNTY_ROLES
+from core.exports import xlsx_response
+
+from .forms import HistoryFilterForm
+from .selectors import (
+    EXPORT_HEADERS,
+    audited_model,
+    audited_models,
+    entries,
+    export_rows,
+    history_for,
+)
+
+PAGE_SIZE = 50
+EXPORT_LIMIT = 50_000
+
+
+class AuditAccessMixin(RoleRequiredMixin):
+    read_roles = COUNTY_ROLES
+    write_roles = frozenset()
+    http_method_names = ["get", "head", "options"]
+
+
+class AuditIndexView(AuditAccessMixin, TemplateView):
+    template_name = "audit/index.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(models=audited_models(), **kwargs)
+
+
+class AuditHistoryView(AuditAccessMixin, TemplateView):
+    template_name = "audit/history.html"
+
+    def get_audited(self):
+        audited = audited_model(self.kwargs["model"])
+        if audited is None:
+            raise Http404(_("没有这种审计对象"))
+        return audited
+
+    def get_rows(self):
+        self.audited = self.get_audited()
+        self.form = HistoryFilterForm(self.request.GET or None)
+        return history_for(self.request.user, self.audited, **self.form.filters())
+
+    def get_context_data(self, **kwargs):
+        rows = self.get_rows()
+        page = Paginator(rows, PAGE_SIZE).get_page(self.request.GET.get("page"))
+        return super().get_context_data(
+            audited=self.audited,
+            form=self.form,
+            page=page,
+            entries=entries(page.object_list, self.audited),
+            **kwargs,
+        )
+
+
+class AuditExportView(AuditHistoryView):
+    def get(self, request, *args, **kwargs):
+        rows = self.get_rows()[:EXPORT_LIMIT]
+        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+        return xlsx_response(
+            f"history-{self.audited.label}-{stamp}.xlsx",
+            [str(h) for h in EXPORT_HEADERS],
+            export_rows(entries(rows, self.audited), self.audited),
+            title=str(_("变更记录")),
+        )

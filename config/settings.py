@@ -191,6 +191,9 @@ ID_HASH_KEY = env("ID_HASH_KEY", default="dev-only-id-hash-key")
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 
+# History is evidence: nobody may revert an object to an old version from the admin (issue 7).
+SIMPLE_HISTORY_REVERT_DISABLED = True
+
 # Celery: with no broker configured, tasks run in the calling process (laptop, `make run`).
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="") or None
 CELERY_TASK_ALWAYS_EAGER = CELERY_BROKER_URL is None
@@ -261,5 +264,9 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # Failed logins and lockouts are warnings; successful logins need no line each.
+        "axes": {"level": "WARNING"},
+    },
 }

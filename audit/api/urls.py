@@ -1,4 +1,7 @@
 from rest_framework.routers import SimpleRouter
 
+from . import views
+
 router = SimpleRouter()
+router.register("audit/history", views.HistoryViewSet, basename="audit-history")
 urlpatterns = router.urls

@@ -1,0 +1,64 @@
+"""The change history over the API: one audited model per request, read-only."""
+
+from django.http import Http404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, viewsets
+
+from core.access import COUNTY_ROLES
+from core.api import Pagination
+
+from ..forms import HistoryFilterForm
+from ..selectors import audited_model, audited_models, entries, history_for
+from .serializers import HistoryEntrySerializer
+
+
+class HistoryViewSet(viewsets.ViewSet):
+    """变更记录：某类对象的全部新增、修改、删除（谁、何时、从哪里、改了什么），按县限定。"""
+
+    read_roles = COUNTY_ROLES
+    write_roles = frozenset()
+    pagination_class = Pagination
+    serializer_class = HistoryEntrySerializer
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "model",
+                OpenApiTypes.STR,
+                required=True,
+                description="对象类型，例如 people.person",
+                enum=[m.label for m in audited_models()],
+            ),
+            OpenApiParameter("object_id", OpenApiTypes.INT, description="对象编号"),
+            OpenApiParameter("user", OpenApiTypes.INT, description="操作人编号"),
+            OpenApiParameter("date_from", OpenApiTypes.DATE, description="起始日期"),
+            OpenApiParameter("date_to", OpenApiTypes.DATE, description="截止日期"),
+            OpenApiParameter(
+                "change_type",
+                OpenApiTypes.STR,
+                enum=["+", "~", "-"],
+                description="+ 新增 ~ 修改 - 删除",
+            ),
+            OpenApiParameter("page", OpenApiTypes.INT, description="页码"),
+            OpenApiParameter("page_size", OpenApiTypes.INT, description="每页条数"),
+        ],
+        responses=HistoryEntrySerializer(many=True),
+    )
+    def list(self, request):
+        audited = audited_model(request.query_params.get("model", ""))
+        if audited is None:
+            raise serializers.ValidationError({"model": ["请指定有效的对象类型"]})
+        form = HistoryFilterForm(request.query_params)
+        if not form.is_valid():
+            raise serializers.ValidationError(form.errors)
+        rows = history_for(request.user, audited, **form.filters())
+        paginator = self.pagination_class()
+        try:
+            page = paginator.paginate_queryset(rows, request, view=self)
+        except Http404:
+            raise
+        data = HistoryEntrySerializer(
+            entries(page, audited), many=True, context={"audited": audited}
+        ).data
+        return paginator.get_paginated_response(data)
