@@ -12,5 +12,4 @@ class ScopeKind(models.TextChoices):
 
 class Metric(models.TextChoices):
     FIGURES = "figures", _("结构指标")
-    BREAKDOWNS = "breakdowns", _("分布")
     COUNTERS = "counters", _("计数")

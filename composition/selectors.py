@@ -1,10 +1,11 @@
 """The composition figures, computed by the database, and the reads the pages make of them.
 
-`village_counters(...)` runs ONE grouped query per population (secretaries, members) and
-term: every figure is an integer counter per village (conditional `Count(filter=Q(...))`
-and a `Sum` of ages), never a loop over people. `rollup(...)` adds the village counters up
-the division tree (township, county, prefecture, province) and `figures(...)` turns
-counters into the published object (percentages and averages, Decimal, half-up).
+`scope_counters(...)` runs ONE query per population (secretaries, members) and term: every
+figure is an integer counter per village (conditional `Count(filter=Q(...))` and a `Sum`
+of ages, an ORM query), summed in the same statement to every level above (township,
+county, prefecture, province); never a loop over people. `figures(...)` turns counters
+into the published object (percentages and averages, Decimal, half-up) and
+`breakdowns(...)` into the distributions.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.db import connection
 from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, Sum, Value, When
 from django.db.models.functions import Coalesce, ExtractYear, Greatest
 from django.utils.translation import gettext_lazy as _
@@ -21,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from elections.choices import Body, Post
 from elections.models import Seat
 from people.choices import Education, PoliticalStatus
-from registry.models import County, Term, Village
+from registry.models import County, Term, Township, Village
 
 from .choices import Metric, ScopeKind
 from .models import CompositionSnapshot
@@ -111,19 +113,7 @@ def population_queryset(pop: str, term_id: int):
     )
 
 
-def village_counters(pop: str, term_id: int, reference_date: dt.date, village_ids=None):
-    """{village_id: {counter: int}} for one population of one term, ages on `reference_date`.
-
-    One query, grouped by village.
-    """
-    qs = population_queryset(pop, term_id)
-    if village_ids is not None:
-        qs = qs.filter(village_id__in=list(village_ids))
-    qs = qs.alias(
-        age=age_expression(reference_date),
-        rank_ft=_rank("person__education_fulltime"),
-        rank_is=_rank("person__education_inservice"),
-    ).alias(rank=Greatest("rank_ft", "rank_is"))
+def _aggregates(pop: str) -> dict:
     special_q = Q(special=True) if pop == "sec" else Q(special=1)
     aggregates = {
         "count": Count("pk"),
@@ -149,14 +139,92 @@ def village_counters(pop: str, term_id: int, reference_date: dt.date, village_id
     for key, _label in POLITICAL_LEVELS:
         value = key if key != "none" else ""
         aggregates[f"pol_{key}"] = Count("pk", filter=Q(person__political_status=value))
-    rows = qs.order_by().values("village_id").annotate(**aggregates)
-    return {row.pop("village_id"): row for row in rows}
+    return aggregates
+
+
+def village_level(pop: str, term_id: int, reference_date: dt.date, village_ids=None):
+    """The population's counters grouped by the village each seat's village lives on today
+    (a merged village's team is read under the village it went into), with that village's
+    township and county code. An ORM query; `scope_counters` rolls it up."""
+    qs = population_queryset(pop, term_id)
+    if village_ids is not None:
+        qs = qs.filter(village_id__in=list(village_ids))
+    qs = qs.alias(
+        age=age_expression(reference_date),
+        rank_ft=_rank("person__education_fulltime"),
+        rank_is=_rank("person__education_inservice"),
+    ).alias(rank=Greatest("rank_ft", "rank_is"))
+    return (
+        qs.order_by()
+        .values(
+            vkey=Coalesce("village__merged_into_id", "village_id"),
+            tkey=Coalesce("village__merged_into__township_id", "village__township_id"),
+            ckey=Coalesce(
+                "village__merged_into__township__county__code", "village__township__county__code"
+            ),
+        )
+        .annotate(**_aggregates(pop))
+    )
+
+
+def village_counters(pop: str, term_id: int, reference_date: dt.date, village_ids=None):
+    """{current village id: {counter: int}}: one grouped query."""
+    return {
+        row.pop("vkey"): {k: v for k, v in row.items() if k not in ("tkey", "ckey")}
+        for row in village_level(pop, term_id, reference_date, village_ids)
+    }
+
+
+def scope_counters(pop: str, term_id: int, reference_date: dt.date, levels) -> dict:
+    """{(kind, key): {counter: int}} for every scope at `levels`, in ONE query: the
+    village-level ORM query as a common table expression, summed per level (plain SQL that
+    SQLite and PostgreSQL both run). Keys: village and township ids, division codes above."""
+    inner, params = village_level(pop, term_id, reference_date).query.sql_with_params()
+    keys = counter_keys(pop)
+    sums = ", ".join(f'SUM("{key}")' for key in keys)
+    level_sql = {
+        ScopeKind.VILLAGE: "CAST(vkey AS VARCHAR(12))",
+        ScopeKind.TOWNSHIP: "CAST(tkey AS VARCHAR(12))",
+        ScopeKind.COUNTY: "ckey",
+        ScopeKind.PREFECTURE: "SUBSTR(ckey, 1, 4) || '00'",
+        ScopeKind.PROVINCE: "SUBSTR(ckey, 1, 2) || '0000'",
+    }
+    parts = [
+        f"SELECT '{level.value}', {level_sql[level]}, {sums} FROM v GROUP BY {level_sql[level]}"
+        for level in levels
+    ]
+    sql = f"WITH v AS ({inner}) " + " UNION ALL ".join(parts)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return {
+            (kind, key): dict(zip(keys, (int(v or 0) for v in values), strict=True))
+            for kind, key, *values in cursor.fetchall()
+        }
 
 
 def empty_counters() -> dict:
     return {
         side: {pop: dict.fromkeys(counter_keys(pop), 0) for pop in POPULATIONS}
         for side in ("cur", "prev")
+    }
+
+
+def pack(counters: dict) -> dict:
+    """Counters as stored: one list per side and population, in `counter_keys` order."""
+    return {
+        side: {
+            pop: [values.get(key, 0) for key in counter_keys(pop)] for pop, values in pops.items()
+        }
+        for side, pops in counters.items()
+    }
+
+
+def unpack(value: dict) -> dict:
+    return {
+        side: {
+            pop: dict(zip(counter_keys(pop), values, strict=True)) for pop, values in pops.items()
+        }
+        for side, pops in value.items()
     }
 
 
@@ -182,147 +250,135 @@ class Scope:
 
 
 class Tree:
-    """Villages with the village each now lives on (merges followed) and their ancestors."""
+    """Names and parents of the scopes: villages (by id), townships (by id), counties (by
+    code), and whether there are several counties (then prefectures and provinces too)."""
 
-    def __init__(self, rows, several_counties: bool):
-        self.rows = {row["id"]: row for row in rows}
-        self.several_counties = several_counties
+    def __init__(self, villages, townships, counties):
+        self.villages = {row["id"]: row for row in villages}
+        self.townships = {row["id"]: row for row in townships}
+        self.counties = {row["code"]: row for row in counties}
+        self.several_counties = len(self.counties) > 1
 
     @classmethod
     def load(cls, village_ids=None) -> Tree:
-        qs = Village.objects.order_by()
-        if village_ids is not None:
-            # The villages asked for, the ones they went into, and the ones merged into them.
-            ids = set(village_ids)
-            targets = set(
-                Village.objects.filter(pk__in=ids, merged_into__isnull=False).values_list(
-                    "merged_into_id", flat=True
-                )
-            )
-            ids |= targets
-            qs = qs.filter(Q(pk__in=ids) | Q(merged_into__in=ids))
-        rows = list(
-            qs.values(
-                "id",
-                "code",
-                "name",
-                "merged_into_id",
-                "is_active",
-                "township_id",
-                "township__code",
-                "township__name",
-                "township__county_id",
-                "township__county__code",
-                "township__county__name",
-            )
+        villages = Village.objects.order_by()
+        if village_ids is None:
+            villages = villages.filter(is_active=True)
+        else:
+            villages = villages.filter(pk__in=list(village_ids))
+        return cls(
+            list(villages.values("id", "code", "name", "township_id", "merged_into_id")),
+            list(Township.objects.order_by().values("id", "code", "name", "county_id")),
+            list(County.objects.order_by().values("id", "code", "name")),
         )
-        several = County.objects.count() > 1
-        tree = cls(rows, several)
-        if village_ids is not None:
-            missing = {row["merged_into_id"] for row in rows if row["merged_into_id"]} - set(
-                tree.rows
+
+    def scope(self, kind: str, key) -> Scope:
+        if kind == ScopeKind.VILLAGE:
+            row = self.villages[int(key)]
+            town = self.townships[row["township_id"]]
+            return Scope(
+                kind, row["code"], row["name"], town["code"], town["county_id"], town["id"]
             )
-            while missing and rows:
-                extra = list(Village.objects.filter(pk__in=missing).values(*rows[0].keys()))
-                for row in extra:
-                    tree.rows[row["id"]] = row
-                missing = {r["merged_into_id"] for r in extra if r["merged_into_id"]} - set(
-                    tree.rows
-                )
-        return tree
+        if kind == ScopeKind.TOWNSHIP:
+            town = self.townships[int(key)]
+            return Scope(
+                kind,
+                town["code"],
+                town["name"],
+                town["code"][:6],
+                town["county_id"],
+                town["id"],
+            )
+        if kind == ScopeKind.COUNTY:
+            county = self.counties[key]
+            parent = key[:4] + "00" if self.several_counties else ""
+            return Scope(kind, key, county["name"], parent, county["id"], None)
+        if kind == ScopeKind.PREFECTURE:
+            return Scope(kind, key, key, key[:2] + "0000", None, None)
+        return Scope(kind, key, key, "", None, None)
 
-    def current(self, village_id: int) -> int:
-        """The village `village_id` lives on in today (itself unless merged; chains followed)."""
-        seen = set()
-        row = self.rows[village_id]
-        while (
-            row["merged_into_id"] and row["id"] not in seen and row["merged_into_id"] in self.rows
-        ):
-            seen.add(row["id"])
-            row = self.rows[row["merged_into_id"]]
-        return row["id"]
-
-    def scopes(self, village_id: int) -> list[Scope]:
-        """The village (a current one) and every scope above it, lowest first."""
-        row = self.rows[village_id]
-        county_code = row["township__county__code"]
-        county_id = row["township__county_id"]
-        scopes = [
-            Scope(
-                ScopeKind.VILLAGE,
-                row["code"],
-                row["name"],
-                row["township__code"],
-                county_id,
-                row["township_id"],
-            ),
-            Scope(
-                ScopeKind.TOWNSHIP,
-                row["township__code"],
-                row["township__name"],
-                county_code,
-                county_id,
-                row["township_id"],
-            ),
-            Scope(
-                ScopeKind.COUNTY,
-                county_code,
-                row["township__county__name"],
-                county_code[:4] + "00" if self.several_counties else "",
-                county_id,
-                None,
-            ),
+    def ancestors(self, village_id: int) -> list[tuple[str, object]]:
+        """(kind, key) of the village and every scope above it, lowest first."""
+        township_id = self.villages[village_id]["township_id"]
+        county_code = self.townships[township_id]["code"][:6]
+        keys = [
+            (ScopeKind.VILLAGE, village_id),
+            (ScopeKind.TOWNSHIP, township_id),
+            (ScopeKind.COUNTY, county_code),
         ]
         if self.several_counties:
-            prefecture, province = county_code[:4] + "00", county_code[:2] + "0000"
-            scopes += [
-                Scope(ScopeKind.PREFECTURE, prefecture, prefecture, province, None, None),
-                Scope(ScopeKind.PROVINCE, province, province, "", None, None),
+            keys += [
+                (ScopeKind.PREFECTURE, county_code[:4] + "00"),
+                (ScopeKind.PROVINCE, county_code[:2] + "0000"),
             ]
-        return scopes
+        return keys
 
 
-def term_counters(term: Term, village_ids=None) -> tuple[Tree, dict[int, dict]]:
-    """Counters of every current village (or of those touched by `village_ids`).
+def _key(kind, key):
+    """Keys as `scope_counters` returns them: ids as text for villages and townships."""
+    return (str(kind), str(key))
 
-    Four grouped queries (two populations × this term and the previous one, ages on this
-    term's reference date) plus the tree. The previous team of a merged village is read
-    under the village it went into.
+
+def levels(tree: Tree) -> list[str]:
+    out = [ScopeKind.VILLAGE, ScopeKind.TOWNSHIP, ScopeKind.COUNTY]
+    if tree.several_counties:
+        out += [ScopeKind.PREFECTURE, ScopeKind.PROVINCE]
+    return out
+
+
+def term_scopes(term: Term) -> dict[tuple[str, str], tuple[Scope, dict]]:
+    """{(kind, code): (Scope, counters)} of every scope of a term.
+
+    Four queries (secretaries and members, of this term and of the previous one with ages
+    on this term's reference date), each rolled up to every level in the database, plus
+    three small ones for names. Villages with nobody in post get empty counters.
     """
-    tree = Tree.load(village_ids)
-    ids = None
-    if village_ids is not None:
-        affected = {tree.current(v) for v in village_ids if v in tree.rows}
-        ids = [v for v in tree.rows if tree.current(v) in affected]
+    tree = Tree.load()
+    found: dict[tuple[str, str], dict] = {}
     previous = term.previous
-    by_village: dict[int, dict] = {}
     for side, source in (("cur", term), ("prev", previous)):
         if source is None:
             continue
         for pop in POPULATIONS:
-            for village_id, row in village_counters(
+            rows = scope_counters(pop, source.pk, term.reference_date, levels(tree))
+            for key, values in rows.items():
+                found.setdefault(key, empty_counters())[side][pop] = values
+    for village_id in tree.villages:
+        for kind, key in tree.ancestors(village_id):
+            found.setdefault(_key(kind, key), empty_counters())
+    result = {}
+    for (kind, key), counters in found.items():
+        if kind == ScopeKind.VILLAGE and int(key) not in tree.villages:
+            continue  # a chain of merges deeper than one step: see docs/composition.md
+        scope = tree.scope(kind, key)
+        result[(scope.kind, scope.code)] = (scope, counters)
+    return result
+
+
+def village_scopes(term: Term, village_ids) -> tuple[Tree, dict[int, dict]]:
+    """Counters of the villages touched by a change to `village_ids` (the village each
+    lives on today), for the incremental path: four small queries."""
+    ids = set(village_ids)
+    ids |= set(
+        Village.objects.filter(pk__in=ids, merged_into__isnull=False).values_list(
+            "merged_into_id", flat=True
+        )
+    )
+    ids |= set(Village.objects.filter(merged_into__in=ids).values_list("pk", flat=True))
+    tree = Tree.load(ids)
+    affected = {v for v, row in tree.villages.items() if not row["merged_into_id"]}
+    by_village = {v: empty_counters() for v in affected}
+    previous = term.previous
+    for side, source in (("cur", term), ("prev", previous)):
+        if source is None:
+            continue
+        for pop in POPULATIONS:
+            for village_id, values in village_counters(
                 pop, source.pk, term.reference_date, ids
             ).items():
-                key = tree.current(village_id)
-                counters = by_village.setdefault(key, empty_counters())
-                add_counters(counters, {side: {pop: row}})
-    # Villages with nobody in post still get their (empty) figures.
-    for village_id, row in tree.rows.items():
-        if row["is_active"] and (ids is None or village_id in ids):
-            by_village.setdefault(village_id, empty_counters())
+                if village_id in by_village:
+                    by_village[village_id][side][pop] = values
     return tree, by_village
-
-
-def rollup(tree: Tree, by_village: dict[int, dict]) -> dict[tuple[str, str], tuple]:
-    """{(kind, code): (Scope, counters)} for every village and every scope above it."""
-    result: dict[tuple[str, str], tuple] = {}
-    for village_id, counters in by_village.items():
-        for scope in tree.scopes(village_id):
-            key = (scope.kind, scope.code)
-            if key not in result:
-                result[key] = (scope, empty_counters())
-            add_counters(result[key][1], counters)
-    return result
 
 
 # --- figures --------------------------------------------------------------------------

@@ -37,21 +37,18 @@ def _snapshot_rows(term, scope, counters, now) -> list[CompositionSnapshot]:
     }
     return [
         CompositionSnapshot(metric=Metric.FIGURES, value=selectors.figures(counters), **common),
-        CompositionSnapshot(
-            metric=Metric.BREAKDOWNS, value=selectors.breakdowns(counters), **common
-        ),
-        CompositionSnapshot(metric=Metric.COUNTERS, value=counters, **common),
+        CompositionSnapshot(metric=Metric.COUNTERS, value=selectors.pack(counters), **common),
     ]
 
 
 def composition_recompute(*, term_id: int, village_ids=None, hold_seconds: float = 0) -> int:
     """Replace the stored figures of a term; returns the number of scopes written.
 
-    With `village_ids`, only those villages and the scopes above them are recomputed (their
-    stored counters are corrected by the difference); otherwise every scope is. Runs under
-    a lock on the term, so two recomputes of one term never interleave; idempotent.
-    `hold_seconds` pauses between computing and writing (tests use it to kill a worker
-    mid-run; it is never set in production).
+    With `village_ids`, only the villages those changes touch and the scopes above them
+    are recomputed (their stored counters are corrected by the difference); otherwise
+    every scope is. Runs under a lock on the term, so two recomputes of one term never
+    interleave; idempotent. `hold_seconds` pauses between computing and writing (tests
+    use it to kill a worker mid-run; it is never set in production).
     """
     with transaction.atomic():
         term = Term.objects.select_for_update().get(pk=term_id)
@@ -59,8 +56,7 @@ def composition_recompute(*, term_id: int, village_ids=None, hold_seconds: float
             written = _recompute_villages(term, set(village_ids), hold_seconds)
             if written is not None:
                 return written
-        tree, by_village = selectors.term_counters(term)
-        scopes = selectors.rollup(tree, by_village)
+        scopes = selectors.term_scopes(term)
         if hold_seconds:
             time.sleep(hold_seconds)
         now = timezone.now()
@@ -68,22 +64,26 @@ def composition_recompute(*, term_id: int, village_ids=None, hold_seconds: float
         for scope, counters in scopes.values():
             rows += _snapshot_rows(term, scope, counters, now)
         CompositionSnapshot.objects.filter(term=term).delete()
-        CompositionSnapshot.objects.bulk_create(rows, batch_size=2000)
+        CompositionSnapshot.objects.bulk_create(rows, batch_size=5000)
         return len(scopes)
 
 
 def _recompute_villages(term, village_ids: set, hold_seconds: float) -> int | None:
     """The incremental path; None when it cannot apply (nothing stored yet)."""
-    tree, by_village = selectors.term_counters(term, village_ids)
+    tree, by_village = selectors.village_scopes(term, village_ids)
     if not by_village:
         return 0
-    # Counters of every scope touched: the villages themselves and each one above them.
     touched: dict[tuple[str, str], selectors.Scope] = {}
+    chains = {}
     for village_id in by_village:
-        for scope in tree.scopes(village_id):
+        chain = []
+        for kind, key in tree.ancestors(village_id):
+            scope = tree.scope(kind, key)
             touched[(scope.kind, scope.code)] = scope
+            chain.append((scope.kind, scope.code))
+        chains[village_id] = chain
     stored = {
-        (row.scope_kind, row.scope_code): row.value
+        (row.scope_kind, row.scope_code): selectors.unpack(row.value)
         for row in CompositionSnapshot.objects.filter(
             term=term,
             metric=Metric.COUNTERS,
@@ -97,11 +97,10 @@ def _recompute_villages(term, village_ids: set, hold_seconds: float) -> int | No
         if key[0] != ScopeKind.VILLAGE:
             selectors.add_counters(result[key], stored[key])
     for village_id, counters in by_village.items():
-        scopes = tree.scopes(village_id)
-        old = stored.get((scopes[0].kind, scopes[0].code))
-        selectors.add_counters(result[(scopes[0].kind, scopes[0].code)], counters)
-        for scope in scopes[1:]:
-            key = (scope.kind, scope.code)
+        village_key, *above = chains[village_id]
+        old = stored.get(village_key)
+        selectors.add_counters(result[village_key], counters)
+        for key in above:
             selectors.add_counters(result[key], counters)
             if old is not None:
                 selectors.add_counters(result[key], old, sign=-1)

@@ -78,7 +78,7 @@ class DashboardView(RoleRequiredMixin, View):
     read_roles = STAFF_ROLES
 
     def get(self, request):
-        term, rows = _load(request, [Metric.FIGURES, Metric.BREAKDOWNS])
+        term, rows = _load(request, [Metric.FIGURES, Metric.COUNTERS])
         figures = rows[Metric.FIGURES]
         return render(
             request,
@@ -89,7 +89,7 @@ class DashboardView(RoleRequiredMixin, View):
                 "row": figures,
                 "value": figures.value,
                 "headline": headline_rows(figures.value),
-                "charts": rows[Metric.BREAKDOWNS].value,
+                "charts": selectors.breakdowns(selectors.unpack(rows[Metric.COUNTERS].value)),
                 "pending": bool(selectors.pending_terms([term.pk])),
                 "child_kind": _child_label(figures.scope_kind),
             },

@@ -65,8 +65,9 @@ class CompositionViewSet(viewsets.ViewSet):
     @action(detail=False)
     def breakdowns(self, request):
         """Distributions by age band, education, political status and gender."""
-        term, rows = self._rows(request, [Metric.BREAKDOWNS])
-        return self._respond(term, rows[Metric.BREAKDOWNS], rows[Metric.BREAKDOWNS].value)
+        term, rows = self._rows(request, [Metric.COUNTERS])
+        row = rows[Metric.COUNTERS]
+        return self._respond(term, row, selectors.breakdowns(selectors.unpack(row.value)))
 
     @extend_schema(
         parameters=[TERM, SCOPE],

