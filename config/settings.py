@@ -251,7 +251,11 @@ SPECTACULAR_SETTINGS = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "core.logging.RequestIdFilter"}},
+    "filters": {
+        "request_id": {"()": "core.logging.RequestIdFilter"},
+        # No ID number reaches a log, whatever a message or a traceback holds.
+        "redact_id_numbers": {"()": "core.logging.RedactIdNumbersFilter"},
+    },
     "formatters": {
         "json": {"()": "core.logging.JsonFormatter"},
         "text": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"},
@@ -259,7 +263,7 @@ LOGGING = {
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
-            "filters": ["request_id"],
+            "filters": ["request_id", "redact_id_numbers"],
             "formatter": env("LOG_FORMAT", default="json"),
         }
     },

@@ -1,12 +1,15 @@
 """Structured (JSON, one object per line) logs that carry the request id of the request.
 
 `RequestIdFilter` adds `request_id` to every record (from a context variable that
-core.middleware.RequestIdMiddleware sets); `JsonFormatter` writes the record as JSON.
+core.middleware.RequestIdMiddleware sets); `JsonFormatter` writes the record as JSON;
+`RedactIdNumbersFilter` masks anything shaped like a resident ID number, so that no message,
+argument or traceback text ever writes one to a log.
 """
 
 import contextvars
 import json
 import logging
+import re
 from datetime import UTC, datetime
 
 request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="")
@@ -19,6 +22,33 @@ _STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", (), None)).keys()) | {
     "request",
     "server_time",
 }
+
+
+# 18 digits (the last may be X) or the old 15 digits, not part of a longer number.
+ID_NUMBER_PATTERN = re.compile(
+    r"(?<![0-9])([1-9][0-9]{5})([0-9]{8}|[0-9]{5})([0-9]{3}[0-9Xx]|[0-9]{2})(?![0-9])"
+)
+
+
+def redact(text: str) -> str:
+    """141028198001011234 -> 141028********1234 (as people.idnumbers.mask)."""
+
+    def mask(match):
+        whole = match.group(0)
+        return whole[:6] + "*" * (len(whole) - 10) + whole[-4:]
+
+    return ID_NUMBER_PATTERN.sub(mask, text)
+
+
+class RedactIdNumbersFilter(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        record.msg, record.args = redact(message), ()
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = redact(record.exc_text)
+        return True
 
 
 class RequestIdFilter(logging.Filter):
@@ -47,6 +77,6 @@ class JsonFormatter(logging.Formatter):
         for key, value in vars(record).items():
             if key not in _STANDARD and not key.startswith("_"):
                 entry[key] = value if isinstance(value, (str, int, float, bool)) else repr(value)
-        if record.exc_info:
-            entry["exception"] = self.formatException(record.exc_info)
-        return json.dumps(entry, ensure_ascii=False)
+        if record.exc_text or record.exc_info:
+            entry["exception"] = record.exc_text or self.formatException(record.exc_info)
+        return redact(json.dumps(entry, ensure_ascii=False))
