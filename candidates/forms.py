@@ -174,6 +174,15 @@ class DecisionForm(forms.Form):
                 (o.value, o.label) for o in (Outcome.PASS, Outcome.REJECT)
             ]
 
+    def clean(self):
+        cleaned = super().clean()
+        if "meeting_date" in self.fields and cleaned.get("outcome") != Outcome.RETURN:
+            if not cleaned.get("meeting_date"):
+                self.add_error("meeting_date", _("会审须填写会议日期"))
+            if not cleaned.get("minute_number"):
+                self.add_error("minute_number", _("会审须填写会议纪要编号"))
+        return cleaned
+
 
 class BulkDecisionForm(DecisionForm):
     """A meeting's decisions on the names ticked in a queue."""
