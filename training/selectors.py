@@ -43,10 +43,16 @@ def percent(count: int, population: int) -> Decimal | None:
 
 def sessions_with_counts(queryset):
     """Sessions with invited / attended / absent counts (one query for a page)."""
-    return queryset.select_related("township", "county", "audience_term").annotate(
-        invited_count=Count("enrolments"),
-        attended_count=Count("enrolments", filter=Q(enrolments__status=EnrolmentStatus.ATTENDED)),
-        absent_count=Count("enrolments", filter=Q(enrolments__status=EnrolmentStatus.ABSENT)),
+    return (
+        queryset.select_related("township", "county", "audience_term")
+        .annotate(
+            invited_count=Count("enrolments"),
+            attended_count=Count(
+                "enrolments", filter=Q(enrolments__status=EnrolmentStatus.ATTENDED)
+            ),
+            absent_count=Count("enrolments", filter=Q(enrolments__status=EnrolmentStatus.ABSENT)),
+        )
+        .order_by("-starts_on", "-pk")
     )
 
 
@@ -139,6 +145,13 @@ def coverage_window(term, days: int) -> tuple[dt.datetime, dt.datetime]:
     return start, end
 
 
+def previous_term(term):
+    """term.previous, looked up once per Term instance."""
+    if not hasattr(term, "_training_previous"):
+        term._training_previous = term.previous
+    return term._training_previous
+
+
 def term_member_seats(term, *, user=None, county=None, township=None):
     """Current party and villagers' committee seats of the term, within the caller's scope."""
     seats = Seat.objects.for_user(user) if user is not None else Seat.objects.all()
@@ -171,7 +184,7 @@ def induction_coverage(
     """
     seats = term_member_seats(term, user=user, county=county, township=township)
     inducted = _inducted_people(term, days)
-    previous = term.previous
+    previous = previous_term(term)
     if previous is not None:
         seats = seats.annotate(
             held_before=Exists(
@@ -204,7 +217,6 @@ def induction_coverage(
         for row in grouped
     ]
     total = seats.aggregate(**aggregates)
-    scope_name = str(township or county or (user.county if user and user.county_id else "")) or ""
     return CoverageReport(
         term=term,
         days=days,
@@ -212,7 +224,11 @@ def induction_coverage(
         window_end=term.reference_date + dt.timedelta(days=days),
         rows=rows,
         total=CoverageRow(
-            None, scope_name or "合计", total["members"], total["newcomers"], total["completed"]
+            None,
+            str(township or county or "") or "合计",
+            total["members"],
+            total["newcomers"],
+            total["completed"],
         ),
     )
 
@@ -236,7 +252,7 @@ def induction_outstanding(
         .order_by("-checked_in_at")
         .values("checked_in_at")[:1]
     )
-    previous = term.previous
+    previous = previous_term(term)
     held_before = (
         Exists(
             Seat.objects.filter(term=previous, body__in=TWO_COMMITTEES, person=OuterRef("person"))
@@ -260,15 +276,21 @@ def mentorships_with_activity(queryset, *, today: dt.date | None = None):
     (or, before the first one, no start) for more than 60 days."""
     today = today or timezone.localdate()
     cutoff = today - dt.timedelta(days=STALE_AFTER_DAYS)
-    return queryset.annotate(
-        last_checkin_on=Max("checkins__date"),
-        checkin_count=Count("checkins", distinct=True),
-        last_activity_on=Coalesce(Max("checkins__date"), F("started_on"), output_field=DateField()),
-    ).annotate(
-        is_stale=ExpressionWrapper(
-            Q(status=MentorshipStatus.ACTIVE, last_activity_on__lt=cutoff),
-            output_field=BooleanField(),
-        ),
+    return (
+        queryset.annotate(
+            last_checkin_on=Max("checkins__date"),
+            checkin_count=Count("checkins", distinct=True),
+            last_activity_on=Coalesce(
+                Max("checkins__date"), F("started_on"), output_field=DateField()
+            ),
+        )
+        .annotate(
+            is_stale=ExpressionWrapper(
+                Q(status=MentorshipStatus.ACTIVE, last_activity_on__lt=cutoff),
+                output_field=BooleanField(),
+            ),
+        )
+        .order_by("-started_on", "-pk")
     )
 
 

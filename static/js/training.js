@@ -1,0 +1,78 @@
+/* Roll call (点名签到): submit the row's forms in the background and update the row in
+   place. Without this script the same forms post and redirect back, so nothing depends on it. */
+(function () {
+  "use strict";
+  var list = document.querySelector(".rc-list");
+  if (!list) return;
+  var live = document.querySelector("[data-rc-live]");
+
+  function say(text, isError) {
+    if (!live) return;
+    live.textContent = text;
+    live.classList.toggle("error", !!isError);
+  }
+
+  function recount() {
+    ["attended", "absent", "invited"].forEach(function (status) {
+      var el = document.querySelector("[data-count='" + status + "']");
+      if (el) el.textContent = list.querySelectorAll(".rc-row.rc-" + status).length;
+    });
+  }
+
+  function update(row, data) {
+    row.classList.remove("rc-invited", "rc-attended", "rc-absent");
+    row.classList.add("rc-" + data.status);
+    row.querySelector("[data-rc-status]").textContent = data.status_label;
+    row.querySelector("[data-rc-time]").textContent = data.checked_in_at || "";
+    row.querySelector("[data-rc-reason]").textContent = data.absence_reason || "";
+    row.querySelector("[data-rc-error]").textContent = "";
+    var reason = row.querySelector("input[name=reason]");
+    if (reason) reason.value = "";
+    recount();
+    say(data.message, false);
+  }
+
+  list.addEventListener("submit", function (event) {
+    var form = event.target.closest(".rc-form");
+    if (!form || !window.fetch) return;
+    event.preventDefault();
+    var row = form.closest(".rc-row");
+    if (row.classList.contains("busy")) return;
+    row.classList.add("busy");
+    fetch(form.action, {
+      method: "POST",
+      body: new FormData(form),
+      credentials: "same-origin",
+      headers: { "X-Requested-With": "fetch", "Accept": "application/json" }
+    })
+      .then(function (response) {
+        return response.json().then(function (data) { return { ok: response.ok, data: data }; });
+      })
+      .then(function (result) {
+        if (result.ok && result.data.ok) {
+          update(row, result.data);
+        } else {
+          var text = (result.data.errors || ["保存失败"]).join("；");
+          row.querySelector("[data-rc-error]").textContent = text;
+          say(text, true);
+        }
+      })
+      .catch(function () {
+        /* Network trouble: fall back to the plain form post. */
+        form.submit();
+      })
+      .then(function () { row.classList.remove("busy"); });
+  });
+
+  // Filter by name as one types (the field is hidden when this script does not run).
+  var search = document.querySelector("[data-rc-search]");
+  if (search) {
+    search.hidden = false;
+    search.addEventListener("input", function () {
+      var text = search.value.trim();
+      list.querySelectorAll(".rc-row").forEach(function (row) {
+        row.hidden = text !== "" && row.dataset.name.indexOf(text) === -1;
+      });
+    });
+  }
+})();

@@ -1,0 +1,202 @@
+"""Forms for sessions, roll call, presentations, feedback and mentoring; services do the rules."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from core.access import Role
+from elections.choices import Body, Post
+from people.models import Person
+from registry.models import Term, Township, Village
+
+from .choices import MentorLevel, MentorshipOutcome, Method, Topic
+from .models import MentorPoolEntry, TrainingSession
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+FIXED_TOPICS = [(value, label) for value, label in Topic.choices if value != Topic.OTHER]
+
+
+class SessionForm(forms.ModelForm):
+    topics = forms.MultipleChoiceField(
+        label=_("专题"),
+        choices=FIXED_TOPICS,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    methods = forms.MultipleChoiceField(
+        label=_("方式"),
+        choices=Method.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    audience_bodies = forms.MultipleChoiceField(
+        label=_("对象组织"),
+        choices=Body.choices[:2],
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("不选表示村“两委”全部"),
+    )
+    audience_posts = forms.MultipleChoiceField(
+        label=_("对象职务"),
+        choices=Post.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("不选表示全部职务"),
+    )
+
+    class Meta:
+        model = TrainingSession
+        fields = [
+            "title",
+            "kind",
+            "township",
+            "starts_on",
+            "ends_on",
+            "location",
+            "topics",
+            "topic_note",
+            "methods",
+            "trainers",
+            "capacity",
+            "credit_hours",
+            "audience_term",
+            "audience_bodies",
+            "audience_posts",
+            "audience_township",
+            "audience_villages",
+        ]
+        widgets = {
+            "starts_on": DATE,
+            "ends_on": DATE,
+            "audience_villages": forms.SelectMultiple(attrs={"size": 6}),
+        }
+        help_texts = {"audience_term": _("按受众邀请时必填，例如 2021 年届")}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        townships = Township.objects.for_user(user)
+        self.fields["township"].queryset = townships
+        self.fields["audience_township"].queryset = townships
+        self.fields["audience_villages"].queryset = Village.objects.for_user(user).active()
+        self.fields["audience_term"].queryset = Term.objects.all()
+        if user.role == Role.TOWNSHIP_OFFICIAL:
+            self.fields["township"].required = True
+            self.fields["township"].empty_label = None
+            self.fields["township"].initial = user.township_id
+            self.fields["audience_township"].disabled = True
+        else:
+            self.fields["township"].empty_label = _("县级主办")
+        if self.instance.pk:
+            self.fields["township"].disabled = True
+            self.initial["topics"] = [
+                t.topic for t in self.instance.topics.all() if t.topic != Topic.OTHER
+            ]
+
+    def service_kwargs(self) -> dict:
+        data = dict(self.cleaned_data)
+        data.pop("township", None)
+        data["audience_villages"] = list(data.get("audience_villages") or [])
+        if self.user.role == Role.TOWNSHIP_OFFICIAL:
+            data["audience_township"] = None
+        return data
+
+
+class AbsenceForm(forms.Form):
+    reason = forms.CharField(
+        label=_("缺席原因"),
+        max_length=200,
+        widget=forms.TextInput(attrs={"placeholder": _("如：病假、外出务工")}),
+    )
+
+
+class InvitePeopleForm(forms.Form):
+    persons = forms.ModelMultipleChoiceField(
+        label=_("邀请人员"),
+        queryset=Person.objects.none(),
+        help_text=_("不在受众范围内的人员（如导师、工作人员）可在此单独邀请"),
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["persons"].queryset = Person.objects.for_user(user).select_related("village")
+
+
+class StatusForm(forms.Form):
+    status = forms.CharField()
+
+
+class PresentationForm(forms.Form):
+    speaker = forms.CharField(label=_("发言人"), max_length=50)
+    topic = forms.CharField(label=_("题目"), max_length=200)
+    minutes = forms.IntegerField(label=_("时长（分钟）"), min_value=1, max_value=600)
+
+
+class FeedbackForm(forms.Form):
+    rating = forms.TypedChoiceField(
+        label=_("评分"), choices=[(i, str(i)) for i in range(5, 0, -1)], coerce=int
+    )
+    comment = forms.CharField(
+        label=_("意见建议"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class MentorForm(forms.Form):
+    person = forms.ModelChoiceField(label=_("人员"), queryset=Person.objects.none())
+    level = forms.ChoiceField(label=_("层级"), choices=MentorLevel.choices)
+    strengths = forms.CharField(label=_("专长"), max_length=300, required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = Person.objects.for_user(user).filter(
+            mentor_entry__isnull=True
+        )
+
+
+class MentorshipForm(forms.Form):
+    mentors = forms.ModelMultipleChoiceField(
+        label=_("导师"),
+        queryset=MentorPoolEntry.objects.none(),
+        help_text=_("从导师库中选择；一名导师可带多名对象"),
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
+    mentees = forms.ModelMultipleChoiceField(
+        label=_("帮带对象"),
+        queryset=Person.objects.none(),
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+    )
+    started_on = forms.DateField(label=_("开始日期"), widget=DATE)
+    goals = forms.CharField(label=_("帮带目标"), widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["mentors"].queryset = (
+            MentorPoolEntry.objects.for_user(user).active().select_related("person")
+        )
+        self.fields["mentees"].queryset = Person.objects.for_user(user).select_related("village")
+
+
+class CheckInForm(forms.Form):
+    date = forms.DateField(label=_("日期"), widget=DATE)
+    note = forms.CharField(label=_("内容"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class MentorshipEndForm(forms.Form):
+    ended_on = forms.DateField(label=_("结束日期"), widget=DATE)
+    outcome = forms.ChoiceField(label=_("结果"), choices=MentorshipOutcome.choices)
+    outcome_note = forms.CharField(
+        label=_("结果说明"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class CoverageForm(forms.Form):
+    term = forms.ModelChoiceField(
+        label=_("届次"), queryset=Term.objects.all(), required=False, to_field_name="year"
+    )
+    days = forms.IntegerField(
+        label=_("天数"),
+        min_value=0,
+        max_value=3650,
+        required=False,
+        help_text=_("统计基准日后多少天内完成培训"),
+    )

@@ -1,0 +1,216 @@
+"""The sign-in sheet upload (签到表): one row per invited person, all or nothing.
+
+Rows are matched to the session's invitations by name (and, where two invitees share a name,
+by ID number); a person who was not invited, a second check-in, an absence without reason
+are errors with their row and column, and nothing is saved unless every row is good.
+"""
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from core.spreadsheets import Column, Sheet
+from core.text import compact, normalize_text, parse_date
+from people import idnumbers
+
+from . import services
+from .choices import EnrolmentStatus
+
+ATTENDED_WORDS = {"已到", "到", "签到", "已签到", "出席", "参加", "是", "√", "✓", "attended", "y"}
+ABSENT_WORDS = {"缺席", "未到", "请假", "否", "×", "absent", "n"}
+
+
+def _status(value) -> str:
+    text = compact(value).lower()
+    if text in ATTENDED_WORDS:
+        return EnrolmentStatus.ATTENDED
+    if text in ABSENT_WORDS:
+        return EnrolmentStatus.ABSENT
+    raise ValueError("应填写“已到”或“缺席”")
+
+
+def _time(value) -> dt.datetime | dt.date:
+    """A date, or a date and a time (2021-05-10 08:30); a bare time is refused."""
+    if isinstance(value, dt.datetime):
+        return value
+    text = normalize_text(value)
+    match = re.fullmatch(r"(.+?)[ T](\d{1,2}):(\d{2})(?::\d{2})?", text)
+    if match:
+        day = parse_date(match.group(1))
+        hour, minute = int(match.group(2)), int(match.group(3))
+        if hour > 23 or minute > 59:
+            raise ValueError("时间无效，请写作 2021-05-10 08:30")
+        return dt.datetime.combine(day, dt.time(hour, minute))
+    return parse_date(value)
+
+
+def _hours(value) -> Decimal:
+    try:
+        hours = Decimal(str(value).strip())
+    except InvalidOperation:
+        raise ValueError("学时应为数字") from None
+    if hours < 0 or hours > 200:
+        raise ValueError("学时应在 0 至 200 之间")
+    return hours
+
+
+def _id_number(value) -> str:
+    text = compact(value).upper()
+    try:
+        idnumbers.parse_id_number(text)
+    except idnumbers.IdNumberError as exc:
+        raise ValueError(str(exc)) from None
+    return text
+
+
+COLUMNS = [
+    Column("name", "姓名", ("name",), True, normalize_text, "参训人员姓名，须在邀请名单中", "张三"),
+    Column(
+        "id_number",
+        "公民身份号码",
+        ("身份证号", "身份证号码", "id_number"),
+        False,
+        _id_number,
+        "名单中有同名人员时必填",
+        "",
+    ),
+    Column("status", "签到", ("出勤", "状态", "status"), True, _status, "已到 或 缺席", "已到"),
+    Column(
+        "checked_in_at",
+        "签到时间",
+        ("时间", "checked_in_at"),
+        False,
+        _time,
+        "如 2021-05-10 08:30；只写日期时记为当天 08:00；不填为培训开始日 08:00",
+        "2021-05-10 08:30",
+    ),
+    Column(
+        "absence_reason",
+        "缺席原因",
+        ("原因", "absence_reason"),
+        False,
+        normalize_text,
+        "缺席时必填",
+        "",
+    ),
+    Column("hours", "学时", ("hours",), False, _hours, "不填按培训班的学时计", ""),
+]
+
+
+@dataclass
+class ImportResult:
+    attended: int = 0
+    absent: int = 0
+    errors: list = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def _aware(value, session) -> dt.datetime:
+    if value is None:
+        value = session.starts_on
+    if not isinstance(value, dt.datetime):
+        value = dt.datetime.combine(value, dt.time(8, 0))
+    return timezone.make_aware(value) if timezone.is_naive(value) else value
+
+
+def import_attendance(sheet: Sheet, *, session, actor, dry_run: bool = False) -> ImportResult:
+    """Record the attendance in `sheet` for `session`; all or nothing."""
+    result = ImportResult()
+    enrolments = list(session.enrolments.select_related("person"))
+    by_name: dict[str, list] = {}
+    for enrolment in enrolments:
+        by_name.setdefault(enrolment.person.name, []).append(enrolment)
+    seen: dict[int, int] = {}
+    plan = []
+    for row in sheet.rows:
+        values = row.values
+        name = values["name"]
+        if not name or values["status"] is None:
+            continue
+        candidates = by_name.get(name, [])
+        if values["id_number"]:
+            digest = idnumbers.digest(values["id_number"])
+            candidates = [e for e in candidates if e.person.id_number_digest == digest]
+            if not candidates:
+                sheet.error(
+                    row.number, "id_number", f"邀请名单中没有身份证号码与“{name}”相符的人员"
+                )
+                continue
+        if not candidates:
+            sheet.error(row.number, "name", f"“{name}”未被邀请参加本次培训，不能登记出勤")
+            continue
+        if len(candidates) > 1:
+            sheet.error(
+                row.number, "id_number", f"名单中有 {len(candidates)} 位“{name}”，请填写身份证号码"
+            )
+            continue
+        enrolment = candidates[0]
+        if enrolment.pk in seen:
+            sheet.error(row.number, "name", f"与第 {seen[enrolment.pk]} 行是同一人")
+            continue
+        seen[enrolment.pk] = row.number
+        if values["status"] == EnrolmentStatus.ATTENDED:
+            if enrolment.status == EnrolmentStatus.ATTENDED:
+                when = timezone.localtime(enrolment.checked_in_at)
+                sheet.error(
+                    row.number, "status", f"{name} 已于 {when:%Y-%m-%d %H:%M} 签到，不能重复签到"
+                )
+                continue
+            at = _aware(values["checked_in_at"], session)
+            if at.date() < session.starts_on - dt.timedelta(days=1) or at.date() > session.ends_on:
+                sheet.error(
+                    row.number,
+                    "checked_in_at",
+                    f"签到时间应在培训期间（{session.starts_on} 至 {session.ends_on}）",
+                )
+                continue
+        elif not values["absence_reason"]:
+            sheet.error(row.number, "absence_reason", "缺席时必须填写原因")
+            continue
+        elif enrolment.status == EnrolmentStatus.ATTENDED:
+            sheet.error(row.number, "status", f"{name} 已签到，不能记为缺席")
+            continue
+        plan.append((row, enrolment))
+    if sheet.errors:
+        result.errors = sorted(sheet.errors, key=lambda error: error.row)
+        return result
+    try:
+        with transaction.atomic():
+            for row, enrolment in plan:
+                values = row.values
+                if values["status"] == EnrolmentStatus.ATTENDED:
+                    services.enrolment_check_in(
+                        enrolment=enrolment,
+                        actor=actor,
+                        hours=values["hours"],
+                        at=_aware(values["checked_in_at"], session),
+                    )
+                    result.attended += 1
+                else:
+                    services.enrolment_mark_absent(
+                        enrolment=enrolment, reason=values["absence_reason"], actor=actor
+                    )
+                    result.absent += 1
+            if dry_run:
+                transaction.set_rollback(True)
+    except ValidationError as exc:
+        result.errors = list(exc.messages)
+    if result.errors:
+        result.attended = result.absent = 0
+    return result
+
+
+def template_rows(session) -> list[list]:
+    """The invitees, pre-filled, so that the sheet only needs ticks, times and reasons."""
+    return [
+        [e.person.name, "", "", "", "", ""]
+        for e in session.enrolments.select_related("person").order_by("person__name")
+    ]

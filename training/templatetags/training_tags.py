@@ -1,0 +1,24 @@
+"""Template tags that let other apps' pages show training data (person page, dashboards)."""
+
+from django import template
+
+from .. import selectors
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def training_record_for(context, person):
+    """The person's training record as the current user may see it."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    return selectors.training_record(person, user=user)
+
+
+@register.inclusion_tag("training/_coverage_summary.html", takes_context=True)
+def training_coverage_summary(context, term, days=selectors.DEFAULT_COVERAGE_DAYS):
+    """`{% training_coverage_summary term %}`: the coverage card for the current user's scope."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    coverage = selectors.induction_coverage(term, user=user, days=days) if term else None
+    return {"coverage": coverage, "request": request, "user": user}

@@ -1,0 +1,1 @@
+"""Pages for training: sessions, roll call and sign-in sheets, coverage, mentoring."""
