@@ -49,8 +49,10 @@ def candidacy(village, term):
 
 
 @pytest.fixture
-def advance(official, organizer, reviewer, org_reviewer, departments):
+def advance(official, organizer, reviewer, org_reviewer, departments, make_user):
     """advance(candidacy, stage): pass it, stage by stage, up to `stage`."""
+
+    officials = {official.township_id: official}
 
     def walk(candidacy, stage):
         target = STAGE_PATH.index(stage)
@@ -62,7 +64,12 @@ def advance(official, organizer, reviewer, org_reviewer, departments):
                         services.sign_off_record(
                             candidacy=candidacy, outcome=SignOffOutcome.PASS, actor=user
                         )
-            actor = official if current in services.TOWNSHIP_STAGES else organizer
+            actor = organizer
+            if current in services.TOWNSHIP_STAGES:
+                township = candidacy.village.township
+                actor = officials.get(township.pk) or officials.setdefault(
+                    township.pk, make_user(Role.TOWNSHIP_OFFICIAL, township=township)
+                )
             services.candidacy_decide(
                 candidacy=candidacy,
                 outcome=Outcome.PASS,

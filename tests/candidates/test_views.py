@@ -313,7 +313,7 @@ def test_queue_filters(client, organizer, advance, village, term, other_village)
 def test_queue_query_count_is_fixed(
     client, organizer, village, term, django_assert_max_num_queries
 ):
-    for index in range(30):
+    for _ in range(30):
         CandidacyFactory(term=term, village=VillageFactory(township=village.township))
     client.force_login(organizer)
     with django_assert_max_num_queries(12):
