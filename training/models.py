@@ -190,6 +190,9 @@ class TrainingSession(TimeStampedModel):
     def method_labels(self) -> list[str]:
         return [str(Method(m).label) for m in self.methods or [] if m in Method.values]
 
+    def topic_values(self) -> list[str]:
+        return [t.topic for t in self.topics.all()]
+
     def topic_labels(self) -> list[str]:
         labels = [t.get_topic_display() for t in self.topics.all() if t.topic != Topic.OTHER]
         if self.topic_note:
