@@ -16,10 +16,10 @@ from ..choices import (
     SessionStatus,
     Topic,
 )
+from ..models import CheckIn, Enrolment, MentorPoolEntry, Mentorship, TrainingSession
 
 FIXED_TOPICS = [c for c in Topic.choices if c[0] != Topic.OTHER]
 TWO_BODIES = Body.choices[:2]
-from ..models import CheckIn, Enrolment, MentorPoolEntry, Mentorship, TrainingSession
 
 
 def enum_field(choices, **kwargs):
