@@ -11,12 +11,13 @@ into the published object (percentages and averages, Decimal, half-up) and
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import connection
-from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, Sum, Value, When
+from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, Sum, Value, When
 from django.db.models.functions import Coalesce, ExtractYear, Greatest
 from django.utils.translation import gettext_lazy as _
 
@@ -175,25 +176,87 @@ def village_counters(pop: str, term_id: int, reference_date: dt.date, village_id
     }
 
 
+def seat_facts(pop: str, term_id: int, reference_date: dt.date):
+    """One row per member of the population with the values the counters test: the village
+    it lives on today, age, education ranks, gender, political status, the special flag.
+    An ORM query; each expression is evaluated once per row."""
+    qs = population_queryset(pop, term_id)
+    return qs.order_by().values(
+        vkey=Coalesce("village__merged_into_id", "village_id"),
+        age=age_expression(reference_date),
+        rank_ft=_rank("person__education_fulltime"),
+        rank=Greatest(_rank("person__education_fulltime"), _rank("person__education_inservice")),
+        gender=F("person__gender"),
+        pol=F("person__political_status"),
+        flag=Case(
+            When(Q(special=True), then=Value(1)), default=Value(0), output_field=IntegerField()
+        ),
+    )
+
+
+def _fact_conditions(pop: str) -> dict[str, str]:
+    """SQL conditions on `seat_facts` columns, one per counter (the same tests as
+    `_aggregates`, which the incremental path uses; tests check that both agree)."""
+    conditions = {
+        "age_le_35": "age <= 35",
+        "age_le_45": "age <= 45",
+        "age_le_50": "age <= 50",
+        "college_plus": f"rank >= {COLLEGE_RANK}",
+        "fulltime_bachelor_plus": f"rank_ft >= {BACHELOR_RANK}",
+        "female": "gender = 'F'",
+        SPECIAL[pop]: "flag = 1",
+    }
+    for key, _label, low, high in AGE_BANDS:
+        parts = ([f"age >= {low}"] if low is not None else []) + (
+            [f"age <= {high}"] if high is not None else []
+        )
+        conditions[f"band_{key}"] = " AND ".join(parts)
+    for key, _label in EDUCATION_LEVELS:
+        conditions[f"edu_{key}"] = f"rank = {Education.rank(key) if key != 'none' else 0}"
+    for key, _label in POLITICAL_LEVELS:
+        conditions[f"pol_{key}"] = f"pol = '{key if key != 'none' else ''}'"
+    return conditions
+
+
 def scope_counters(pop: str, term_id: int, reference_date: dt.date, levels) -> dict:
-    """{(kind, key): {counter: int}} for every scope at `levels`, in ONE query: the
-    village-level ORM query as a common table expression, summed per level (plain SQL that
-    SQLite and PostgreSQL both run). Keys: village and township ids, division codes above."""
-    inner, params = village_level(pop, term_id, reference_date).query.sql_with_params()
+    """{(kind, key): {counter: int}} for every scope at `levels`, in ONE statement: the
+    per-member facts (an ORM query), counted per village, then summed per level (plain SQL
+    that SQLite and PostgreSQL both run). Keys: village and township ids, division codes
+    above."""
+    facts, params = seat_facts(pop, term_id, reference_date).query.sql_with_params()
     keys = counter_keys(pop)
-    sums = ", ".join(f'SUM("{key}")' for key in keys)
+    conditions = _fact_conditions(pop)
+    counts = ", ".join(
+        ["COUNT(*) AS count", "SUM(age) AS age_sum"]
+        + [f"SUM(CASE WHEN {conditions[key]} THEN 1 ELSE 0 END) AS {key}" for key in keys[2:]]
+    )
+    sums = ", ".join(f"SUM(w.{key})" for key in keys)
     level_sql = {
-        ScopeKind.VILLAGE: "CAST(vkey AS VARCHAR(12))",
-        ScopeKind.TOWNSHIP: "CAST(tkey AS VARCHAR(12))",
-        ScopeKind.COUNTY: "ckey",
-        ScopeKind.PREFECTURE: "SUBSTR(ckey, 1, 4) || '00'",
-        ScopeKind.PROVINCE: "SUBSTR(ckey, 1, 2) || '0000'",
+        ScopeKind.VILLAGE: "CAST(w.vkey AS VARCHAR(12))",
+        ScopeKind.TOWNSHIP: "CAST(w.tkey AS VARCHAR(12))",
+        ScopeKind.COUNTY: "w.ckey",
+        ScopeKind.PREFECTURE: "SUBSTR(w.ckey, 1, 4) || '00'",
+        ScopeKind.PROVINCE: "SUBSTR(w.ckey, 1, 2) || '0000'",
     }
     parts = [
-        f"SELECT '{level.value}', {level_sql[level]}, {sums} FROM v GROUP BY {level_sql[level]}"
+        f"SELECT '{level.value}', {level_sql[level]}, {sums} FROM w GROUP BY {level_sql[level]}"
         for level in levels
     ]
-    sql = f"WITH v AS ({inner}) " + " UNION ALL ".join(parts)
+    # Materialized, so that PostgreSQL computes each member's age once, not once per counter.
+    materialized = "MATERIALIZED " if connection.vendor == "postgresql" else ""
+    village, township, county = (
+        Village._meta.db_table,
+        Township._meta.db_table,
+        County._meta.db_table,
+    )
+    sql = (
+        f"WITH f AS {materialized}({facts}), "
+        f"v AS (SELECT vkey, {counts} FROM f GROUP BY vkey), "
+        f"w AS (SELECT v.*, vil.township_id AS tkey, c.code AS ckey FROM v "
+        f"JOIN {village} vil ON vil.id = v.vkey "
+        f"JOIN {township} t ON t.id = vil.township_id "
+        f"JOIN {county} c ON c.id = t.county_id) " + " UNION ALL ".join(parts)
+    )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return {
@@ -202,28 +265,28 @@ def scope_counters(pop: str, term_id: int, reference_date: dt.date, levels) -> d
         }
 
 
+@functools.cache
+def _keys(pop):
+    return tuple(counter_keys(pop))
+
+
 def empty_counters() -> dict:
     return {
-        side: {pop: dict.fromkeys(counter_keys(pop), 0) for pop in POPULATIONS}
-        for side in ("cur", "prev")
+        side: {pop: dict.fromkeys(_keys(pop), 0) for pop in POPULATIONS} for side in ("cur", "prev")
     }
 
 
 def pack(counters: dict) -> dict:
     """Counters as stored: one list per side and population, in `counter_keys` order."""
     return {
-        side: {
-            pop: [values.get(key, 0) for key in counter_keys(pop)] for pop, values in pops.items()
-        }
+        side: {pop: [values.get(key, 0) for key in _keys(pop)] for pop, values in pops.items()}
         for side, pops in counters.items()
     }
 
 
 def unpack(value: dict) -> dict:
     return {
-        side: {
-            pop: dict(zip(counter_keys(pop), values, strict=True)) for pop, values in pops.items()
-        }
+        side: {pop: dict(zip(_keys(pop), values, strict=True)) for pop, values in pops.items()}
         for side, pops in value.items()
     }
 
@@ -342,10 +405,14 @@ def term_scopes(term: Term) -> dict[tuple[str, str], tuple[Scope, dict]]:
         for pop in POPULATIONS:
             rows = scope_counters(pop, source.pk, term.reference_date, levels(tree))
             for key, values in rows.items():
-                found.setdefault(key, empty_counters())[side][pop] = values
+                if key not in found:
+                    found[key] = empty_counters()
+                found[key][side][pop] = values
     for village_id in tree.villages:
         for kind, key in tree.ancestors(village_id):
-            found.setdefault(_key(kind, key), empty_counters())
+            key = _key(kind, key)
+            if key not in found:
+                found[key] = empty_counters()
     result = {}
     for (kind, key), counters in found.items():
         if kind == ScopeKind.VILLAGE and int(key) not in tree.villages:
@@ -398,18 +465,29 @@ def _num(value: Decimal | None):
     return None if value is None else float(value)
 
 
-def population_figures(pop: str, c: dict) -> dict:
+def _population(pop: str, c: dict) -> dict:
+    """Figures of one population as Decimals (None where the population is empty)."""
     count = c["count"]
-    out = {"count": count, "avg_age": _num(half_up(c["age_sum"], count))}
-    for flag in [*FLAGS, SPECIAL[pop]]:
-        out[flag] = {"count": c[flag], "pct": _num(half_up(c[flag], count, 100))}
+    out = {"count": count, "avg_age": half_up(c["age_sum"], count)}
+    for flag in (*FLAGS, SPECIAL[pop]):
+        out[flag] = (c[flag], half_up(c[flag], count, 100))
     return out
 
 
-def _difference(after, before):
-    if after is None or before is None:
-        return None
-    return float(Decimal(str(after)) - Decimal(str(before)))
+def _published(fig: dict) -> dict:
+    out = {"count": fig["count"], "avg_age": _num(fig["avg_age"])}
+    for key, value in fig.items():
+        if isinstance(value, tuple):
+            out[key] = {"count": value[0], "pct": _num(value[1])}
+    return out
+
+
+def population_figures(pop: str, c: dict) -> dict:
+    return _published(_population(pop, c))
+
+
+def _minus(after, before):
+    return None if after is None or before is None else float(after - before)
 
 
 TARGETS = [
@@ -424,34 +502,39 @@ TARGETS = [
 
 def figures(counters: dict) -> dict:
     """The published object of one scope (see docs/composition.md)."""
-    new = {POPULATIONS[p]: population_figures(p, counters["cur"][p]) for p in POPULATIONS}
-    old = {POPULATIONS[p]: population_figures(p, counters["prev"][p]) for p in POPULATIONS}
+    new = {POPULATIONS[p]: _population(p, counters["cur"][p]) for p in POPULATIONS}
+    old = {POPULATIONS[p]: _population(p, counters["prev"][p]) for p in POPULATIONS}
     change = {}
     for name, current in new.items():
         before = old[name]
-        change[name] = {"avg_age": _difference(current["avg_age"], before["avg_age"])}
+        change[name] = {"avg_age": _minus(current["avg_age"], before["avg_age"])}
         for key, value in current.items():
-            if isinstance(value, dict):
-                change[name][key] = _difference(value["pct"], before[key]["pct"])
+            if isinstance(value, tuple):
+                change[name][key] = _minus(value[1], before[key][1])
     targets = []
     for population, key, direction, label in TARGETS:
         if key == "avg_age":
             before, after = old[population]["avg_age"], new[population]["avg_age"]
         else:
-            before, after = old[population][key]["pct"], new[population][key]["pct"]
-        delta = _difference(after, before)
+            before, after = old[population][key][1], new[population][key][1]
+        delta = None if before is None or after is None else after - before
         met = None if delta is None else (delta > 0 if direction == "up" else delta < 0)
         targets.append(
             {
                 "indicator": f"{population}.{key}",
                 "label": str(label),
                 "direction": direction,
-                "before": before,
-                "after": after,
+                "before": _num(before),
+                "after": _num(after),
                 "met": met,
             }
         )
-    return {**new, "previous": old, "change": change, "targets": targets}
+    return {
+        **{name: _published(fig) for name, fig in new.items()},
+        "previous": {name: _published(fig) for name, fig in old.items()},
+        "change": change,
+        "targets": targets,
+    }
 
 
 def _distribution(c: dict, prefix: str, levels) -> list[dict]:

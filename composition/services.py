@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
+import json
 import time
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -64,7 +66,7 @@ def composition_recompute(*, term_id: int, village_ids=None, hold_seconds: float
         for scope, counters in scopes.values():
             rows += _snapshot_rows(term, scope, counters, now)
         CompositionSnapshot.objects.filter(term=term).delete()
-        CompositionSnapshot.objects.bulk_create(rows, batch_size=5000)
+        _insert(rows)
         return len(scopes)
 
 
@@ -114,8 +116,62 @@ def _recompute_villages(term, village_ids: set, hold_seconds: float) -> int | No
     for kind, code in touched:
         condition |= Q(scope_kind=kind, scope_code=code)
     CompositionSnapshot.objects.filter(condition, term=term).delete()
-    CompositionSnapshot.objects.bulk_create(rows)
+    _insert(rows)
     return len(touched)
+
+
+COPY_COLUMNS = [
+    "term_id",
+    "scope_kind",
+    "scope_code",
+    "scope_name",
+    "parent_code",
+    "county_id",
+    "township_id",
+    "metric",
+    "value",
+    "computed_at",
+]
+
+
+def _insert(rows: list[CompositionSnapshot]) -> None:
+    """Insert snapshot rows: COPY on PostgreSQL (tens of thousands of JSON rows at province
+    scale), bulk_create elsewhere. Values were built by this module, never by users."""
+    if connection.vendor != "postgresql":
+        CompositionSnapshot.objects.bulk_create(rows, batch_size=2000)
+        return
+    buffer = io.StringIO()
+    for row in rows:
+        values = [
+            row.term_id,
+            row.scope_kind,
+            row.scope_code,
+            row.scope_name,
+            row.parent_code,
+            row.county_id,
+            row.township_id,
+            row.metric,
+            json.dumps(row.value, ensure_ascii=False, separators=(",", ":")),
+            row.computed_at.isoformat(),
+        ]
+        buffer.write("\t".join(_copy_text(v) for v in values))
+        buffer.write("\n")
+    buffer.seek(0)
+    table = CompositionSnapshot._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.cursor.copy_expert(f"COPY {table} ({', '.join(COPY_COLUMNS)}) FROM STDIN", buffer)
+
+
+def _copy_text(value) -> str:
+    if value is None:
+        return "\\N"
+    return (
+        str(value)
+        .replace("\\", "\\\\")
+        .replace("\t", "\\t")
+        .replace("\n", "\\n")
+        .replace("\r", "\\r")
+    )
 
 
 def _terms_affected(term_ids) -> list[int]:

@@ -1,0 +1,245 @@
+"""Time the composition statistics on a generated database (bench/composition_generate.py).
+
+    .venv/bin/python bench/composition_timing.py --scale province [--repeat 5]
+
+Reports the median of --repeat runs of:
+  (a) the full recompute of the 2021 term through the project's code path
+      (composition.services.composition_recompute: compute + store the snapshot);
+  (b) the floor: ONE hand-written SQL statement computing the same figures for every
+      scope (GROUPING SETS), results fetched; and the ratio (a)/(b);
+  (c) the recompute after one village's result changes (the incremental path), and
+      (a)/(c);
+  (d) the dashboard, the township table and the stats API at that scale (Django test
+      client, as a county organizer and as an administrator on the province).
+Never run by the test suite; figures are recorded in docs/performance.md.
+"""
+
+import argparse
+import datetime as dt
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+RANK = (
+    "CASE {col} WHEN 'postgraduate' THEN 7 WHEN 'bachelor' THEN 6 WHEN 'college' THEN 5 "
+    "WHEN 'vocational' THEN 4 WHEN 'high_school' THEN 3 WHEN 'junior_high' THEN 2 "
+    "WHEN 'primary' THEN 1 ELSE 0 END"
+)
+BANDS = [(None, 35), (36, 45), (46, 50), (51, 55), (56, 60), (61, None)]
+EDUCATION = [
+    "postgraduate",
+    "bachelor",
+    "college",
+    "vocational",
+    "high_school",
+    "junior_high",
+    "primary",
+]
+POLITICAL = ["party_member", "probationary", "league", "democratic", "masses", ""]
+
+
+def floor_sql() -> str:
+    """Every figure of every scope of a term and of its previous term, in one statement."""
+
+    def pct(condition):
+        return f"ROUND(100.0 * COUNT(*) FILTER (WHERE {condition}) / COUNT(*), 2)"
+
+    figures = [
+        "COUNT(*)",
+        "ROUND(AVG(age), 2)",
+        pct("age <= 35"),
+        pct("age <= 45"),
+        pct("age <= 50"),
+        pct("rank >= 5"),
+        pct("rank_ft >= 6"),
+        pct("gender = 'F'"),
+        pct("special"),
+    ]
+    for low, high in BANDS:
+        figures.append(
+            pct(
+                " AND ".join(
+                    ([f"age >= {low}"] if low else []) + ([f"age <= {high}"] if high else [])
+                )
+            )
+        )
+    figures += [pct(f"rank = {7 - i}") for i in range(7)] + [pct("rank = 0")]
+    figures += [pct(f"political_status = '{p}'") for p in POLITICAL]
+    return f"""
+WITH seats AS (
+    SELECT term_id, village_id, person_id, body, post FROM elections_seat
+    WHERE ended_on IS NULL AND term_id IN (%(cur)s, %(prev)s)
+      AND body IN ('party', 'villagers')
+), party AS (
+    SELECT term_id, village_id, person_id, bool_or(post = 'secretary') AS sec
+    FROM seats WHERE body = 'party' GROUP BY 1, 2, 3
+), villagers AS (
+    SELECT term_id, village_id, person_id, bool_or(post = 'director') AS dir
+    FROM seats WHERE body = 'villagers' GROUP BY 1, 2, 3
+), members AS (
+    SELECT term_id, village_id, person_id,
+           p.person_id IS NOT NULL AND v.person_id IS NOT NULL AS both_,
+           COALESCE(p.sec, false) AS sec, COALESCE(v.dir, false) AS dir
+    FROM party p FULL JOIN villagers v USING (term_id, village_id, person_id)
+), pop AS (
+    SELECT term_id, village_id, person_id, 'members' AS pop, both_ AS special FROM members
+    UNION ALL
+    SELECT term_id, village_id, person_id, 'secretaries', dir FROM members WHERE sec
+), x AS (
+    SELECT pop.term_id, pop.pop, COALESCE(v.merged_into_id, v.id) AS vkey, t.id AS tkey,
+           c.code AS ckey, EXTRACT(YEAR FROM age(%(ref)s::date, p.birth_date))::int AS age,
+           {RANK.format(col="p.education_fulltime")} AS rank_ft,
+           GREATEST({RANK.format(col="p.education_fulltime")},
+                    {RANK.format(col="p.education_inservice")}) AS rank,
+           p.gender, p.political_status, pop.special
+    FROM pop
+    JOIN people_person p ON p.id = pop.person_id
+    JOIN registry_village v ON v.id = pop.village_id
+    LEFT JOIN registry_village m ON m.id = v.merged_into_id
+    JOIN registry_township t ON t.id = COALESCE(m.township_id, v.township_id)
+    JOIN registry_county c ON c.id = t.county_id
+)
+SELECT term_id, pop, vkey, tkey, ckey, SUBSTR(ckey, 1, 4), SUBSTR(ckey, 1, 2),
+       {", ".join(figures)}
+FROM x
+GROUP BY term_id, pop, GROUPING SETS (
+    (vkey), (tkey), (ckey), (SUBSTR(ckey, 1, 4)), (SUBSTR(ckey, 1, 2)))
+"""
+
+
+def median_of(repeat, action, before=None):
+    times = []
+    for _ in range(repeat):
+        if before:
+            before()
+        started = time.perf_counter()
+        action()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times), times
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", default="province")
+    parser.add_argument("--database-url")
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+    os.environ["DATABASE_URL"] = (
+        args.database_url or f"postgres://postgres@127.0.0.1:5432/lty_bench_{args.scale}"
+    )
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    import django
+
+    django.setup()
+    from django.db import connection
+    from django.test import Client
+
+    from accounts.models import User
+    from composition import services
+    from composition.models import CompositionSnapshot
+    from core.access import Role
+    from elections.choices import SeatEndReason
+    from elections.models import Seat
+    from registry.models import County, Term, Village
+
+    term = Term.objects.get(year=2021)
+    previous = term.previous
+    seats = Seat.objects.filter(term=term).count()
+    print(
+        f"scale={args.scale} villages={Village.objects.count()} seats(2021)={seats} "
+        f"repeat={args.repeat}"
+    )
+    results = {}
+
+    # (b) the floor
+    sql = floor_sql()
+    params = {"cur": term.pk, "prev": previous.pk, "ref": term.reference_date}
+
+    def floor():
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            results["floor_rows"] = len(cursor.fetchall())
+
+    # (a) the project's full recompute
+    def full():
+        results["scopes"] = services.composition_recompute(term_id=term.pk)
+
+    a, a_all = median_of(args.repeat, full)
+    b, b_all = median_of(args.repeat, floor)
+    print(
+        f"(a) full recompute: median {a:.3f}s  runs {[round(t, 3) for t in a_all]}  "
+        f"scopes={results['scopes']}"
+    )
+    print(
+        f"(b) floor, one SQL statement: median {b:.3f}s  runs {[round(t, 3) for t in b_all]}"
+        f"  rows={results['floor_rows']}"
+    )
+    print(f"    ratio (a)/(b) = {a / b:.2f}")
+
+    # (c) one village's result changes: end and restore one member's seat in turn
+    village = Village.objects.order_by("pk")[777]
+    seat = Seat.objects.filter(term=term, village=village, post="member").first()
+    state = {"ended": False}
+
+    def change():
+        state["ended"] = not state["ended"]
+        Seat.objects.filter(pk=seat.pk).update(
+            ended_on=dt.date(2022, 1, 1) if state["ended"] else None,
+            end_reason=SeatEndReason.RESIGNATION if state["ended"] else "",
+        )
+
+    def incremental():
+        results["touched"] = services.composition_recompute(
+            term_id=term.pk, village_ids=[village.pk]
+        )
+
+    c, c_all = median_of(args.repeat * 2, incremental, before=change)
+    if state["ended"]:
+        change()
+        incremental()
+    print(
+        f"(c) after one village changes: median {c * 1000:.1f}ms  scopes touched="
+        f"{results['touched']}  (a)/(c) = {a / c:.0f}x"
+    )
+
+    # (d) pages and API
+    county = County.objects.order_by("code").first()
+    organizer, _ = User.objects.get_or_create(
+        username="bench-organizer", defaults={"role": Role.COUNTY_ORGANIZER, "county": county}
+    )
+    admin, _ = User.objects.get_or_create(
+        username="bench-admin", defaults={"role": Role.ADMIN, "is_superuser": True}
+    )
+    township = CompositionSnapshot.objects.filter(
+        term=term, scope_kind="township", parent_code=county.code
+    ).first()
+    top = CompositionSnapshot.objects.filter(term=term, scope_kind="province").first()
+    pages = [
+        (organizer, "/composition/?term=2021"),
+        (organizer, "/composition/table/?term=2021"),
+        (organizer, f"/composition/table/?term=2021&scope={township.scope_code}"),
+        (organizer, "/api/v1/composition/?term=2021"),
+        (organizer, "/api/v1/composition/children/?term=2021"),
+    ]
+    if top:
+        pages += [
+            (admin, f"/composition/?term=2021&scope={top.scope_code}"),
+            (admin, f"/composition/table/?term=2021&scope={top.scope_code}"),
+            (admin, f"/api/v1/composition/?term=2021&scope={top.scope_code}"),
+        ]
+    for user, url in pages:
+        client = Client()
+        client.force_login(user)
+        response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+        d, _runs = median_of(args.repeat * 2, lambda c=client, u=url: c.get(u))
+        print(f"(d) {user.username:16} {url}: median {d * 1000:.1f}ms")
+
+
+if __name__ == "__main__":
+    main()
