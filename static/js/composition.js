@@ -15,9 +15,9 @@
       title: { text: el.dataset.title, left: "center", textStyle: { fontSize: 14 } },
       tooltip: { trigger: "axis" },
       legend: { bottom: 0, data: [labels.current, labels.previous] },
-      grid: { left: 40, right: 16, top: 40, bottom: 56 },
+      grid: { left: 40, right: 16, top: 40, bottom: current.length > 6 ? 80 : 56 },
       xAxis: { type: "category", data: current.map(function (d) { return d.label; }),
-               axisLabel: { interval: 0, fontSize: 11 } },
+               axisLabel: { interval: 0, fontSize: 11, rotate: current.length > 6 ? 30 : 0 } },
       yAxis: { type: "value", name: "%", max: 100 },
       series: [
         { name: labels.current, type: "bar", itemStyle: { color: "#c8102e" },
