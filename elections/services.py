@@ -5,12 +5,14 @@ transaction, so that the statistics are recomputed.
 """
 
 import datetime as dt
+import logging
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from core.access import COUNTY_ROLES, ensure_can_edit_township
 from people.models import Person
@@ -20,6 +22,8 @@ from . import rules
 from .choices import BODY_POSTS, Body, ElectionRound, ElectionState, Post, SeatSource
 from .models import Election, ElectionCandidate, ElectionTransition, Seat
 from .signals import seats_changed
+
+logger = logging.getLogger(__name__)
 
 COUNT_FIELDS = (
     "entitled",
@@ -234,7 +238,8 @@ def election_results_set(
             election=locked, person=item.person
         )
         candidate.votes, candidate.post = item.votes, item.post or ""
-        candidate.full_clean(exclude=["election", "person"])
+        # duplicates were refused above, so the unique constraint needs no query
+        candidate.full_clean(exclude=["election", "person"], validate_constraints=False)
         candidate.save()
     for stale in existing.values():
         stale.delete()
@@ -348,8 +353,8 @@ def election_certify(*, election: Election, actor=None, expected_version=None) -
     locked.certified_at = timezone.now()
     locked.save()
     source = SeatSource.ELECTION if locked.round == ElectionRound.FIRST else SeatSource.BY_ELECTION
-    for candidate in locked.candidates.select_related("person").filter(post__gt=""):
-        seat = Seat(
+    seats = [
+        Seat(
             person=candidate.person,
             village=locked.village,
             term=locked.term,
@@ -359,15 +364,41 @@ def election_certify(*, election: Election, actor=None, expected_version=None) -
             source=source,
             election=locked,
         )
-        try:
-            seat.full_clean()
-        except ValidationError as exc:
-            raise ValidationError(
-                [f"{candidate.person.name}：{message}" for message in exc.messages]
-            ) from None
-        seat.save()
+        for candidate in locked.candidates.select_related("person").filter(post__gt="")
+    ]
+    _check_new_seats(locked, seats)
+    bulk_create_with_history(seats, Seat)
     seats_changed.send(sender=Election, term_ids={locked.term_id}, village_ids={locked.village_id})
     return locked
+
+
+def _check_new_seats(election: Election, seats: list[Seat]) -> None:
+    """The seat constraints, checked against the seats held now in one query (the database
+    constraints stay as the last line of defence)."""
+    held = list(
+        Seat.objects.current()
+        .filter(village=election.village, term=election.term, body=election.body)
+        .select_related("person")
+    )
+    errors = []
+    for seat in seats:
+        try:
+            seat.full_clean(
+                exclude=["person", "village", "term", "election"], validate_constraints=False
+            )
+        except ValidationError as exc:
+            errors += [f"{seat.person.name}：{message}" for message in exc.messages]
+        for other in held:
+            if other.person_id == seat.person_id:
+                errors.append(f"{seat.person.name}：此人在该组织本届已有职务")
+            elif other.post == seat.post and seat.post in (Post.SECRETARY, Post.DIRECTOR):
+                errors.append(
+                    f"{seat.person.name}：该村本届已有在任{other.get_post_display()}"
+                    f"（{other.person.name}），请先办理其离任"
+                )
+        held.append(seat)
+    if errors:
+        raise ValidationError(errors)
 
 
 @transaction.atomic
@@ -497,20 +528,20 @@ def roster_job_run(*, job_id: int):
         job.save(update_fields=["status", "started_at", "progress", "updated_at"])
     try:
         sheet = read_bytes(bytes(job.content), job.filename, importers.COLUMNS)
-        _job_progress(job.pk, 0.3)
-        result = importers.import_roster(
-            sheet,
-            actor=job.created_by,
-            dry_run=job.dry_run,
-            progress=lambda fraction: (
-                _job_progress(job.pk, 0.3 + 0.7 * fraction)
-                if not transaction.get_connection().in_atomic_block
-                else None
-            ),
-        )
     except SpreadsheetError as exc:
-        errors, result = [str(exc)], None
+        return _job_finish(job, None, [str(exc)])
+    _job_progress(job.pk, 0.3)
+    try:
+        # The outcome is saved in the import's own transaction, so that a failing
+        # after-commit hook of some listener cannot mark a committed import as failed.
+        with transaction.atomic():
+            result = importers.import_roster(sheet, actor=job.created_by, dry_run=job.dry_run)
+            job = _job_finish(job, result, [str(error) for error in result.errors])
     except Exception:
+        job.refresh_from_db()
+        if job.is_finished:
+            logger.exception("roster job %s: a hook after the import failed", job.pk)
+            return job
         ImportJob.objects.filter(pk=job.pk).update(
             status=ImportStatus.FAILED,
             progress=100,
@@ -518,8 +549,12 @@ def roster_job_run(*, job_id: int):
             errors=["导入时发生意外错误，未保存任何数据；请联系管理员"],
         )
         raise
-    else:
-        errors = [str(error) for error in result.errors]
+    return job
+
+
+def _job_finish(job, result, errors: list[str]):
+    from .choices import ImportStatus
+
     job.refresh_from_db()
     job.status = ImportStatus.FAILED if errors else ImportStatus.SUCCEEDED
     job.errors = errors[:1000]

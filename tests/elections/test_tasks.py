@@ -37,7 +37,7 @@ def wait_for(job, seconds=60):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_upload_is_imported_by_a_real_worker(celery_worker, client, official, village):
+def test_upload_is_imported_by_a_real_worker(worker, client, official, village):
     TermFactory(year=2021)
     client.force_login(official)
     response = client.post(
