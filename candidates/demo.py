@@ -1,0 +1,334 @@
+"""Demo candidate vetting for the 2021 round, walked through the services as the real
+deciders would: most of each new team approved (they are the 2021 post holders), other
+names at every stage, some returned, some flagged and cleared, some rejected for
+negative-list items and replaced, a few withdrawn."""
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+
+from accounts.choices import Department
+from accounts.services import user_upsert
+from core.access import Role
+from elections.choices import Body, Post
+
+from . import services
+from .choices import QUALITIES, STAGE_PATH, Outcome, Rating, SignOffOutcome, Source, Stage
+
+TOWNSHIP_MEETING = dt.date(2021, 2, 20)
+ORG_MEETING = dt.date(2021, 3, 5)
+STANDING_MEETING = dt.date(2021, 3, 12)
+KEY_POSTS = {
+    (Body.PARTY_COMMITTEE, Post.SECRETARY),
+    (Body.PARTY_COMMITTEE, Post.DEPUTY_SECRETARY),
+    (Body.VILLAGERS_COMMITTEE, Post.DIRECTOR),
+    (Body.VILLAGERS_COMMITTEE, Post.DEPUTY_DIRECTOR),
+}
+
+
+class Walker:
+    """Moves demo candidacies through the stages with the right person for each step."""
+
+    def __init__(self, ctx, county, items):
+        self.rng = ctx.rng
+        self.items = items
+        self.organizer = ctx.users["organizer"]
+        self.reviewers = {Department.POLICE: ctx.users["reviewer"]}
+        for department in services.required_departments(county):
+            if department not in self.reviewers:
+                self.reviewers[department] = user_upsert(
+                    username=f"reviewer_{department}",
+                    role=Role.DEPARTMENT_REVIEWER,
+                    county=county,
+                    department=department,
+                    full_name=f"{Department(department).label}联审员",
+                )
+        self.officials = {}
+        for user in (ctx.users["official"], ctx.users["official2"]):
+            self.officials[user.township_id] = user
+        for township in ctx.townships:
+            if township.pk not in self.officials:
+                self.officials[township.pk] = user_upsert(
+                    username=f"official_{township.code[-3:]}",
+                    role=Role.TOWNSHIP_OFFICIAL,
+                    county=county,
+                    township=township,
+                    full_name=f"{township.name}组织委员",
+                )
+        self.minutes = {}
+
+    def official(self, candidacy):
+        return self.officials[candidacy.village.township_id]
+
+    def meeting(self, candidacy, stage):
+        if stage == Stage.TOWNSHIP_COMMITTEE:
+            township = candidacy.village.township
+            number = self.minutes.setdefault(township.pk, len(self.minutes) + 3)
+            return {
+                "meeting_date": TOWNSHIP_MEETING + dt.timedelta(days=number % 5),
+                "minute_number": f"{township.name}党委〔2021〕{number}号",
+            }
+        if stage == Stage.ORGANIZATION_DEPARTMENT:
+            return {"meeting_date": ORG_MEETING, "minute_number": "部务会〔2021〕3号"}
+        if stage == Stage.STANDING_COMMITTEE:
+            return {"meeting_date": STANDING_MEETING, "minute_number": "常委会〔2021〕5号"}
+        return {}
+
+    def decide(self, candidacy, outcome, **kwargs):
+        stage = candidacy.stage
+        actor = self.official(candidacy) if stage in services.TOWNSHIP_STAGES else self.organizer
+        if outcome != Outcome.RETURN:
+            kwargs = {**self.meeting(candidacy, stage), **kwargs}
+        return services.candidacy_decide(
+            candidacy=candidacy,
+            outcome=outcome,
+            expected_version=candidacy.version,
+            actor=actor,
+            **kwargs,
+        )
+
+    def sign_all(self, candidacy, flag_by=None, flag_item=None):
+        for department, reviewer in self.reviewers.items():
+            if department == flag_by:
+                services.sign_off_record(
+                    candidacy=candidacy,
+                    outcome=SignOffOutcome.FLAG,
+                    actor=reviewer,
+                    negative_items=[flag_item] if flag_item else [],
+                    note=FLAG_NOTES.get(department, "发现需核实的情况"),
+                )
+            else:
+                services.sign_off_record(
+                    candidacy=candidacy, outcome=SignOffOutcome.PASS, actor=reviewer
+                )
+
+    def walk(self, candidacy, to_stage, *, returned_at=None, cleared_flag=None):
+        """Pass stage by stage to `to_stage`; optionally a return on the way, and a flag
+        raised and cleared in the joint review."""
+        target = STAGE_PATH.index(to_stage)
+        returned = False
+        while STAGE_PATH.index(candidacy.stage) < target:
+            stage = candidacy.stage
+            if stage == Stage.JOINT_REVIEW and not candidacy.sign_offs.exists():
+                if cleared_flag:
+                    self.sign_all(candidacy, flag_by=cleared_flag[0], flag_item=cleared_flag[1])
+                    flag = candidacy.sign_offs.get(outcome=SignOffOutcome.FLAG)
+                    services.flag_clear(
+                        sign_off=flag,
+                        actor=self.organizer,
+                        reason="经组织部门核实，该情况已消除影响，不属于负面清单情形",
+                    )
+                    candidacy.refresh_from_db()
+                else:
+                    self.sign_all(candidacy)
+            if stage == returned_at and not returned:
+                returned = True
+                self.decide(candidacy, Outcome.RETURN, reason="请补充村民代表评议和近三年述职材料")
+                continue
+            self.decide(candidacy, Outcome.PASS)
+        return candidacy
+
+
+FLAG_NOTES = {
+    Department.POLICE: "系统比对有治安处罚记录",
+    Department.COURT: "列入失信被执行人名单",
+    Department.DISCIPLINE: "在党纪处分影响期内",
+    Department.PETITIONS: "近年多次越级上访",
+    Department.AGRICULTURE: "违规占用耕地建房尚未整改",
+}
+# Department and negative-list item number of each kind of flag.
+FLAGS = [
+    (Department.POLICE, 2),
+    (Department.COURT, 9),
+    (Department.DISCIPLINE, 3),
+    (Department.PETITIONS, 6),
+    (Department.AGRICULTURE, 9),
+]
+
+
+def _assessment(rng, strong=True):
+    weights = [4, 5, 1, 0] if strong else [1, 3, 4, 2]
+    result = {}
+    for stem, label in QUALITIES:
+        result[f"rating_{stem}"] = rng.choices(list(Rating.values), weights)[0]
+        result[f"note_{stem}"] = ""
+    return result
+
+
+def build(ctx):
+    if not getattr(ctx, "fresh", True) or not getattr(ctx, "seats", None):
+        return
+    rng = ctx.rng
+    county, term = ctx.county, ctx.terms[2021]
+    items = {item.number: item for item in services.negative_list_ensure(county=county)}
+    services.review_departments_ensure(county=county)
+    walker = Walker(ctx, county, items)
+    incumbents = {seat.person_id for seat in ctx.seats.get(2018, [])}
+    seats_by_village = {}
+    for seat in ctx.seats[2021]:
+        if seat.body in (Body.PARTY_COMMITTEE, Body.VILLAGERS_COMMITTEE):
+            seats_by_village.setdefault(seat.village_id, []).append(seat)
+    taken = {seat.person_id for seat in ctx.seats[2021]} | incumbents
+    villages = [v for v in ctx.villages if v.is_active]
+    counts = {"approved": 0, "other": 0}
+    for village in villages:
+        official = walker.officials[village.township_id]
+        chosen, members = [], {Body.PARTY_COMMITTEE: 0, Body.VILLAGERS_COMMITTEE: 0}
+        for seat in sorted(seats_by_village.get(village.pk, []), key=lambda s: s.pk):
+            if (seat.body, seat.post) in KEY_POSTS:
+                chosen.append(seat)
+            elif seat.post == Post.MEMBER and members[seat.body] < 1:
+                members[seat.body] += 1
+                chosen.append(seat)
+        for seat in chosen:
+            if seat.person_id in incumbents:
+                source = Source.INCUMBENT
+            elif seat.post == Post.SECRETARY and rng.random() < 0.15:
+                source = Source.SENT_IN
+            else:
+                source = rng.choices(
+                    [Source.RESERVE, Source.RECRUITED_BACK, Source.OTHER], [6, 3, 1]
+                )[0]
+            try:
+                candidacy = services.candidacy_create(
+                    person=seat.person,
+                    village=village,
+                    term=term,
+                    body=seat.body,
+                    post=seat.post,
+                    source=source,
+                    actor=official,
+                    assessment=_assessment(rng),
+                    audit_recommendation="stay" if source == Source.INCUMBENT else "",
+                )
+            except ValidationError:  # one person on one body twice: the first post counts
+                continue
+            roll = rng.random()
+            walker.walk(
+                candidacy,
+                Stage.APPROVED,
+                returned_at=Stage.ORGANIZATION_DEPARTMENT if roll < 0.04 else None,
+                cleared_flag=(lambda f: (f[0], items[f[1]]))(rng.choice(FLAGS))
+                if 0.04 <= roll < 0.12
+                else None,
+            )
+            counts["approved"] += 1
+        pool = [p for p in ctx.people_by_village.get(village.pk, []) if p.pk not in taken]
+        rng.shuffle(pool)
+        for person in pool[: rng.randint(1, 3)]:
+            if village.candidacies.filter(person=person).exists():
+                continue  # already put forward as somebody's replacement
+            _other(rng, walker, items, village, term, person, pool, counts)
+    ctx.stdout.write(
+        f"人选审查：2021 届确定人选 {counts['approved']} 人，其他阶段/未通过/替换等 {counts['other']} 人"
+    )
+
+
+def _other(rng, walker, items, village, term, person, pool, counts):
+    """A name that did not (yet) make it: at some stage, rejected, replaced or withdrawn."""
+    official = walker.officials[village.township_id]
+    body = rng.choice([Body.PARTY_COMMITTEE, Body.VILLAGERS_COMMITTEE])
+    candidacy = services.candidacy_create(
+        person=person,
+        village=village,
+        term=term,
+        body=body,
+        post=Post.MEMBER,
+        source=rng.choices([Source.RESERVE, Source.RECRUITED_BACK, Source.OTHER], [5, 3, 2])[0],
+        actor=official,
+        assessment=_assessment(rng, strong=False),
+    )
+    counts["other"] += 1
+    fate = rng.choices(
+        [
+            "nominated",
+            "preliminary",
+            "joint",
+            "joint_flagged",
+            "township",
+            "org",
+            "standing",
+            "reject_early",
+            "reject_joint",
+            "withdraw",
+        ],
+        [2, 2, 3, 2, 2, 1, 1, 4, 3, 1],
+    )[0]
+    if fate == "nominated":
+        return
+    if fate == "preliminary":
+        walker.walk(candidacy, Stage.PRELIMINARY_REVIEW)
+    elif fate == "joint":
+        walker.walk(candidacy, Stage.JOINT_REVIEW)
+        # Some departments have already answered.
+        for department, reviewer in list(walker.reviewers.items())[: rng.randint(0, 6)]:
+            services.sign_off_record(
+                candidacy=candidacy, outcome=SignOffOutcome.PASS, actor=reviewer
+            )
+    elif fate == "joint_flagged":
+        walker.walk(candidacy, Stage.JOINT_REVIEW)
+        department, number = rng.choice(FLAGS)
+        walker.sign_all(candidacy, flag_by=department, flag_item=items[number])
+    elif fate == "township":
+        walker.walk(candidacy, Stage.TOWNSHIP_COMMITTEE)
+    elif fate == "org":
+        walker.walk(candidacy, Stage.ORGANIZATION_DEPARTMENT)
+    elif fate == "standing":
+        walker.walk(
+            candidacy,
+            Stage.STANDING_COMMITTEE,
+            returned_at=Stage.ORGANIZATION_DEPARTMENT if rng.random() < 0.5 else None,
+        )
+    elif fate == "reject_early":
+        walker.walk(candidacy, Stage.PRELIMINARY_REVIEW)
+        number = rng.choice([2, 4, 5, 7, 8])
+        walker.decide(
+            candidacy,
+            Outcome.REJECT,
+            negative_items=[items[number]],
+            reason="村党组织和乡镇党委预审认定",
+        )
+    elif fate == "reject_joint":
+        walker.walk(candidacy, Stage.JOINT_REVIEW)
+        department, number = rng.choice(FLAGS)
+        walker.sign_all(candidacy, flag_by=department, flag_item=items[number])
+        walker.decide(
+            candidacy,
+            Outcome.REJECT,
+            negative_items=[items[number]],
+            reason=f"{Department(department).label}联审发现负面清单情形",
+        )
+        _maybe_replace(rng, walker, candidacy, pool, counts)
+    elif fate == "withdraw":
+        walker.walk(candidacy, Stage.PRELIMINARY_REVIEW)
+        services.candidacy_withdraw(
+            candidacy=candidacy,
+            expected_version=candidacy.version,
+            reason="本人因外出务工主动退出",
+            actor=official,
+        )
+        _maybe_replace(rng, walker, candidacy, pool, counts)
+
+
+def _maybe_replace(rng, walker, candidacy, pool, counts):
+    if rng.random() > 0.5:
+        return
+    used = set(candidacy.village.candidacies.values_list("person_id", flat=True))
+    spare = [p for p in pool if p.pk not in used]
+    if not spare:
+        return
+    new = services.candidacy_replace(
+        candidacy=candidacy,
+        person=spare[0],
+        source=Source.RESERVE,
+        reason="原人选未通过资格联审（或退出），按程序替换",
+        actor=walker.official(candidacy),
+        assessment=_assessment(rng),
+    )
+    counts["other"] += 1
+    walker.walk(
+        new,
+        rng.choice(
+            [Stage.PRELIMINARY_REVIEW, Stage.JOINT_REVIEW, Stage.TOWNSHIP_COMMITTEE, Stage.APPROVED]
+        ),
+    )
