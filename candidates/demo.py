@@ -149,7 +149,7 @@ FLAGS = [
 def _assessment(rng, strong=True):
     weights = [4, 5, 1, 0] if strong else [1, 3, 4, 2]
     result = {}
-    for stem, label in QUALITIES:
+    for stem, _label in QUALITIES:
         result[f"rating_{stem}"] = rng.choices(list(Rating.values), weights)[0]
         result[f"note_{stem}"] = ""
     return result
@@ -261,7 +261,7 @@ def _other(rng, walker, items, village, term, person, pool, counts):
     elif fate == "joint":
         walker.walk(candidacy, Stage.JOINT_REVIEW)
         # Some departments have already answered.
-        for department, reviewer in list(walker.reviewers.items())[: rng.randint(0, 6)]:
+        for reviewer in list(walker.reviewers.values())[: rng.randint(0, 6)]:
             services.sign_off_record(
                 candidacy=candidacy, outcome=SignOffOutcome.PASS, actor=reviewer
             )
