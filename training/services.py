@@ -280,7 +280,7 @@ def enrolments_invite(*, session, persons, actor) -> InviteResult:
 
 def _locked_enrolment(enrolment, actor) -> Enrolment:
     enrolment = (
-        Enrolment.objects.select_for_update()
+        Enrolment.objects.select_for_update(of=("self",))
         .select_related("session__township", "person")
         .get(pk=enrolment.pk)
     )
@@ -458,7 +458,9 @@ def mentorship_create(*, mentors, mentees, started_on, goals, actor) -> Mentorsh
 
 def _locked_mentorship(mentorship, actor) -> Mentorship:
     mentorship = (
-        Mentorship.objects.select_for_update().select_related("township").get(pk=mentorship.pk)
+        Mentorship.objects.select_for_update(of=("self",))
+        .select_related("township")
+        .get(pk=mentorship.pk)
     )
     ensure_can_edit_scope(actor, county_id=mentorship.county_id, township=mentorship.township)
     return mentorship
