@@ -93,3 +93,20 @@ def test_reviewers_and_anonymous_are_refused(api, make_user, computed, role):
 
 def test_writes_are_refused(api, organizer, computed):
     assert api(organizer).post("/api/v1/composition/", {}).status_code in {403, 405}
+
+
+def test_command_requires_scope_with_several_counties(computed):
+    from django.core.management.base import CommandError
+
+    from tests.factories import CountyFactory
+
+    CountyFactory(code="141029", name="乡宁县")
+    with pytest.raises(CommandError, match="--scope"):
+        call_command("composition_stats", "--term", "2021", "--json")
+    composition_recompute(term_id=computed.t2021.pk)
+    assert command_json("--term", "2021", "--scope", "140000")["members"]["count"] == 8
+
+
+def test_admin_lands_on_the_highest_scope(api, admin_user_, computed):
+    body = api(admin_user_).get("/api/v1/composition/?term=2021").json()
+    assert body["members"]["count"] == 8

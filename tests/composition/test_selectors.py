@@ -116,3 +116,38 @@ def test_fixed_number_of_queries(small_county, django_assert_max_num_queries):
 )
 def test_half_up(n, d, expected):
     assert str(selectors.half_up(n, d)) == expected
+
+
+def test_prefecture_and_province_scopes_with_several_counties(small_county):
+    import datetime as dt
+
+    from tests.factories import CountyFactory, TownshipFactory, VillageFactory
+    from tests.factories.composition import SECRETARY, holder
+
+    other = CountyFactory(code="141029", name="乡宁县")
+    village = VillageFactory(
+        township=TownshipFactory(county=other, code="141029100"), code="141029100201"
+    )
+    holder(village, small_county.t2021, dt.date(1991, 4, 30), seats=[SECRETARY])  # 30
+    figs = county_figures(small_county.t2021)
+    assert figs["141029"]["secretaries"]["count"] == 1
+    for code in ("141000", "140000"):  # the prefecture and the province
+        assert figs[code]["secretaries"]["count"] == 3
+        assert figs[code]["secretaries"]["avg_age"] == 36.67  # (35 + 45 + 30) / 3
+        assert figs[code]["members"]["count"] == 9
+
+
+@pytest.mark.parametrize(
+    ("code", "kind"),
+    [
+        ("140000", "province"),
+        ("141000", "prefecture"),
+        ("141028", "county"),
+        ("141028100", "township"),
+        ("141028100201", "village"),
+        ("14102", None),
+        ("abc", None),
+    ],
+)
+def test_scope_kind_for_code(code, kind):
+    assert selectors.scope_kind_for_code(code) == kind
