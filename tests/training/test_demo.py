@@ -15,8 +15,13 @@ pytestmark = pytest.mark.django_db
 
 
 def make_ctx(county, organizer):
-    return SimpleNamespace(rng=random.Random(1), stdout=io.StringIO(), fresh=True, county=county,
-                           users={"organizer": organizer})
+    return SimpleNamespace(
+        rng=random.Random(1),
+        stdout=io.StringIO(),
+        fresh=True,
+        county=county,
+        users={"organizer": organizer},
+    )
 
 
 def test_without_seats_it_builds_nothing_and_says_so(county, organizer):

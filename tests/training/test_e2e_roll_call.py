@@ -16,8 +16,11 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def phone(browser, live_server):
     context = browser.new_context(
-        locale="zh-CN", viewport={"width": 390, "height": 844}, device_scale_factor=2,
-        is_mobile=True, has_touch=True,
+        locale="zh-CN",
+        viewport={"width": 390, "height": 844},
+        device_scale_factor=2,
+        is_mobile=True,
+        has_touch=True,
     )
     page = context.new_page()
     page.set_default_timeout(15000)
@@ -68,20 +71,25 @@ def test_roll_call_on_a_phone(phone, make_user, county, township, village):
     phone.screenshot(path="test-artifacts/training-roll-call-phone.png", full_page=True)
 
     statuses = dict(Enrolment.objects.values_list("person__name", "status"))
-    assert statuses == {"张建国": EnrolmentStatus.ATTENDED, "李秀英": EnrolmentStatus.ABSENT,
-                        "王志强": EnrolmentStatus.INVITED}
+    assert statuses == {
+        "张建国": EnrolmentStatus.ATTENDED,
+        "李秀英": EnrolmentStatus.ABSENT,
+        "王志强": EnrolmentStatus.INVITED,
+    }
     # Reloading shows the same state: it was saved, not just drawn.
     phone.reload()
     assert "住院治疗" in phone.get_by_test_id("roll-call").inner_text()
 
 
-def test_roll_call_works_without_javascript(browser, live_server, make_user, county, township,
-                                            village):
+def test_roll_call_works_without_javascript(
+    browser, live_server, make_user, county, township, village
+):
     make_user(Role.TOWNSHIP_OFFICIAL, username="zhao")
     session = TrainingSessionFactory(county=county, township=township)
     EnrolmentFactory(session=session, person=PersonFactory(village=village, name="赵六"))
-    context = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844},
-                                  java_script_enabled=False)
+    context = browser.new_context(
+        locale="zh-CN", viewport={"width": 390, "height": 844}, java_script_enabled=False
+    )
     page = context.new_page()
     page.base_url = live_server.url
     try:

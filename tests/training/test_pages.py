@@ -293,3 +293,23 @@ def test_nav_and_home_card(client, organizer, make_user):
     assert 'data-testid="training-card"' in page and reverse("training:session-list") in page
     client.force_login(make_user(Role.DEPARTMENT_REVIEWER, username="rev2"))
     assert 'data-testid="training-card"' not in client.get("/").content.decode()
+
+
+def test_mentoring_lists_have_fixed_query_counts(
+    client, organizer, village, django_assert_max_num_queries
+):
+    for _ in range(6):
+        mentor = MentorPoolEntryFactory(person=PersonFactory(village=village))
+        MentorshipFactory(
+            county=village.township.county,
+            township=village.township,
+            mentors=[mentor],
+            mentees=[PersonFactory(village=village)],
+        )
+    client.force_login(organizer)
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("training:mentorship-list"))
+    assert response.context["total"] == 6
+    with django_assert_max_num_queries(10):
+        response = client.get(reverse("training:mentor-pool"))
+    assert response.context["total"] == 6
