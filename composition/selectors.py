@@ -316,23 +316,45 @@ class Tree:
     """Names and parents of the scopes: villages (by id), townships (by id), counties (by
     code), and whether there are several counties (then prefectures and provinces too)."""
 
-    def __init__(self, villages, townships, counties):
+    def __init__(self, villages, townships, counties, several_counties: bool):
         self.villages = {row["id"]: row for row in villages}
         self.townships = {row["id"]: row for row in townships}
         self.counties = {row["code"]: row for row in counties}
-        self.several_counties = len(self.counties) > 1
+        self.several_counties = several_counties
 
     @classmethod
     def load(cls, village_ids=None) -> Tree:
+        """Every active village (and all townships and counties), or only `village_ids`
+        and what lies above them (the incremental path: a few rows)."""
         villages = Village.objects.order_by()
+        townships = Township.objects.order_by()
+        counties = County.objects.order_by()
         if village_ids is None:
-            villages = villages.filter(is_active=True)
+            villages = list(
+                villages.filter(is_active=True).values(
+                    "id", "code", "name", "township_id", "merged_into_id"
+                )
+            )
+            counties = list(counties.values("id", "code", "name"))
+            several = len(counties) > 1
         else:
-            villages = villages.filter(pk__in=list(village_ids))
+            villages = list(
+                villages.filter(pk__in=list(village_ids)).values(
+                    "id", "code", "name", "township_id", "merged_into_id"
+                )
+            )
+            townships = townships.filter(pk__in={v["township_id"] for v in villages})
+            counties = list(
+                counties.filter(townships__in={v["township_id"] for v in villages})
+                .distinct()
+                .values("id", "code", "name")
+            )
+            several = County.objects.count() > 1
         return cls(
-            list(villages.values("id", "code", "name", "township_id", "merged_into_id")),
-            list(Township.objects.order_by().values("id", "code", "name", "county_id")),
-            list(County.objects.order_by().values("id", "code", "name")),
+            villages,
+            list(townships.values("id", "code", "name", "county_id")),
+            counties,
+            several,
         )
 
     def scope(self, kind: str, key) -> Scope:
