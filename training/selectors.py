@@ -152,7 +152,7 @@ def previous_term(term):
     return term._training_previous
 
 
-def term_member_seats(term, *, user=None, county=None, township=None):
+def term_member_seats(term, *, user=None, county=None, township=None, village=None):
     """Current party and villagers' committee seats of the term, within the caller's scope."""
     seats = Seat.objects.for_user(user) if user is not None else Seat.objects.all()
     seats = seats.current().in_term(term).filter(body__in=TWO_COMMITTEES)
@@ -160,6 +160,8 @@ def term_member_seats(term, *, user=None, county=None, township=None):
         seats = seats.filter(village__township__county=county)
     if township is not None:
         seats = seats.filter(village__township=township)
+    if village is not None:
+        seats = seats.filter(village=village)
     return seats
 
 
@@ -174,7 +176,13 @@ def _inducted_people(term, days: int):
 
 
 def induction_coverage(
-    term, *, user=None, county=None, township=None, days: int = DEFAULT_COVERAGE_DAYS
+    term,
+    *,
+    user=None,
+    county=None,
+    township=None,
+    village=None,
+    days: int = DEFAULT_COVERAGE_DAYS,
 ) -> CoverageReport:
     """Share of the term's members who attended an induction session (新任“两委”履职培训)
     within `days` days of the term's reference date, per township and for the whole scope.
@@ -182,7 +190,7 @@ def induction_coverage(
     Two queries whatever the size of the county: one grouped by township, one for the total
     (a person seated in two townships counts once in the total).
     """
-    seats = term_member_seats(term, user=user, county=county, township=township)
+    seats = term_member_seats(term, user=user, county=county, township=township, village=village)
     inducted = _inducted_people(term, days)
     previous = previous_term(term)
     if previous is not None:
@@ -225,7 +233,7 @@ def induction_coverage(
         rows=rows,
         total=CoverageRow(
             None,
-            str(township or county or "") or "合计",
+            str(village or township or county or "") or "合计",
             total["members"],
             total["newcomers"],
             total["completed"],

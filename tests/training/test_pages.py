@@ -313,3 +313,11 @@ def test_mentoring_lists_have_fixed_query_counts(
     with django_assert_max_num_queries(10):
         response = client.get(reverse("training:mentor-pool"))
     assert response.context["total"] == 6
+
+
+def test_village_page_shows_the_induction_of_its_members(client, organizer, term, seat, village):
+    seat(village, Post.SECRETARY)
+    seat(village, Post.MEMBER)
+    client.force_login(organizer)
+    page = client.get(village.get_absolute_url()).content.decode()
+    assert "2021 年届“两委”成员 2 人，0 人在统计基准日后 30 天内完成" in page

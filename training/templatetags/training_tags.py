@@ -22,3 +22,16 @@ def training_coverage_summary(context, term, days=selectors.DEFAULT_COVERAGE_DAY
     user = getattr(request, "user", None)
     coverage = selectors.induction_coverage(term, user=user, days=days) if term else None
     return {"coverage": coverage, "request": request, "user": user}
+
+
+@register.simple_tag(takes_context=True)
+def training_village_coverage(context, village, days=selectors.DEFAULT_COVERAGE_DAYS):
+    """Induction coverage of the village's members in the latest term (None without one)."""
+    from registry.models import Term
+
+    term = Term.objects.latest_first().first()
+    if term is None:
+        return None
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    return selectors.induction_coverage(term, user=user, village=village, days=days)
