@@ -28,7 +28,7 @@ class ElectionForm(forms.ModelForm):
             "ballots_invalid",
             "proxy_votes",
         ]
-        widgets = {"held_on": forms.DateInput(attrs={"type": "date"})}
+        widgets = {"held_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -61,7 +61,7 @@ class BaseCandidateFormSet(forms.BaseFormSet):
 
 
 CandidateFormSet = forms.formset_factory(
-    CandidateForm, formset=BaseCandidateFormSet, extra=3, can_delete=True
+    CandidateForm, formset=BaseCandidateFormSet, extra=6, can_delete=True
 )
 
 

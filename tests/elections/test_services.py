@@ -229,10 +229,14 @@ def test_seat_create_refuses_second_secretary(village, term, make_user):
         )
 
 
-def test_certify_refuses_when_the_post_is_already_held(entered, official, organizer, village,
-                                                        term):
-    SeatFactory(village=village, term=term, body=Body.VILLAGERS_COMMITTEE, post=Post.DIRECTOR,
-                person=PersonFactory(village=village, name="原主任"))
+def test_certify_refuses_when_the_post_is_already_held(entered, official, organizer, village, term):
+    SeatFactory(
+        village=village,
+        term=term,
+        body=Body.VILLAGERS_COMMITTEE,
+        post=Post.DIRECTOR,
+        person=PersonFactory(village=village, name="原主任"),
+    )
     services.election_submit(election=entered, actor=official)
     with pytest.raises(ValidationError, match="已有在任主任（原主任）"):
         services.election_certify(election=entered, actor=organizer)

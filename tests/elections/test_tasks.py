@@ -84,7 +84,5 @@ def test_two_imports_of_the_same_roster_leave_consistent_data(official, village)
         thread.join()
     assert not errors
     assert Seat.objects.count() == 8
-    outcomes = sorted(
-        (j.seats_created, j.seats_unchanged) for j in ImportJob.objects.all()
-    )
+    outcomes = sorted((j.seats_created, j.seats_unchanged) for j in ImportJob.objects.all())
     assert outcomes == [(0, 8), (8, 0)]
