@@ -321,3 +321,17 @@ def test_village_page_shows_the_induction_of_its_members(client, organizer, term
     client.force_login(organizer)
     page = client.get(village.get_absolute_url()).content.decode()
     assert "2021 年届“两委”成员 2 人，0 人在统计基准日后 30 天内完成" in page
+
+
+def test_coverage_summary_partial_for_the_dashboard(rf, organizer, term, seat, village):
+    """The composition dashboard can include the card with one tag."""
+    from django.template import Context, Template
+
+    seat(village, Post.SECRETARY)
+    request = rf.get("/")
+    request.user = organizer
+    html = Template("{% load training_tags %}{% training_coverage_summary term %}").render(
+        Context({"term": term, "request": request})
+    )
+    assert 'data-testid="coverage-summary"' in html and "0 / 1 人已完成" in html
+    assert "0.00%" in html
