@@ -9,7 +9,7 @@ from django.views import View
 from accounts.permissions import RoleRequiredMixin
 from core.access import STAFF_ROLES
 from core.exports import xlsx_response
-from elections.choices import Body
+from elections.choices import Body, Post
 from elections.models import Seat
 from registry.models import Term
 
@@ -196,7 +196,9 @@ class VillageTeamView(RoleRequiredMixin, View):
             .select_related("person")
             .order_by("body", "post", "person__name")
         )
-        seats = list(seats)
+        body_order = [Body.PARTY_COMMITTEE, Body.VILLAGERS_COMMITTEE, Body.SUPERVISION_COMMITTEE]
+        post_order = [p.value for p in Post]
+        seats = sorted(seats, key=lambda s: (body_order.index(s.body), post_order.index(s.post)))
         for seat in seats:  # A village's team: a dozen rows, for display.
             seat.age = seat.person.age_on(term.reference_date)
         return render(
