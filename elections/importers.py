@@ -284,18 +284,32 @@ def import_roster(
             result.errors = sorted(sheet.errors, key=lambda e: e.row)
             return result
         to_create, to_update, unchanged = plan
-        existing = _existing_digests({seat.digest for seat in seats})
-        result.people_created = len({s.digest for s in seats} - existing)
-        result.people_updated = len({s.digest for s in seats} & existing)
+        people_rows = _merged_people(seats)
+        digest_of = {seat.person.id_number: seat.digest for seat in seats}
+        existing = _existing_people(set(digest_of.values()))
+        person_ids: dict[str, int] = {}
+        changed = []
+        for row in people_rows:
+            known = existing.get(digest_of[row.id_number])
+            if known is None:
+                changed.append(row)
+                result.people_created += 1
+            elif _differs(row, known):
+                changed.append(row)
+                result.people_updated += 1
+            else:
+                person_ids[row.id_number] = known.pk
         result.seats_created, result.seats_updated = len(to_create), len(to_update)
         result.seats_unchanged = unchanged
         if dry_run:
             return result
-        people = persons_bulk_upsert(_merged_people(seats))
+        # Only new or changed people are written: a re-import leaves the rest alone.
+        for number, person in persons_bulk_upsert(changed).items():
+            person_ids[number] = person.pk
         progress(0.8)
         new_seats = [
             Seat(
-                person=people[seat.person.id_number],
+                person_id=person_ids[seat.person.id_number],
                 village=seat.village,
                 term=seat.term,
                 body=seat.body,
@@ -306,7 +320,7 @@ def import_roster(
             for seat in to_create
         ]
         if new_seats:
-            bulk_create_with_history(new_seats, Seat, batch_size=2000)
+            bulk_create_with_history(new_seats, Seat, batch_size=5000)
         if to_update:
             bulk_update_with_history(to_update, Seat, ["post"], batch_size=2000)
         if new_seats or to_update:
@@ -341,16 +355,37 @@ def _merged_people(seats: list[_Seat]) -> list[PersonData]:
     return list(merged.values())
 
 
-def _existing_digests(digests: set[str]) -> set[str]:
+PERSON_COMPARED = (
+    "name",
+    "birth_date",
+    "gender",
+    "village_id",
+    "ethnicity",
+    "education_fulltime",
+    "education_inservice",
+    "political_status",
+    "phone",
+)
+
+
+def _existing_people(digests: set[str]) -> dict[str, Person]:
     wanted = list(digests)
-    found = set()
+    found = {}
     for start in range(0, len(wanted), 5000):
-        found.update(
-            Person.objects.filter(id_number_digest__in=wanted[start : start + 5000]).values_list(
-                "id_number_digest", flat=True
-            )
-        )
+        for person in Person.objects.filter(id_number_digest__in=wanted[start : start + 5000]).only(
+            "pk", "id_number_digest", *PERSON_COMPARED
+        ):
+            found[person.id_number_digest] = person
     return found
+
+
+def _differs(row: PersonData, person: Person) -> bool:
+    """Whether upserting `row` would change `person` (None cells leave a field alone)."""
+    for name in PERSON_COMPARED:
+        value = getattr(row, name)
+        if value is not None and value != getattr(person, name):
+            return True
+    return False
 
 
 def _villages_by_name(actor) -> dict[tuple[str, str], list[Village]]:
@@ -372,6 +407,8 @@ def _check_rows(sheet: Sheet, terms, villages, actor) -> list[_Seat]:
     holder_of: dict[tuple, tuple[int, str]] = {}
     name_of: dict[str, tuple[int, str]] = {}
     editable: dict[int, bool] = {}
+    parsed_numbers: dict[str, idnumbers.IdNumber] = {}
+    digests: dict[str, str] = {}
     for row in sheet.rows:
         values = row.values
         bad = False
@@ -416,11 +453,16 @@ def _check_rows(sheet: Sheet, terms, villages, actor) -> list[_Seat]:
             bad = True
         parsed = None
         if values["id_number"]:
-            try:
-                parsed = idnumbers.parse_id_number(values["id_number"])
-            except IdNumberError as exc:
-                sheet.error(row.number, "id_number", str(exc))
-                bad = True
+            # a person on both committees has two rows: parse the number once
+            parsed = parsed_numbers.get(values["id_number"])
+            if parsed is None:
+                try:
+                    parsed = idnumbers.parse_id_number(values["id_number"])
+                except IdNumberError as exc:
+                    sheet.error(row.number, "id_number", str(exc))
+                    bad = True
+                else:
+                    parsed_numbers[values["id_number"]] = parsed
         if parsed is not None:
             if values["birth_date"] and values["birth_date"] != parsed.birth_date:
                 sheet.error(
@@ -466,7 +508,8 @@ def _check_rows(sheet: Sheet, terms, villages, actor) -> list[_Seat]:
                 term=term,
                 body=body,
                 post=post,
-                digest=idnumbers.digest(parsed.number),
+                digest=digests.get(parsed.number)
+                or digests.setdefault(parsed.number, idnumbers.digest(parsed.number)),
                 person=PersonData(
                     id_number=parsed.number,
                     name=values["name"],
