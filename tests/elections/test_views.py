@@ -245,3 +245,25 @@ def test_another_officials_job_is_404(client, official, make_user, other_townshi
     job = ImportJob.objects.create(created_by=other, filename="x.xlsx", content=b"")
     client.force_login(official)
     assert client.get(job.get_absolute_url()).status_code == 404
+
+
+def test_person_page_lists_posts_and_home_has_the_card(client, official, village, term):
+    seat = SeatFactory(village=village, term=term, body=Body.PARTY_COMMITTEE, post=Post.SECRETARY)
+    client.force_login(official)
+    page = client.get(seat.person.get_absolute_url()).content.decode()
+    assert 'data-testid="person-seats"' in page and "书记" in page
+    home = client.get("/").content.decode()
+    assert 'data-testid="elections-card"' in home and reverse("elections:seat-list") in home
+
+
+def test_village_page_marks_one_shoulder(client, organizer, village, term):
+    person = PersonFactory(village=village, name="一肩挑书记")
+    SeatFactory(
+        village=village, term=term, person=person, body=Body.PARTY_COMMITTEE, post=Post.SECRETARY
+    )
+    SeatFactory(
+        village=village, term=term, person=person, body=Body.VILLAGERS_COMMITTEE, post=Post.DIRECTOR
+    )
+    client.force_login(organizer)
+    team = client.get(village.get_absolute_url()).content.decode()
+    assert "一肩挑" in team and "交叉任职 1 人" in team
