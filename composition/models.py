@@ -22,8 +22,11 @@ class SnapshotQuerySet(ScopedQuerySet):
 class CompositionSnapshot(models.Model):
     """One stored figure set (`metric`) of one scope in one term, as computed at `computed_at`."""
 
+    # Derived rows, rewritten in bulk: no database-level foreign keys (no per-row checks on
+    # COPY); the ORM still cascades deletes of terms, counties and townships.
     term = models.ForeignKey(
         Term,
+        db_constraint=False,
         on_delete=models.CASCADE,
         related_name="composition_snapshots",
         verbose_name=_("届次"),
@@ -34,6 +37,7 @@ class CompositionSnapshot(models.Model):
     parent_code = models.CharField(_("上级区划代码"), max_length=12, blank=True)
     county = models.ForeignKey(
         County,
+        db_constraint=False,
         on_delete=models.CASCADE,
         null=True,
         blank=True,
@@ -42,6 +46,7 @@ class CompositionSnapshot(models.Model):
     )
     township = models.ForeignKey(
         Township,
+        db_constraint=False,
         on_delete=models.CASCADE,
         null=True,
         blank=True,

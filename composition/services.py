@@ -62,11 +62,17 @@ def composition_recompute(*, term_id: int, village_ids=None, hold_seconds: float
         if hold_seconds:
             time.sleep(hold_seconds)
         now = timezone.now()
-        rows = []
-        for scope, counters in scopes.values():
-            rows += _snapshot_rows(term, scope, counters, now)
         CompositionSnapshot.objects.filter(term=term).delete()
-        _insert(rows)
+        _insert(
+            row
+            for scope, counters in scopes.values()
+            for row in _snapshot_rows(term, scope, counters, now)
+        )
+        if connection.vendor == "postgresql":
+            # A term's rows were all replaced: refresh the planner's statistics so that the
+            # incremental path's lookups use the unique index at once.
+            with connection.cursor() as cursor:
+                cursor.execute(f"ANALYZE {CompositionSnapshot._meta.db_table}")
         return len(scopes)
 
 
@@ -84,12 +90,13 @@ def _recompute_villages(term, village_ids: set, hold_seconds: float) -> int | No
             touched[(scope.kind, scope.code)] = scope
             chain.append((scope.kind, scope.code))
         chains[village_id] = chain
+    condition = Q()
+    for kind, code in touched:
+        condition |= Q(scope_kind=kind, scope_code=code)  # the unique index's columns
     stored = {
         (row.scope_kind, row.scope_code): selectors.unpack(row.value)
         for row in CompositionSnapshot.objects.filter(
-            term=term,
-            metric=Metric.COUNTERS,
-            scope_code__in={code for _kind, code in touched},
+            condition, term=term, metric=Metric.COUNTERS
         ).only("scope_kind", "scope_code", "value")
     }
     if any(key not in stored for key in touched if key[0] != ScopeKind.VILLAGE):
@@ -112,9 +119,6 @@ def _recompute_villages(term, village_ids: set, hold_seconds: float) -> int | No
     rows = []
     for key, scope in touched.items():
         rows += _snapshot_rows(term, scope, result[key], now)
-    condition = Q()
-    for kind, code in touched:
-        condition |= Q(scope_kind=kind, scope_code=code)
     CompositionSnapshot.objects.filter(condition, term=term).delete()
     _insert(rows)
     return len(touched)
@@ -134,13 +138,15 @@ COPY_COLUMNS = [
 ]
 
 
-def _insert(rows: list[CompositionSnapshot]) -> None:
-    """Insert snapshot rows: COPY on PostgreSQL (tens of thousands of JSON rows at province
-    scale), bulk_create elsewhere. Values were built by this module, never by users."""
+def _insert(rows, chunk: int = 20_000) -> None:
+    """Insert snapshot rows (any iterable, consumed as it goes): COPY in chunks on
+    PostgreSQL (hundreds of thousands of JSON rows at nation scale), bulk_create elsewhere.
+    Values were built by this module, never typed by users."""
     if connection.vendor != "postgresql":
-        CompositionSnapshot.objects.bulk_create(rows, batch_size=2000)
+        CompositionSnapshot.objects.bulk_create(list(rows), batch_size=2000)
         return
-    buffer = io.StringIO()
+    table = CompositionSnapshot._meta.db_table
+    buffer, pending = io.StringIO(), 0
     for row in rows:
         values = [
             row.term_id,
@@ -156,8 +162,16 @@ def _insert(rows: list[CompositionSnapshot]) -> None:
         ]
         buffer.write("\t".join(_copy_text(v) for v in values))
         buffer.write("\n")
+        pending += 1
+        if pending >= chunk:
+            _copy(table, buffer)
+            buffer, pending = io.StringIO(), 0
+    if pending:
+        _copy(table, buffer)
+
+
+def _copy(table: str, buffer: io.StringIO) -> None:
     buffer.seek(0)
-    table = CompositionSnapshot._meta.db_table
     with connection.cursor() as cursor:
         cursor.cursor.copy_expert(f"COPY {table} ({', '.join(COPY_COLUMNS)}) FROM STDIN", buffer)
 
