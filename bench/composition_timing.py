@@ -178,17 +178,18 @@ def main() -> None:
         results["computed"] = len(selectors.term_scopes(term))
 
     a, a_all = median_of(args.repeat, full)
-    b, b_all = median_of(args.repeat, floor)
-    a1 = None if args.no_split else median_of(args.repeat, compute_only)[0]
     print(
         f"(a) full recompute: median {a:.3f}s  runs {[round(t, 3) for t in a_all]}  "
-        f"scopes={results['scopes']}"
+        f"scopes={results['scopes']}",
+        flush=True,
     )
+    b, b_all = median_of(args.repeat, floor)
+    a1 = None if args.no_split else median_of(args.repeat, compute_only)[0]
     print(
         f"(b) floor, one SQL statement: median {b:.3f}s  runs {[round(t, 3) for t in b_all]}"
         f"  rows={results['floor_rows']}"
     )
-    print(f"    ratio (a)/(b) = {a / b:.2f}")
+    print(f"    ratio (a)/(b) = {a / b:.2f}", flush=True)
     if a1 is not None:
         print(
             f"    of (a): the database roll-up (4 statements + names) alone: median {a1:.3f}s, "
@@ -219,7 +220,8 @@ def main() -> None:
         incremental()
     print(
         f"(c) after one village changes: median {c * 1000:.1f}ms  scopes touched="
-        f"{results['touched']}  (a)/(c) = {a / c:.0f}x"
+        f"{results['touched']}  (a)/(c) = {a / c:.0f}x",
+        flush=True,
     )
 
     # (d) pages and API
@@ -253,7 +255,7 @@ def main() -> None:
         response = client.get(url)
         assert response.status_code == 200, (url, response.status_code)
         d, _runs = median_of(args.repeat * 2, lambda c=client, u=url: c.get(u))
-        print(f"(d) {user.username:16} {url}: median {d * 1000:.1f}ms")
+        print(f"(d) {user.username:16} {url}: median {d * 1000:.1f}ms", flush=True)
     import resource
 
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
