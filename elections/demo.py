@@ -12,6 +12,7 @@ import math
 from people.choices import Education, Gender, PoliticalStatus
 from people.demo import random_person
 from people.services import persons_bulk_upsert
+from registry.models import Village
 
 from . import services
 from .choices import Body, Post, SeatEndReason
@@ -30,12 +31,18 @@ def build(ctx):
     if not getattr(ctx, "fresh", True) or not getattr(ctx, "villages", None):
         return
     rng = ctx.rng
+    # fresh rows: the merger of 2020 changed one of them after ctx.villages was built
+    villages = list(
+        Village.objects.filter(pk__in=[v.pk for v in ctx.villages])
+        .select_related("township")
+        .order_by("code")
+    )
     pools = _pools(ctx)
     ctx.elections = {2018: [], 2021: []}
     ctx.seats = {}
     for year in (2018, 2021):
         term = ctx.terms[year]
-        for village in ctx.villages:
+        for village in villages:
             if year == 2021 and not village.is_active:
                 continue  # merged in 2020: its history is the 2018 team
             previous = _previous_team(ctx, village, year)
@@ -97,10 +104,11 @@ def _ranked(rng, pool, year, reference, previous):
 
     def score(person):
         age = person.age_on(reference)
+        female = person.gender == Gender.FEMALE
         if year == 2018:
-            return age + 4 * (3 - _education(person)) + rng.uniform(0, 12)
+            return age + 4 * (3 - _education(person)) - 6 * female + rng.uniform(0, 12)
         keep = 12 if person.pk in previous and age < 56 else 0
-        return -age + 6 * _education(person) + keep + rng.uniform(0, 10)
+        return -age + 6 * _education(person) + 8 * female + keep + rng.uniform(0, 10)
 
     return sorted(pool, key=score, reverse=True)
 

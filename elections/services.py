@@ -166,11 +166,9 @@ def election_create(
     unknown = set(counts) - set(COUNT_FIELDS)
     if unknown:
         raise TypeError(f"unknown fields: {sorted(unknown)}")
-    if (
-        not village.is_active
-        and term.starts_on
-        and (village.merged_on and village.merged_on < term.starts_on)
-    ):
+    # read from the database: the caller's instance may predate a merger
+    merged_on = Village.objects.filter(pk=village.pk).values_list("merged_on", flat=True).first()
+    if merged_on and term.starts_on and merged_on < term.starts_on:
         raise ValidationError({"village": _("该村已于届次开始前合并，不能录入本届选举")})
     election = Election(
         village=village,
