@@ -73,7 +73,7 @@ def file_cases(header: list[str], good_row: list) -> list[Case]:
         Case("header only", "header-only.xlsx", xlsx([header]), "表格中没有数据行"),
         Case("empty sheet", "empty-sheet.xlsx", xlsx([]), "找不到表头行"),
         # Refused by the upload form itself (Django's FileField), before the reader.
-        Case("empty file", "empty.xlsx", b"", "所提交的是空文件。"),
+        Case("empty file", "empty.xlsx", b"", "提交的是空文件。"),
         Case("not a spreadsheet", "photo.xlsx", png, "文件不是有效的 Excel (.xlsx) 或 CSV 文件"),
         Case(
             "old .xls",
