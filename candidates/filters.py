@@ -5,10 +5,19 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import Department
 from elections.choices import Body, Post
+from registry.models import Township, Village
 
 from .choices import Outcome, SignOffOutcome, Source, Stage
 from .models import Candidacy, Decision, NegativeListItem, SignOff
 from .selectors import open_flag_exists
+
+
+def _townships(request):
+    return Township.objects.for_user(getattr(request, "user", None)).order_by("code")
+
+
+def _villages(request):
+    return Village.objects.for_user(getattr(request, "user", None)).order_by("code")
 
 
 class CandidacyFilter(django_filters.FilterSet):
@@ -21,11 +30,17 @@ class CandidacyFilter(django_filters.FilterSet):
     term = django_filters.NumberFilter(
         field_name="term__year", label=_("届次"), help_text=_("届次年份，如 2021")
     )
-    township = django_filters.NumberFilter(
-        field_name="village__township", label=_("乡镇"), help_text=_("乡镇的 ID")
+    township = django_filters.ModelChoiceFilter(
+        field_name="village__township",
+        queryset=_townships,
+        label=_("乡镇"),
+        help_text=_("乡镇的 ID"),
     )
-    village = django_filters.NumberFilter(
-        field_name="village", label=_("村(社区)"), help_text=_("村(社区)的 ID")
+    village = django_filters.ModelChoiceFilter(
+        field_name="village",
+        queryset=_villages,
+        label=_("村(社区)"),
+        help_text=_("村(社区)的 ID"),
     )
     body = django_filters.ChoiceFilter(
         choices=[(b.value, b.label) for b in (Body.PARTY_COMMITTEE, Body.VILLAGERS_COMMITTEE)],
@@ -44,7 +59,7 @@ class CandidacyFilter(django_filters.FilterSet):
     flagged = django_filters.BooleanFilter(
         method="filter_flagged",
         label=_("有未核销问题"),
-        help_text=_("true：有联审部门提出问题且尚未核销"),
+        help_text=_("true：资格联审中有部门提出问题且尚未核销"),
         widget=django_filters.widgets.BooleanWidget(),
     )
     updated_since = django_filters.IsoDateTimeFilter(

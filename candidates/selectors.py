@@ -5,6 +5,8 @@ from django.db.models import Count, Exists, OuterRef, Q
 from .choices import STAGE_PATH, Outcome, SignOffOutcome, Source, Stage
 from .models import Candidacy, Decision, SignOff
 
+OUTCOME_CSS = {Outcome.PASS: "good", Outcome.REJECT: "bad"}
+
 
 def open_flag_exists():
     """An Exists() that is true where a department flag is still waiting for clearance."""
@@ -45,8 +47,10 @@ def timeline(candidacy: Candidacy) -> list[dict]:
     """Every step of a candidacy, oldest first: edits, decisions, sign-offs, clearances."""
     events = []
     for record in candidacy.history.select_related("history_user").order_by("history_date"):
+        who = record.history_user
         if record.history_type == "+":
             what = "提名"
+            who = who or candidacy.proposed_by
         else:
             previous = record.prev_record
             changed = record.diff_against(previous).changed_fields if previous else []
@@ -58,8 +62,9 @@ def timeline(candidacy: Candidacy) -> list[dict]:
         events.append(
             {
                 "kind": "edit",
+                "css": "warn",
                 "at": record.history_date,
-                "who": record.history_user,
+                "who": who,
                 "what": what,
                 "why": "",
                 "items": [],
@@ -76,7 +81,7 @@ def timeline(candidacy: Candidacy) -> list[dict]:
         events.append(
             {
                 "kind": "decision",
-                "outcome": decision.outcome,
+                "css": OUTCOME_CSS.get(decision.outcome, "warn"),
                 "at": decision.decided_at,
                 "who": decision.decided_by,
                 "what": what,
@@ -92,7 +97,7 @@ def timeline(candidacy: Candidacy) -> list[dict]:
         events.append(
             {
                 "kind": "sign_off",
-                "outcome": sign_off.outcome,
+                "css": "good" if sign_off.outcome == SignOffOutcome.PASS else "bad",
                 "at": sign_off.signed_at,
                 "who": sign_off.signed_by,
                 "what": f"资格联审·{sign_off.get_department_display()}：{sign_off.get_outcome_display()}",
@@ -105,7 +110,7 @@ def timeline(candidacy: Candidacy) -> list[dict]:
             events.append(
                 {
                     "kind": "clearance",
-                    "outcome": "pass",
+                    "css": "good",
                     "at": clearance.cleared_at,
                     "who": clearance.cleared_by,
                     "what": f"核销{sign_off.get_department_display()}提出的问题",
