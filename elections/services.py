@@ -81,9 +81,40 @@ def election_data(election: Election, candidates=None) -> rules.ElectionData:
 
 
 def election_findings(election: Election, candidates=None) -> list[rules.Finding]:
+    if candidates is None:
+        candidates = list(election.candidates.select_related("person"))
     findings = rules.check_election(election_data(election, candidates))
     findings += _post_findings(election, candidates)
+    if election.body == Body.SUPERVISION_COMMITTEE:
+        findings += _supervision_findings(election, candidates)
     return findings
+
+
+def _supervision_findings(election: Election, candidates) -> list[rules.Finding]:
+    """No member of the two committees may sit on the village affairs supervision committee."""
+    winners = {c.person_id: c.person.name for c in candidates if c.post}
+    if not winners:
+        return []
+    holders = set(
+        Seat.objects.current()
+        .filter(
+            village_id=election.village_id,
+            term_id=election.term_id,
+            body__in=[Body.PARTY_COMMITTEE, Body.VILLAGERS_COMMITTEE],
+            person_id__in=list(winners),
+        )
+        .values_list("person_id", flat=True)
+    )
+    return [
+        rules.Finding(
+            "supervision_incompatible",
+            rules.ERROR,
+            f"《村民委员会组织法》第三十二条：村民委员会成员及其近亲属不得担任村务监督机构成员；"
+            f"{winners[person_id]} 现任本村“两委”成员",
+            str(person_id),
+        )
+        for person_id in sorted(holders)
+    ]
 
 
 def _post_findings(election: Election, candidates=None) -> list[rules.Finding]:

@@ -243,3 +243,34 @@ def test_certify_refuses_when_the_post_is_already_held(entered, official, organi
     entered.refresh_from_db()
     assert entered.state == ElectionState.SUBMITTED
     assert not Seat.objects.filter(election=entered).exists()
+
+
+def test_two_committee_member_cannot_sit_on_the_supervision_committee(village, term, official):
+    sitting = SeatFactory(
+        village=village, term=term, body=Body.VILLAGERS_COMMITTEE, post=Post.MEMBER
+    ).person
+    election = ElectionFactory(village=village, term=term, body=Body.SUPERVISION_COMMITTEE)
+    others = [PersonFactory(village=village) for _ in range(3)]
+    services.election_results_set(
+        election=election,
+        actor=official,
+        candidates=[
+            CandidateInput(sitting, 600, Post.DIRECTOR),
+            CandidateInput(others[0], 500, Post.MEMBER),
+            CandidateInput(others[1], 450, Post.MEMBER),
+            CandidateInput(others[2], 100),
+        ],
+    )
+    findings = services.election_findings(election)
+    assert [f.code for f in findings] == ["supervision_incompatible"]
+    with pytest.raises(ValidationError, match="不得担任村务监督机构成员"):
+        services.election_submit(election=election, actor=official)
+
+
+def test_seat_update_changes_post_and_signals(village, term, official, signals_sent):
+    seat = SeatFactory(village=village, term=term, body=Body.PARTY_COMMITTEE, post=Post.MEMBER)
+    updated = services.seat_update(seat=seat, actor=official, post=Post.DEPUTY_SECRETARY)
+    assert updated.post == Post.DEPUTY_SECRETARY
+    assert signals_sent == [{"term_ids": {term.pk}, "village_ids": {village.pk}}]
+    with pytest.raises(ValidationError, match="没有"):
+        services.seat_update(seat=seat, actor=official, post=Post.DIRECTOR)
