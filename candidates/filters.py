@@ -1,6 +1,7 @@
 """One FilterSet per list, shared by the pages and the API."""
 
 import django_filters
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import Department
@@ -76,9 +77,8 @@ class CandidacyFilter(django_filters.FilterSet):
     def filter_flagged(self, queryset, name, value):
         if value is None:
             return queryset
-        return (
-            queryset.filter(open_flag_exists()) if value else queryset.exclude(open_flag_exists())
-        )
+        blocked = Q(open_flag_exists(), stage=Stage.JOINT_REVIEW)
+        return queryset.filter(blocked) if value else queryset.exclude(blocked)
 
 
 class ReviewQueueFilter(django_filters.FilterSet):

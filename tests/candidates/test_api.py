@@ -289,3 +289,18 @@ def test_decisions_list_is_read_only(api, organizer, official, candidacy):
         == 405
     )
     assert client.delete(f"/api/v1/candidacy-decisions/{decision_id}/").status_code == 405
+
+
+def test_flagged_filter_means_blocked_in_joint_review(
+    api, organizer, reviewer, advance, village, term
+):
+    blocked = advance(CandidacyFactory(village=village, term=term), Stage.JOINT_REVIEW)
+    services.sign_off_record(candidacy=blocked, outcome="flag", actor=reviewer, note="涉赌")
+    ended = advance(CandidacyFactory(village=village, term=term, post="member"), Stage.JOINT_REVIEW)
+    services.sign_off_record(candidacy=ended, outcome="flag", actor=reviewer, note="涉赌")
+    services.candidacy_decide(
+        candidacy=ended, outcome="reject", expected_version=None, actor=organizer, reason="涉赌属实"
+    )
+    rows = api(organizer).get("/api/v1/candidacies/", {"flagged": "true"}).data["results"]
+    assert [row["id"] for row in rows] == [blocked.pk]
+    assert rows[0]["open_flag"] is True
