@@ -262,14 +262,23 @@ def election_results_set(
             )
         seen.add(item.person.pk)
     existing = {c.person_id: c for c in locked.candidates.all()}
+    new = []
     for item in candidates:
-        candidate = existing.pop(item.person.pk, None) or ElectionCandidate(
-            election=locked, person=item.person
+        candidate = existing.pop(item.person.pk, None)
+        unchanged = candidate is not None and (candidate.votes, candidate.post) == (
+            item.votes,
+            item.post or "",
         )
+        if candidate is None:
+            candidate = ElectionCandidate(election=locked, person=item.person)
+            new.append(candidate)
         candidate.votes, candidate.post = item.votes, item.post or ""
         # duplicates were refused above, so the unique constraint needs no query
         candidate.full_clean(exclude=["election", "person"], validate_constraints=False)
-        candidate.save()
+        if candidate.pk and not unchanged:
+            candidate.save()
+    if new:
+        bulk_create_with_history(new, ElectionCandidate)
     for stale in existing.values():
         stale.delete()
     return locked
