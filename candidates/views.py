@@ -587,6 +587,20 @@ class NegativeListView(RoleRequiredMixin, View):
 
     def post(self, request):
         county = self._county(request)
+        if request.POST.get("department"):
+            try:
+                services.review_department_set(
+                    county=county,
+                    department=request.POST["department"],
+                    takes_part=bool(request.POST.get("takes_part")),
+                    required=bool(request.POST.get("required")),
+                    actor=request.user,
+                )
+            except ValidationError as exc:
+                _conflict_or_errors(request, exc)
+            else:
+                messages.success(request, _("联审部门设置已保存"))
+            return redirect("candidates:negative-list")
         item = None
         if request.POST.get("item", "").isdigit():
             item = get_object_or_404(

@@ -379,3 +379,15 @@ def test_negative_list_page_edit(client, organizer, viewer, county):
     assert county.negative_list.filter(number=13, text="长期外出不在村").exists()
     client.force_login(viewer)
     assert client.post(reverse("candidates:negative-list"), {"text": "x"}).status_code == 403
+
+
+def test_organizer_sets_review_departments(client, organizer, official, county):
+    client.force_login(organizer)
+    client.post(reverse("candidates:negative-list"), {"department": "health", "takes_part": "on"})
+    health = county.review_departments.get(department="health")
+    assert health.takes_part and not health.required
+    assert "health" not in services.required_departments(county)
+    client.force_login(official)
+    response = client.post(reverse("candidates:negative-list"), {"department": "court"})
+    assert response.status_code == 403
+    assert county.review_departments.get(department="court").required
