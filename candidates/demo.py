@@ -11,6 +11,7 @@ from accounts.choices import Department
 from accounts.services import user_upsert
 from core.access import Role
 from elections.choices import Body, Post
+from registry.models import Village
 
 from . import services
 from .choices import QUALITIES, STAGE_PATH, Outcome, Rating, SignOffOutcome, Source, Stage
@@ -169,7 +170,12 @@ def build(ctx):
         if seat.body in (Body.PARTY_COMMITTEE, Body.VILLAGERS_COMMITTEE):
             seats_by_village.setdefault(seat.village_id, []).append(seat)
     taken = {seat.person_id for seat in ctx.seats[2021]} | incumbents
-    villages = [v for v in ctx.villages if v.is_active]
+    # Read from the database: the in-memory list may predate a merger.
+    villages = list(
+        Village.objects.filter(pk__in=[v.pk for v in ctx.villages], is_active=True)
+        .select_related("township__county")
+        .order_by("code")
+    )
     counts = {"approved": 0, "other": 0}
     for village in villages:
         official = walker.officials[village.township_id]
