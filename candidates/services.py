@@ -303,6 +303,34 @@ def person_for_nomination(
 
 
 @transaction.atomic
+def candidacy_nominate(
+    *,
+    person_data: dict,
+    village: Village,
+    term: Term,
+    body: str,
+    post: str,
+    source: str,
+    actor=None,
+    assessment: dict | None = None,
+    audit_recommendation: str = "",
+) -> Candidacy:
+    """Find the person by ID number (or register them) and nominate them, all or nothing."""
+    person = person_for_nomination(village=village, actor=actor, **person_data)
+    return candidacy_create(
+        person=person,
+        village=village,
+        term=term,
+        body=body,
+        post=post,
+        source=source,
+        actor=actor,
+        assessment=assessment,
+        audit_recommendation=audit_recommendation,
+    )
+
+
+@transaction.atomic
 def candidacy_update(
     *,
     candidacy: Candidacy,
@@ -499,9 +527,10 @@ def _record(locked: Candidacy, outcome: str, reason: str, actor) -> Decision:
 def candidacy_replace(
     *,
     candidacy: Candidacy,
-    person: Person,
     source: str,
     reason: str,
+    person: Person | None = None,
+    person_data: dict | None = None,
     expected_version: int | None = None,
     actor=None,
     assessment: dict | None = None,
@@ -509,13 +538,16 @@ def candidacy_replace(
 ) -> Candidacy:
     """Put a new nominee forward for the post of a rejected or withdrawn candidacy.
 
-    The old one ends as `replaced`; the two point to each other.
+    The old one ends as `replaced`; the two point to each other. The new nominee is
+    `person`, or found or registered from `person_data` (ID number, name...).
     """
     locked = _lock(candidacy, expected_version)
     if locked.stage not in (Stage.REJECTED, Stage.WITHDRAWN):
         raise ValidationError(_("只有未通过或已退出的人选才能替换"))
     if not (reason or "").strip():
         raise ValidationError({"reason": _("替换须写明理由")})
+    if person is None:
+        person = person_for_nomination(village=locked.village, actor=actor, **person_data)
     if person.pk == locked.person_id:
         raise ValidationError({"person": _("替换人选不能是原人选本人")})
     new = candidacy_create(

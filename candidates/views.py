@@ -170,11 +170,8 @@ class CandidacyCreateView(RoleRequiredMixin, View):
             data = form.cleaned_data
             body, post = split_post(data["post"])
             try:
-                person = services.person_for_nomination(
-                    village=data["village"], actor=request.user, **form.person_data()
-                )
-                candidacy = services.candidacy_create(
-                    person=person,
+                candidacy = services.candidacy_nominate(
+                    person_data=form.person_data(),
                     village=data["village"],
                     term=data["term"],
                     body=body,
@@ -189,7 +186,7 @@ class CandidacyCreateView(RoleRequiredMixin, View):
             except PermissionDenied as exc:
                 form.add_error(None, str(exc))
             else:
-                messages.success(request, _("已提名 %(name)s") % {"name": person.name})
+                messages.success(request, _("已提名 %(name)s") % {"name": candidacy.person.name})
                 return redirect(candidacy)
         return render(request, "candidates/candidacy_form.html", {"form": form}, status=400)
 
@@ -396,12 +393,9 @@ class CandidacyReplaceView(RoleRequiredMixin, View):
         if form.is_valid():
             data = form.cleaned_data
             try:
-                person = services.person_for_nomination(
-                    village=candidacy.village, actor=request.user, **form.person_data()
-                )
                 new = services.candidacy_replace(
                     candidacy=candidacy,
-                    person=person,
+                    person_data=form.person_data(),
                     source=data["source"],
                     reason=data["reason"],
                     expected_version=data["version"],
@@ -414,7 +408,7 @@ class CandidacyReplaceView(RoleRequiredMixin, View):
             except (PermissionDenied, services.CandidacyConflict) as exc:
                 form.add_error(None, str(exc))
             else:
-                messages.success(request, _("已提名替换人选 %(name)s") % {"name": person.name})
+                messages.success(request, _("已提名替换人选 %(name)s") % {"name": new.person.name})
                 return redirect(new)
         return render(
             request,

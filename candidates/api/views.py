@@ -120,11 +120,8 @@ class CandidacyViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
             "political_status",
             "phone",
         )
-        person = services.person_for_nomination(
-            village=village, actor=request.user, **{k: data.get(k) for k in person_keys}
-        )
-        candidacy = services.candidacy_create(
-            person=person,
+        candidacy = services.candidacy_nominate(
+            person_data={k: data.get(k) for k in person_keys},
             village=village,
             term=term,
             body=data["body"],
@@ -231,15 +228,10 @@ class CandidacyViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
             "political_status",
             "phone",
         )
-        person = services.person_for_nomination(
-            village=candidacy.village,
-            actor=request.user,
-            **{k: data.get(k) for k in person_keys},
-        )
         try:
             new = services.candidacy_replace(
                 candidacy=candidacy,
-                person=person,
+                person_data={k: data.get(k) for k in person_keys},
                 source=data["source"],
                 reason=data["reason"],
                 expected_version=version,

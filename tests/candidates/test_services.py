@@ -330,3 +330,29 @@ def test_negative_list_defaults_loaded_once_and_editable_by_organizer(county, or
     )
     first[9].refresh_from_db()
     assert not first[9].active
+
+
+def test_failed_nomination_registers_nobody(candidacy, official):
+    """A nomination refused (here: already a candidate for the body) leaves no new person."""
+    from people.models import Person
+    from tests.factories import make_id_number
+
+    before = Person.objects.count()
+    services.candidacy_decide(
+        candidacy=candidacy, outcome="reject", expected_version=None, actor=official, reason="x"
+    )
+    with pytest.raises(ValidationError):
+        services.candidacy_replace(
+            candidacy=candidacy,
+            source=Source.RESERVE,
+            reason="替换",
+            actor=official,
+            person_data={
+                "id_number": make_id_number(dt.date(1992, 3, 3)),
+                "name": "新人",
+                "phone": "not-a-phone",
+            },
+        )
+    assert Person.objects.count() == before
+    candidacy.refresh_from_db()
+    assert candidacy.stage == Stage.REJECTED
