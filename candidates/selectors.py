@@ -46,14 +46,18 @@ def review_queue(user):
 def timeline(candidacy: Candidacy) -> list[dict]:
     """Every step of a candidacy, oldest first: edits, decisions, sign-offs, clearances."""
     events = []
-    for record in candidacy.history.select_related("history_user").order_by("history_date"):
+    previous = None
+    records = candidacy.history.select_related("history_user").order_by("history_date", "pk")
+    for record in records:
         who = record.history_user
-        if record.history_type == "+":
+        if record.history_type == "+" or previous is None:
             what = "提名"
             who = who or candidacy.proposed_by
+            previous = record
         else:
-            previous = record.prev_record
-            changed = record.diff_against(previous).changed_fields if previous else []
+            # Diff against the previous row of the list: no query per history row.
+            changed = record.diff_against(previous).changed_fields
+            previous = record
             changed = [f for f in changed if f not in {"version", "stage", "stage_changed_at"}]
             if not changed:
                 continue

@@ -391,3 +391,23 @@ def test_organizer_sets_review_departments(client, organizer, official, county):
     response = client.post(reverse("candidates:negative-list"), {"department": "court"})
     assert response.status_code == 403
     assert county.review_departments.get(department="court").required
+
+
+def test_candidacy_page_query_count_does_not_grow_with_history(
+    client, organizer, advance, candidacy, village, term
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    fresh = CandidacyFactory(village=village, term=term)
+    advance(candidacy, Stage.APPROVED)
+    client.force_login(organizer)
+    client.get(fresh.get_absolute_url())
+    with CaptureQueriesContext(connection) as short:
+        client.get(fresh.get_absolute_url())
+    with CaptureQueriesContext(connection) as long:
+        response = client.get(candidacy.get_absolute_url())
+    assert len(response.context["timeline"]) >= 9
+    # Three prefetches (decision items, sign-off items twice) run only once rows exist;
+    # beyond them, sixteen decisions and sign-offs cost nothing extra.
+    assert len(long) <= len(short) + 3 <= 20
