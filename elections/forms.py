@@ -85,3 +85,14 @@ class SeatEndForm(forms.Form):
 class RosterUploadForm(forms.Form):
     file = forms.FileField(label=_("花名册文件"), help_text=_("Excel (.xlsx) 或 CSV，第一行为表头"))
     dry_run = forms.BooleanField(label=_("仅检查，不保存"), required=False)
+
+    def clean_file(self):
+        from django.conf import settings
+
+        upload = self.cleaned_data["file"]
+        limit = settings.UPLOAD_MAX_BYTES
+        if upload.size > limit:
+            raise forms.ValidationError(
+                _("文件过大（上限 %(mb)s MB）") % {"mb": limit // (1024 * 1024)}
+            )
+        return upload

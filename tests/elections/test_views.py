@@ -267,3 +267,13 @@ def test_village_page_marks_one_shoulder(client, organizer, village, term):
     client.force_login(organizer)
     team = client.get(village.get_absolute_url()).content.decode()
     assert "一肩挑" in team and "交叉任职 1 人" in team
+
+
+def test_roster_upload_over_the_size_limit_is_refused(client, official, settings):
+    settings.UPLOAD_MAX_BYTES = 1024
+    client.force_login(official)
+    response = client.post(
+        reverse("elections:roster-import"), {"file": upload(b"x" * 2048, "big.xlsx")}
+    )
+    assert response.status_code == 400 and "文件过大" in response.content.decode()
+    assert not ImportJob.objects.exists()
