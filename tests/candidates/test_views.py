@@ -411,3 +411,26 @@ def test_candidacy_page_query_count_does_not_grow_with_history(
     # Three prefetches (decision items, sign-off items twice) run only once rows exist;
     # beyond them, sixteen decisions and sign-offs cost nothing extra.
     assert len(long) <= len(short) + 3 <= 20
+
+
+@pytest.mark.parametrize(
+    "role,testid",
+    [
+        (Role.TOWNSHIP_OFFICIAL, "card-candidates"),
+        (Role.COUNTY_ORGANIZER, "card-candidates"),
+        (Role.COUNTY_VIEWER, "card-funnel"),
+        (Role.DEPARTMENT_REVIEWER, "card-review"),
+    ],
+)
+def test_home_card_and_nav_per_role(client, make_user, role, testid):
+    client.force_login(make_user(role))
+    page = client.get("/").content.decode()
+    assert f'data-testid="{testid}"' in page
+    nav = "nav-review" if role == Role.DEPARTMENT_REVIEWER else "nav-candidates"
+    assert f'data-testid="{nav}"' in page
+
+
+def test_person_page_lists_candidacies(client, official, candidacy):
+    client.force_login(official)
+    page = client.get(candidacy.person.get_absolute_url()).content.decode()
+    assert 'data-testid="person-candidacies"' in page and "党组织书记" in page
