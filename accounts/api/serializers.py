@@ -16,8 +16,9 @@ class TokenResponseSerializer(serializers.Serializer):
 
 
 class MeSerializer(serializers.ModelSerializer):
-    county = serializers.StringRelatedField()
-    township = serializers.StringRelatedField()
+    # Null for roles without a county or township (admin, API clients): say so in the schema.
+    county = serializers.StringRelatedField(allow_null=True)
+    township = serializers.StringRelatedField(allow_null=True)
 
     class Meta:
         model = User
