@@ -83,8 +83,9 @@ def test_seat_list_query_count(api, organizer, village, term, django_assert_max_
 
 
 def test_election_list_query_count(api, organizer, township, term, django_assert_max_num_queries):
-    for _ in range(10):
-        election = ElectionFactory(village=VillageFactory(township=township), term=term)
+    for index in range(10):
+        code = f"{township.code}{400 + index:03d}"
+        election = ElectionFactory(village=VillageFactory(township=township, code=code), term=term)
         ElectionCandidateFactory(election=election, votes=10)
     with django_assert_max_num_queries(10):
         response = api(organizer).get("/api/v1/elections/")

@@ -138,7 +138,7 @@ def test_english_headers_and_merged_village(village, term, township):
     old_term = TermFactory(year=2018)
     from registry.services import village_merge
 
-    gone = VillageFactory(township=township, name="后沟村")
+    gone = VillageFactory(township=township, name="后沟村", code=f"{township.code}299")
     village_merge(village=gone, into=village, on=dt.date(2020, 6, 30))
     header = ["township", "village", "year", "body", "post", "name", "id_number"]
     result = run(
@@ -217,7 +217,11 @@ def test_official_cannot_import_another_township(good_rows, make_user, other_vil
 def test_query_count_does_not_grow_with_rows(village, term, django_assert_max_num_queries):
     rows = []
     for index in range(300):
-        village_row = VillageFactory(township=village.township, name=f"村{index}")
+        village_row = VillageFactory(
+            township=village.township,
+            name=f"村{index}",
+            code=f"{village.township.code}{300 + index:03d}",
+        )
         number = make_id_number(dt.date(1970, 1, 1) + dt.timedelta(days=index))
         rows.append(["吉昌镇", village_row.name, 2021, "党支部", "书记", f"人{index}", number])
     header = HEADER[:7]

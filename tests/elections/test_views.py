@@ -40,8 +40,9 @@ def test_election_list_query_count_is_pinned(
 ):
     from tests.factories import VillageFactory
 
-    for _ in range(15):
-        ElectionFactory(village=VillageFactory(township=township), term=term)
+    for index in range(15):
+        code = f"{township.code}{400 + index:03d}"
+        ElectionFactory(village=VillageFactory(township=township, code=code), term=term)
     client.force_login(organizer)
     with django_assert_max_num_queries(12):
         response = client.get(reverse("elections:election-list"))
