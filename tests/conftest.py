@@ -139,12 +139,24 @@ def celery_worker(transactional_db, redis_url):
     celery_app.conf.task_always_eager = False
     celery_app.conf.broker_url = redis_url
     celery_app.conf.task_default_queue = worker.queue
+    _forget_celery_routing()
     try:
         yield worker
     finally:
         worker.stop()
         celery_app.conf.broker_url, celery_app.conf.task_default_queue = previous
         celery_app.conf.task_always_eager = True
+        _forget_celery_routing()
+
+
+def _forget_celery_routing():
+    """Celery caches its queues, router and producer pool on first use; a test that changes
+    the broker or the default queue must drop them, or tasks go to an earlier test's queue."""
+    from kombu import pools
+
+    pools.reset()  # closes and forgets kombu's process-wide connection and producer pools
+    celery_app._pool = None
+    celery_app.__dict__.pop("amqp", None)
 
 
 def chromium_path() -> str | None:
