@@ -22,12 +22,15 @@ messages: install
 	  [ -d "$$dir" ] && $(VENV)/bin/pybabel compile -q -d "$$dir" -D django --use-fuzzy || true; \
 	done
 
-# Debian's Chromium for the browser tests; Playwright's own browser download cannot work here.
+# Debian's Chromium (and a CJK font, so screenshots show Chinese) for the browser tests;
+# Playwright's own browser download cannot work here.
 browser:
-	@command -v chromium >/dev/null 2>&1 || { \
+	@if ! command -v chromium >/dev/null 2>&1 || ! fc-list :lang=zh 2>/dev/null | grep -q .; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
-	  else echo "chromium not found: browser tests will be skipped (install Debian's chromium)"; fi; }
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	      chromium fonts-wqy-microhei >/dev/null; \
+	  else echo "chromium or a Chinese font is missing: install Debian's chromium and fonts-wqy-microhei"; fi; \
+	fi
 
 migrate: install messages
 	$(PY) manage.py migrate --noinput
