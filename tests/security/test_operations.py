@@ -138,25 +138,25 @@ def test_api_clients_never_receive_id_numbers_anywhere(api, api_user, village):
 
 def test_health_reports_database_and_broker(client, settings, redis_url):
     settings.CELERY_BROKER_URL = redis_url
-    previous = celery_app.conf.broker_url
-    celery_app.conf.broker_url = redis_url
+    previous = celery_app.conf.broker_write_url
+    celery_app.conf.broker_write_url = redis_url  # what /health/ connects to
     try:
         response = client.get("/health/")
         assert response.status_code == 200
         assert response.json() == {"status": "ok", "database": "ok", "broker": "ok"}
     finally:
-        celery_app.conf.broker_url = previous
+        celery_app.conf.broker_write_url = previous
 
 
 def test_health_is_503_when_the_broker_is_down(client, settings):
     dead = "redis://127.0.0.1:1/0"  # nothing listens on port 1
     settings.CELERY_BROKER_URL = dead
-    previous = celery_app.conf.broker_url
-    celery_app.conf.broker_url = dead
+    previous = celery_app.conf.broker_write_url
+    celery_app.conf.broker_write_url = dead  # what /health/ connects to
     try:
         response = client.get("/health/")
     finally:
-        celery_app.conf.broker_url = previous
+        celery_app.conf.broker_write_url = previous
     assert response.status_code == 503
     assert response.json()["broker"] == "error" and response.json()["database"] == "ok"
 
