@@ -20,11 +20,13 @@ def test_county_dashboard_shows_targets_and_charts(
 ):
     client.force_login(organizer)
     client.get("/composition/?term=2021")  # the first request after login saves the session
-    with django_assert_max_num_queries(10):
+    # 10 for the stored figures, 3 for the induction coverage card computed by training.
+    with django_assert_max_num_queries(13):
         response = client.get("/composition/?term=2021")
     html = response.content.decode()
     assert response.status_code == 200
     assert "吉县" in html
+    assert 'data-testid="coverage-summary"' in html  # training coverage beside the figures
     assert "41.13" in html  # members' average age
     assert html.count("未达成") >= 2  # one-shoulder and cross-serving did not rise
     assert 'id="composition-breakdowns"' in html
