@@ -1,17 +1,28 @@
 import pytest
+from kombu import pools
 
 from config.celery import app as celery_app
 
 
+def _fresh_producer_pools():
+    """Drop every cached broker connection: an earlier test may have left a pool open on
+    another broker (an eager task acquires one too) or closed one that is still cached, and
+    the next send would then go to the wrong broker or fail with 'Acquire on closed pool'."""
+    pools.reset()
+    celery_app._pool = None
+    if "amqp" in celery_app.__dict__:
+        celery_app.amqp._producer_pool = None
+
+
+@pytest.fixture(autouse=True)
+def _producer_pools():
+    _fresh_producer_pools()
+    yield
+
+
 @pytest.fixture
 def worker(celery_worker):
-    """The real worker, with the producer pool reset: an earlier eager task may have opened a
-    pool on the broker configured before the fixture switched to real Redis, and the task
-    would be published there instead of to the worker's queue."""
-    if celery_app._pool is not None:
-        celery_app._pool.force_close_all()
-    celery_app._pool = None
-    celery_app.__dict__.get("amqp") and setattr(celery_app.amqp, "_producer_pool", None)
+    """The real worker, sent to through pools opened on its broker."""
+    _fresh_producer_pools()
     yield celery_worker
-    celery_app._pool = None
-    celery_app.__dict__.get("amqp") and setattr(celery_app.amqp, "_producer_pool", None)
+    _fresh_producer_pools()
