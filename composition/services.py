@@ -22,6 +22,8 @@ from .models import CompositionSnapshot, RecomputeRequest
 COALESCE_SECONDS = 3
 # A request whose task has not run for this long is queued again (e.g. the broker lost it).
 STALE_AFTER = dt.timedelta(minutes=10)
+# A pending recompute still waiting this long after it was queued is queued again.
+REQUEUE_AFTER = dt.timedelta(minutes=2)
 # Beyond this many changed villages, a full recompute is as cheap as an incremental one.
 MAX_INCREMENTAL_VILLAGES = 200
 
@@ -241,16 +243,34 @@ def composition_request_recompute(*, term_ids, village_ids=None) -> list[int]:
                     request.full_clean(exclude=["term"])
                     request.save()
                     if queue:
+                        # robust: with the broker down the change still commits and the
+                        # pending row stays; composition_requeue_pending picks it up later.
                         transaction.on_commit(
                             lambda t=term_id: recompute_term_task.apply_async(
                                 args=[t], countdown=coalesce_seconds()
-                            )
+                            ),
+                            robust=True,
                         )
                         queued.append(term_id)
                 break
             except IntegrityError:
                 continue  # Created by someone else meanwhile: update theirs.
     return queued
+
+
+def composition_requeue_pending(*, older_than: dt.timedelta = REQUEUE_AFTER) -> list[int]:
+    """Queue again every pending recompute whose task should have run by now (its queueing
+    failed while the broker was down, or its worker died); returns the term ids queued.
+    A duplicate run is harmless: the task recomputes from the database."""
+    from .tasks import recompute_term_task
+
+    cutoff = timezone.now() - older_than
+    stale = RecomputeRequest.objects.filter(Q(queued_at__isnull=True) | Q(queued_at__lt=cutoff))
+    term_ids = list(stale.values_list("term_id", flat=True))
+    for term_id in term_ids:
+        recompute_term_task.apply_async(args=[term_id])
+        RecomputeRequest.objects.filter(term_id=term_id).update(queued_at=timezone.now())
+    return term_ids
 
 
 def coalesce_seconds() -> float:

@@ -35,3 +35,10 @@ def recompute_all_terms_task() -> None:
     """Nightly safety net: every term, fully."""
     for term_id in Term.objects.order_by("year").values_list("pk", flat=True):
         services.composition_run_pending(term_id=term_id, full=True)
+
+
+@shared_task(**RETRY)
+def requeue_pending_task() -> None:
+    """Every few minutes (beat): queue again the recomputes whose queueing failed while the
+    broker was down, or whose worker died, so that they complete once it is back."""
+    services.composition_requeue_pending()

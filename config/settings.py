@@ -213,6 +213,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "composition.tasks.recompute_all_terms_task",
         "schedule": 24 * 3600,
     },
+    # Recomputes whose queueing failed (broker down) or whose worker died are queued again.
+    "composition-requeue-pending": {
+        "task": "composition.tasks.requeue_pending_task",
+        "schedule": 5 * 60,
+    },
 }
 
 REST_FRAMEWORK = {
