@@ -1,6 +1,7 @@
 """One FilterSet per list, shared by the HTML pages and the API."""
 
 import django_filters
+from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -8,6 +9,32 @@ from registry.models import Township
 
 from .choices import EnrolmentStatus, MentorLevel, MentorshipStatus, SessionKind, SessionStatus
 from .models import Enrolment, MentorPoolEntry, Mentorship, TrainingSession
+
+# Primary keys are BigAutoFields: anything outside 1..2**63-1 cannot name a row, and some
+# lookups (pk__in, __year) raise instead of matching nothing, so it is refused as a 400.
+MAX_ID = 2**63 - 1
+
+
+class IdFilter(django_filters.NumberFilter):
+    """A row id: a whole number from 1 to MAX_ID (400 with the form's Chinese message)."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(*args, **kwargs)
+
+
+class YearFilter(django_filters.NumberFilter):
+    """A calendar year from 1 to 9999 (a date's year lookup fails outside that range)."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", 9999)
+        super().__init__(*args, **kwargs)
 
 
 def _townships(request):
@@ -37,7 +64,7 @@ class TrainingSessionFilter(django_filters.FilterSet):
         label=_("仅县级主办"),
         help_text=_("true 只列县级主办的培训"),
     )
-    year = django_filters.NumberFilter(
+    year = YearFilter(
         field_name="starts_on__year", label=_("年份"), help_text=_("开始日期所在年份")
     )
     starts_after = django_filters.DateFilter(
@@ -59,12 +86,8 @@ class TrainingSessionFilter(django_filters.FilterSet):
 
 
 class EnrolmentFilter(django_filters.FilterSet):
-    session = django_filters.NumberFilter(
-        field_name="session", label=_("培训班"), help_text=_("培训班的 ID")
-    )
-    person = django_filters.NumberFilter(
-        field_name="person", label=_("人员"), help_text=_("人员的 ID")
-    )
+    session = IdFilter(field_name="session", label=_("培训班"), help_text=_("培训班的 ID"))
+    person = IdFilter(field_name="person", label=_("人员"), help_text=_("人员的 ID"))
     status = django_filters.ChoiceFilter(
         choices=EnrolmentStatus.choices, label=_("出勤"), help_text=_("已邀请、已签到或缺席")
     )
@@ -74,7 +97,7 @@ class EnrolmentFilter(django_filters.FilterSet):
         label=_("培训类别"),
         help_text=_("培训班的类别"),
     )
-    township = django_filters.NumberFilter(
+    township = IdFilter(
         field_name="person__village__township",
         label=_("人员所在乡镇"),
         help_text=_("人员所在乡镇的 ID"),
@@ -124,7 +147,7 @@ class MentorshipFilter(django_filters.FilterSet):
         label=_("超过 60 天未联系"),
         help_text=_("true 只列帮带中且 60 天内没有帮带记录的结对"),
     )
-    person = django_filters.NumberFilter(
+    person = IdFilter(
         method="with_person", label=_("人员"), help_text=_("作为导师或帮带对象的人员 ID")
     )
 

@@ -31,9 +31,6 @@ BOUNDED = settings(
 KNOWN_BUGS = {
     "GET /api/v1/candidacy-funnel/": "candidates: funnel response does not match its schema",
     "GET /api/v1/negative-list/": "candidates: an out-of-range integer filter gives a 500",
-    "GET /api/v1/training/records/{id}/": "training: a non-numeric id gives a 500, not a 404",
-    "GET /api/v1/training/sessions/": "training: year=0 gives a 500 (year 0 is out of range)",
-    "POST /api/v1/training/mentorships/": "training: an out-of-range mentor id gives a 500",
 }
 
 

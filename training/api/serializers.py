@@ -16,7 +16,14 @@ from ..choices import (
     SessionStatus,
     Topic,
 )
+from ..filters import MAX_ID
 from ..models import CheckIn, Enrolment, MentorPoolEntry, Mentorship, TrainingSession
+
+
+def id_field(**kwargs):
+    """A row id in a request body: 1..MAX_ID, so an out-of-range id is a 400, not a 500."""
+    return serializers.IntegerField(min_value=1, max_value=MAX_ID, **kwargs)
+
 
 FIXED_TOPICS = [c for c in Topic.choices if c[0] != Topic.OTHER]
 TWO_BODIES = Body.choices[:2]
@@ -174,10 +181,8 @@ class EnrolmentSerializer(serializers.ModelSerializer):
 
 
 class EnrolmentCreateSerializer(serializers.Serializer):
-    session = serializers.IntegerField(help_text="培训班 ID")
-    persons = serializers.ListField(
-        child=serializers.IntegerField(), min_length=1, help_text="要单独邀请的人员 ID"
-    )
+    session = id_field(help_text="培训班 ID")
+    persons = serializers.ListField(child=id_field(), min_length=1, help_text="要单独邀请的人员 ID")
 
 
 class CheckInSerializer(serializers.Serializer):
@@ -216,7 +221,7 @@ class TrainingRecordSummarySerializer(serializers.Serializer):
 
 class MentorSerializer(serializers.ModelSerializer):
     person = TrainingPersonSerializer(read_only=True)
-    person_id = serializers.IntegerField(write_only=True, help_text="人员 ID")
+    person_id = id_field(write_only=True, help_text="人员 ID")
     level = enum_field(MentorLevel.choices)
 
     class Meta:
@@ -261,12 +266,8 @@ class MentorshipSerializer(serializers.ModelSerializer):
 
 
 class MentorshipCreateSerializer(serializers.Serializer):
-    mentors = serializers.ListField(
-        child=serializers.IntegerField(), min_length=1, help_text="导师库成员 ID"
-    )
-    mentees = serializers.ListField(
-        child=serializers.IntegerField(), min_length=1, help_text="帮带对象的人员 ID"
-    )
+    mentors = serializers.ListField(child=id_field(), min_length=1, help_text="导师库成员 ID")
+    mentees = serializers.ListField(child=id_field(), min_length=1, help_text="帮带对象的人员 ID")
     started_on = serializers.DateField()
     goals = serializers.CharField()
 

@@ -22,6 +22,10 @@ from ..filters import EnrolmentFilter, MentorFilter, MentorshipFilter, TrainingS
 from ..models import Enrolment, MentorPoolEntry, Mentorship, TrainingSession
 from . import serializers as s
 
+# Ids in the path: digits only, at most 18 (below 2**63), so "null,null" or a 20-digit number
+# does not match the route (404) instead of reaching the ORM (500).
+ID_REGEX = r"[0-9]{1,18}"
+
 
 class TrainingSessionViewSet(
     mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet
@@ -29,6 +33,7 @@ class TrainingSessionViewSet(
     """Training sessions with invited / attended / absent counts."""
 
     filterset_class = TrainingSessionFilter
+    lookup_value_regex = ID_REGEX
     read_roles = API_READ_ROLES
     write_roles = EDITOR_ROLES
     ordering_fields = ["starts_on", "title", "updated_at"]
@@ -117,6 +122,7 @@ class EnrolmentViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = s.EnrolmentSerializer
     filterset_class = EnrolmentFilter
+    lookup_value_regex = ID_REGEX
     read_roles = API_READ_ROLES
     write_roles = EDITOR_ROLES
     ordering_fields = ["checked_in_at", "invited_at", "updated_at"]
@@ -182,6 +188,7 @@ class TrainingRecordViewSet(viewsets.ReadOnlyModelViewSet):
     """Training records per person: the list gives sessions attended and hours; the detail
     adds every enrolment and hours by topic."""
 
+    lookup_value_regex = ID_REGEX
     read_roles = API_READ_ROLES
 
     def get_queryset(self):
@@ -214,6 +221,7 @@ class MentorViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 
     serializer_class = s.MentorSerializer
     filterset_class = MentorFilter
+    lookup_value_regex = ID_REGEX
     read_roles = API_READ_ROLES
     write_roles = EDITOR_ROLES
 
@@ -239,6 +247,7 @@ class MentorshipViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = s.MentorshipSerializer
     filterset_class = MentorshipFilter
+    lookup_value_regex = ID_REGEX
     read_roles = API_READ_ROLES
     write_roles = EDITOR_ROLES
 
