@@ -137,3 +137,18 @@ def web(request):
     browser = Client()
     browser.force_login(request.getfixturevalue(request.param))
     return browser
+
+
+@pytest.mark.parametrize(
+    "action", ["enrolments/{e}/absent/", "sessions/{s}/status/", "mentorships/{m}/end/"]
+)
+def test_an_action_on_another_townships_object_is_a_404_even_with_a_bad_body(
+    api, official, county, other_township, other_village, action
+):
+    from tests.factories.training import MentorshipFactory, TrainingSessionFactory
+
+    session = TrainingSessionFactory(county=county, township=other_township)
+    enrolment = EnrolmentFactory(session=session, person=PersonFactory(village=other_village))
+    pair = MentorshipFactory(county=county, township=other_township)
+    url = BASE + action.format(e=enrolment.pk, s=session.pk, m=pair.pk)
+    assert api(official).post(url, {}, format="json").status_code == 404

@@ -107,10 +107,11 @@ class TrainingSessionViewSet(
     @action(detail=True, methods=["post"], url_path="status")
     def set_status(self, request, pk=None):
         """Move the session to another status (planned → open → done, or cancelled)."""
+        session = self.get_object()  # another township's session is a 404 whatever the body
         serializer = s.StatusSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         session = services.session_set_status(
-            session=self.get_object(),
+            session=session,
             status=serializer.validated_data["status"],
             actor=request.user,
         )
@@ -154,10 +155,11 @@ class EnrolmentViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"], url_path="check-in")
     def check_in(self, request, pk=None):
         """Record that the invited person came. A second check-in is a 400."""
+        enrolment = self.get_object()
         serializer = s.CheckInSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         enrolment = services.enrolment_check_in(
-            enrolment=self.get_object(),
+            enrolment=enrolment,
             actor=request.user,
             at=serializer.validated_data.get("checked_in_at"),
             hours=serializer.validated_data.get("hours"),
@@ -168,10 +170,11 @@ class EnrolmentViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"])
     def absent(self, request, pk=None):
         """Record an absence with its reason."""
+        enrolment = self.get_object()
         serializer = s.AbsenceSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         enrolment = services.enrolment_mark_absent(
-            enrolment=self.get_object(),
+            enrolment=enrolment,
             reason=serializer.validated_data["reason"],
             actor=request.user,
         )
@@ -296,9 +299,9 @@ class MentorshipViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"], url_path="check-ins")
     def check_ins(self, request, pk=None):
         """Add a dated check-in (谈心谈话、现场指导…)."""
+        pair = self.get_object()
         serializer = s.CheckInRecordSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        pair = self.get_object()
         services.mentorship_check_in(
             mentorship=pair, actor=request.user, **serializer.validated_data
         )
@@ -308,10 +311,11 @@ class MentorshipViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"])
     def end(self, request, pk=None):
         """End the pairing with its outcome."""
+        pair = self.get_object()
         serializer = s.MentorshipEndSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         pair = services.mentorship_end(
-            mentorship=self.get_object(), actor=request.user, **serializer.validated_data
+            mentorship=pair, actor=request.user, **serializer.validated_data
         )
         return self._reply(pair)
 
