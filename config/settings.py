@@ -218,6 +218,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "composition.tasks.requeue_pending_task",
         "schedule": 5 * 60,
     },
+    "elections-requeue-stale-roster-jobs": {
+        "task": "elections.tasks.requeue_stale_roster_jobs_task",
+        "schedule": 5 * 60,
+    },
 }
 
 REST_FRAMEWORK = {

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
@@ -535,8 +536,33 @@ def roster_job_create(*, actor, filename: str, content: bytes, dry_run: bool = F
     job = ImportJob(created_by=actor, filename=filename[:200], content=content, dry_run=dry_run)
     job.full_clean(exclude=["content"])
     job.save()
-    transaction.on_commit(lambda: import_roster_task.delay(job.pk))
+    # robust: with the broker down the upload is still kept, as queued, and
+    # roster_jobs_requeue_stale sends it again once the broker is back.
+    transaction.on_commit(lambda: import_roster_task.delay(job.pk), robust=True)
     return job
+
+
+# A queued job not started after this long is sent again (its queueing failed); a running
+# job not finished after this long lost its worker (the import rolled back) and is re-run.
+QUEUED_STALE_AFTER = dt.timedelta(minutes=2)
+RUNNING_STALE_AFTER = dt.timedelta(minutes=30)
+
+
+def roster_jobs_requeue_stale() -> list[int]:
+    """Send again every roster job whose queueing failed or whose worker died."""
+    from .choices import ImportStatus
+    from .models import ImportJob
+    from .tasks import import_roster_task
+
+    now = timezone.now()
+    stale = ImportJob.objects.filter(
+        Q(status=ImportStatus.QUEUED, created_at__lt=now - QUEUED_STALE_AFTER)
+        | Q(status=ImportStatus.RUNNING, started_at__lt=now - RUNNING_STALE_AFTER)
+    )
+    job_ids = list(stale.values_list("pk", flat=True))
+    for job_id in job_ids:
+        import_roster_task.delay(job_id)
+    return job_ids
 
 
 def _job_progress(job_id: int, fraction: float) -> None:
@@ -560,7 +586,12 @@ def roster_job_run(*, job_id: int):
             .filter(pk=job_id)
             .first()
         )
-        if job is None or job.status != ImportStatus.QUEUED:
+        if job is None:
+            return None
+        lost_worker = job.status == ImportStatus.RUNNING and (
+            job.started_at is None or job.started_at < timezone.now() - RUNNING_STALE_AFTER
+        )
+        if job.status != ImportStatus.QUEUED and not lost_worker:
             return job
         job.status, job.started_at, job.progress = ImportStatus.RUNNING, timezone.now(), 5
         job.save(update_fields=["status", "started_at", "progress", "updated_at"])

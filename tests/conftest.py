@@ -149,6 +149,29 @@ def celery_worker(transactional_db, redis_url):
         _forget_celery_routing()
 
 
+DEAD_BROKER = "redis://127.0.0.1:1/0"  # nothing listens there: a broker that is down
+
+
+@pytest.fixture
+def broker(redis_url):
+    """broker(url, queue="celery"): send tasks to `url` for real (DEAD_BROKER for an outage);
+    in-process tasks come back afterwards."""
+    saved = (celery_app.conf.broker_url, celery_app.conf.task_default_queue)
+
+    def use(url, queue="celery"):
+        celery_app.conf.task_always_eager = False
+        celery_app.conf.broker_url = url
+        celery_app.conf.task_default_queue = queue
+        celery_app.conf.broker_connection_timeout = 1
+        celery_app.conf.task_publish_retry_policy = {"max_retries": 1, "interval_start": 0}
+        _forget_celery_routing()
+
+    yield use
+    celery_app.conf.broker_url, celery_app.conf.task_default_queue = saved
+    celery_app.conf.task_always_eager = True
+    _forget_celery_routing()
+
+
 def _forget_celery_routing():
     """Celery caches its queues, router and producer pool on first use; a test that changes
     the broker or the default queue must drop them, or tasks go to an earlier test's queue."""
@@ -175,9 +198,15 @@ def browser():
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=path,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run",
-                  "--disable-quic"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                "--disable-quic",
+            ],
         )
         yield browser
         browser.close()

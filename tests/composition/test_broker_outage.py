@@ -14,15 +14,13 @@ from composition.choices import Metric
 from composition.models import CompositionSnapshot, RecomputeRequest
 from composition.services import composition_recompute
 from composition.tasks import requeue_pending_task
-from config.celery import app as celery_app
 from elections.choices import SeatEndReason
 from elections.models import Seat
 from elections.signals import seats_changed
 from tests.celery_worker import WorkerProcess
-from tests.conftest import _forget_celery_routing
+from tests.conftest import DEAD_BROKER
 
 pytestmark = pytest.mark.django_db(transaction=True)
-DEAD_BROKER = "redis://127.0.0.1:1/0"
 
 
 def cross_serving(term):
@@ -30,25 +28,6 @@ def cross_serving(term):
         term=term, scope_code="141028", metric=Metric.FIGURES
     ).first()
     return row.value["members"]["cross_serving"]["count"] if row else None
-
-
-@pytest.fixture
-def broker(redis_url):
-    """Point the app at a broker; restore in-process tasks afterwards."""
-    saved = (celery_app.conf.broker_url, celery_app.conf.task_default_queue)
-
-    def use(url, queue="celery"):
-        celery_app.conf.task_always_eager = False
-        celery_app.conf.broker_url = url
-        celery_app.conf.task_default_queue = queue
-        celery_app.conf.broker_connection_timeout = 1
-        celery_app.conf.task_publish_retry_policy = {"max_retries": 1, "interval_start": 0}
-        _forget_celery_routing()
-
-    yield use
-    celery_app.conf.broker_url, celery_app.conf.task_default_queue = saved
-    celery_app.conf.task_always_eager = True
-    _forget_celery_routing()
 
 
 def test_change_commits_while_redis_is_down_and_is_recomputed_after(
