@@ -9,10 +9,27 @@ from people.models import Person
 from registry.models import Term, Township, Village
 
 from .choices import MentorLevel, MentorshipOutcome, Method, Topic
+from .filters import MAX_ID
 from .models import MentorPoolEntry, TrainingSession
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 FIXED_TOPICS = [(value, label) for value, label in Topic.choices if value != Topic.OTHER]
+
+
+class IdsChoiceField(forms.ModelMultipleChoiceField):
+    """Several rows by id. Values that are not an id from 1 to MAX_ID are refused with the
+    field's own message before they reach `pk__in`, where the database raises on them."""
+
+    def _check_values(self, value):
+        for pk in value:
+            text = str(pk)
+            if not text.isdigit() or not 1 <= int(text) <= MAX_ID:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": pk},
+                )
+        return super()._check_values(value)
 
 
 class SessionForm(forms.ModelForm):
@@ -110,7 +127,7 @@ class AbsenceForm(forms.Form):
 
 
 class InvitePeopleForm(forms.Form):
-    persons = forms.ModelMultipleChoiceField(
+    persons = IdsChoiceField(
         label=_("邀请人员"),
         queryset=Person.objects.none(),
         help_text=_("不在受众范围内的人员（如导师、工作人员）可在此单独邀请"),
@@ -154,13 +171,13 @@ class MentorForm(forms.Form):
 
 
 class MentorshipForm(forms.Form):
-    mentors = forms.ModelMultipleChoiceField(
+    mentors = IdsChoiceField(
         label=_("导师"),
         queryset=MentorPoolEntry.objects.none(),
         help_text=_("从导师库中选择；一名导师可带多名对象"),
         widget=forms.SelectMultiple(attrs={"size": 6}),
     )
-    mentees = forms.ModelMultipleChoiceField(
+    mentees = IdsChoiceField(
         label=_("帮带对象"),
         queryset=Person.objects.none(),
         widget=forms.SelectMultiple(attrs={"size": 8}),

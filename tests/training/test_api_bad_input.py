@@ -152,3 +152,18 @@ def test_an_action_on_another_townships_object_is_a_404_even_with_a_bad_body(
     pair = MentorshipFactory(county=county, township=other_township)
     url = BASE + action.format(e=enrolment.pk, s=session.pk, m=pair.pk)
     assert api(official).post(url, {}, format="json").status_code == 404
+
+
+@pytest.mark.parametrize("bad", [HUGE, "-1", "abc"])
+def test_pages_refuse_out_of_range_people_in_a_form(web, village, township_session, bad):
+    mentor = MentorPoolEntryFactory(person=PersonFactory(village=village))
+    response = web.post(
+        "/training/mentorships/new/",
+        {"mentors": [mentor.pk], "mentees": [bad], "started_on": "2021-06-01", "goals": "熟悉村务"},
+    )
+    assert response.status_code == 400  # the form again, with the field's error
+    assert f"“{bad}”不是一个有效的值" in response.content.decode()
+    response = web.post(
+        f"/training/sessions/{township_session.pk}/do/invite-people/", {"persons": [bad]}
+    )
+    assert response.status_code < 500
