@@ -2,6 +2,7 @@
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import DataError
 from rest_framework import exceptions, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
@@ -29,4 +30,9 @@ def exception_handler(exc, context):
         return Response(detail, status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied(str(exc) or None)
+    if isinstance(exc, OverflowError) or (
+        isinstance(exc, DataError) and "out of range" in str(exc)
+    ):
+        # A number too large for the database slipped past validation: the caller's fault.
+        return Response({"detail": "参数中的数值超出范围"}, status=status.HTTP_400_BAD_REQUEST)
     return drf_exception_handler(exc, context)

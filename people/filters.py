@@ -2,6 +2,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.filters import IdFilter
 from core.text import compact
 
 from . import idnumbers
@@ -15,10 +16,10 @@ class PersonFilter(django_filters.FilterSet):
         label=_("搜索"),
         help_text=_("姓名（包含）或完整的 18 位身份证号码（精确匹配）"),
     )
-    township = django_filters.NumberFilter(
+    township = IdFilter(
         field_name="village__township", label=_("乡镇"), help_text=_("乡镇的 ID")
     )
-    village = django_filters.NumberFilter(
+    village = IdFilter(
         field_name="village", label=_("村(社区)"), help_text=_("村(社区)的 ID")
     )
     gender = django_filters.ChoiceFilter(choices=Gender.choices, label=_("性别"), help_text=_("M 或 F"))

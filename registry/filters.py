@@ -4,6 +4,8 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.filters import ModelIdFilter
+
 from .choices import RiskClass, VillageKind
 from .models import Township, Village
 
@@ -21,7 +23,7 @@ class VillageFilter(django_filters.FilterSet):
     county = django_filters.CharFilter(
         field_name="township__county__code", label=_("县代码"), help_text=_("6 位县级区划代码")
     )
-    township = django_filters.ModelChoiceFilter(
+    township = ModelIdFilter(
         queryset=_townships, label=_("乡镇"), help_text=_("乡镇的 ID")
     )
     kind = django_filters.ChoiceFilter(

@@ -1,0 +1,38 @@
+"""Filters shared by the apps' FilterSets: id filters that refuse numbers out of range
+with a 400 instead of letting the database overflow (a 500)."""
+
+import django_filters
+from django import forms
+from django.core.exceptions import ValidationError
+
+MAX_ID = 2**63 - 1
+
+
+class IdChoiceField(forms.ModelChoiceField):
+    def to_python(self, value):
+        if value not in self.empty_values and not isinstance(value, self.queryset.model):
+            try:
+                number = int(str(value))
+            except ValueError:
+                number = 0
+            if not 0 < number <= MAX_ID:
+                raise ValidationError(
+                    self.error_messages["invalid_choice"], code="invalid_choice"
+                )
+        return super().to_python(value)
+
+
+class ModelIdFilter(django_filters.ModelChoiceFilter):
+    """A ModelChoiceFilter whose value must be a valid primary key."""
+
+    field_class = IdChoiceField
+
+
+class IdFilter(django_filters.NumberFilter):
+    """A filter on a foreign key's id: a whole number between 1 and the largest id."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        kwargs.setdefault("decimal_places", 0)
+        super().__init__(*args, **kwargs)
