@@ -2,6 +2,7 @@
 
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
+from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -354,6 +355,13 @@ class NegativeListViewSet(
         )
 
 
+class SingleObjectSchema(AutoSchema):
+    """The funnel's `list` returns one object, not an array: say so in the schema."""
+
+    def _is_list_view(self, serializer=None) -> bool:
+        return False
+
+
 class FunnelViewSet(viewsets.GenericViewSet):
     """The vetting funnel (审查漏斗) of the caller's scope: names at each stage, passed,
     rejected (by negative-list item), returned, replaced, withdrawn, and the sources of the
@@ -363,6 +371,7 @@ class FunnelViewSet(viewsets.GenericViewSet):
     read_roles = API_READ_ROLES
     pagination_class = None
     serializer_class = FunnelSerializer
+    schema = SingleObjectSchema()
 
     def get_queryset(self):
         return Candidacy.objects.for_user(self.request.user)
