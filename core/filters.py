@@ -16,9 +16,7 @@ class IdChoiceField(forms.ModelChoiceField):
             except ValueError:
                 number = 0
             if not 0 < number <= MAX_ID:
-                raise ValidationError(
-                    self.error_messages["invalid_choice"], code="invalid_choice"
-                )
+                raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
         return super().to_python(value)
 
 
@@ -29,10 +27,11 @@ class ModelIdFilter(django_filters.ModelChoiceFilter):
 
 
 class IdFilter(django_filters.NumberFilter):
-    """A filter on a foreign key's id: a whole number between 1 and the largest id."""
+    """A row id: a whole number from 1 to MAX_ID (else a 400 with the form's message)."""
+
+    field_class = forms.IntegerField
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("min_value", 1)
         kwargs.setdefault("max_value", MAX_ID)
-        kwargs.setdefault("decimal_places", 0)
         super().__init__(*args, **kwargs)

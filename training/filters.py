@@ -5,25 +5,11 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.filters import IdFilter
 from registry.models import Township
 
 from .choices import EnrolmentStatus, MentorLevel, MentorshipStatus, SessionKind, SessionStatus
 from .models import Enrolment, MentorPoolEntry, Mentorship, TrainingSession
-
-# Primary keys are BigAutoFields: anything outside 1..2**63-1 cannot name a row, and some
-# lookups (pk__in, __year) raise instead of matching nothing, so it is refused as a 400.
-MAX_ID = 2**63 - 1
-
-
-class IdFilter(django_filters.NumberFilter):
-    """A row id: a whole number from 1 to MAX_ID (400 with the form's Chinese message)."""
-
-    field_class = forms.IntegerField
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("min_value", 1)
-        kwargs.setdefault("max_value", MAX_ID)
-        super().__init__(*args, **kwargs)
 
 
 class YearFilter(django_filters.NumberFilter):

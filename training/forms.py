@@ -4,12 +4,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.access import Role
+from core.filters import MAX_ID
 from elections.choices import Body, Post
 from people.models import Person
 from registry.models import Term, Township, Village
 
 from .choices import MentorLevel, MentorshipOutcome, Method, Topic
-from .filters import MAX_ID
 from .models import MentorPoolEntry, TrainingSession
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")

@@ -3,6 +3,7 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.filters import MAX_ID
 from elections.choices import Body, Post
 from registry.models import Term, Township, Village
 
@@ -16,7 +17,6 @@ from ..choices import (
     SessionStatus,
     Topic,
 )
-from ..filters import MAX_ID
 from ..models import CheckIn, Enrolment, MentorPoolEntry, Mentorship, TrainingSession
 
 
