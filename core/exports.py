@@ -42,9 +42,7 @@ def csv_response(filename: str, headers, rows) -> HttpResponse:
     writer.writerow(headers)
     for row in rows:
         writer.writerow([neutralize(value) for value in row])
-    response = HttpResponse(
-        "\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8"
-    )
+    response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = _attachment(filename)
     return response
 

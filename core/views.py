@@ -29,4 +29,6 @@ def health(request):
     else:
         checks["broker"] = "in-process"
     healthy = all(value != "error" for value in checks.values())
-    return JsonResponse({"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503)
+    return JsonResponse(
+        {"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503
+    )
