@@ -16,9 +16,9 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from core.access import Role
-from tests.factories import PersonFactory, TermFactory
+from tests.factories import PersonFactory, TermFactory, UserFactory
 from tests.factories.candidates import CandidacyFactory
-from tests.factories.elections import ElectionFactory, SeatFactory
+from tests.factories.elections import ElectionCandidateFactory, ElectionFactory, SeatFactory
 from tests.factories.training import (
     EnrolmentFactory,
     MentorPoolEntryFactory,
@@ -138,6 +138,21 @@ ROUTES: dict[str, Route] = {
     "seat-list": P(API_READ),
     "seat-detail": P(API_READ, obj="seat"),
     "election-result-list": P(API_READ),
+    "election-result-detail": P(API_READ, obj="result"),
+    "elections:election-confirm": P(EDIT, write=EDIT, obj="election", ok=POST_ONLY),
+    "elections:election-step": P(
+        EDIT, write=EDIT, obj="election", ok=POST_ONLY, kwargs=(("step", "submit"),)
+    ),
+    "elections:seat-end": P(EDIT, write=EDIT, obj="seat"),
+    "elections:export": P(STAFF, kwargs=(("what", "seats"), ("fmt", "csv"))),
+    "elections:roster-template": P(STAFF),
+    # A roster job is its uploader's: the county (admin, organizer) sees every job, anyone
+    # else only the jobs they uploaded, so a viewer gets 404 on the official's job.
+    "elections:import-job": P(STAFF, obj="import_job", hidden=frozenset({VIEW})),
+    "elections:import-job-status": P(STAFF, obj="import_job", hidden=frozenset({VIEW})),
+    "election-submit": P(API_READ, write=EDIT, obj="election", ok=POST_ONLY),
+    "election-certify": P(API_READ, write=COUNTY, obj="election", ok=POST_ONLY),
+    "election-unlock": P(API_READ, write=COUNTY, obj="election", ok=POST_ONLY),
     # candidates
     "candidates:candidacy-list": P(STAFF),
     "candidates:candidacy-create": P(EDIT, write=EDIT),
@@ -155,6 +170,20 @@ ROUTES: dict[str, Route] = {
     "sign-off-list": P(API_READ | {REV}, write=COUNTY | {REV}),
     "negative-list-item-list": P(API_READ | {REV}, write=COUNTY),
     "candidacy-funnel-list": P(API_READ),
+    # Decisions and sign-offs on a candidacy in joint review, which reviewers do see.
+    "candidates:candidacy-decide": P(EDIT | {REV}, write=EDIT | {REV}, obj="review", ok=POST_ONLY),
+    "candidates:candidacy-replace": P(EDIT, write=EDIT, obj="candidacy"),
+    "candidates:sign-off": P(frozenset({REV}), write=frozenset({REV}), obj="review", ok=POST_ONLY),
+    "candidates:flag-clear": P(COUNTY | {REV}, write=COUNTY | {REV}, obj="sign_off", ok=POST_ONLY),
+    "candidacy-decide": P(API_READ | {REV}, write=EDIT | {REV}, obj="review", ok=POST_ONLY),
+    "candidacy-withdraw": P(API_READ | {REV}, write=EDIT | {REV}, obj="candidacy", ok=POST_ONLY),
+    "candidacy-replace": P(API_READ | {REV}, write=EDIT | {REV}, obj="candidacy", ok=POST_ONLY),
+    "candidacy-decision-detail": P(API_READ, obj="decision"),
+    "sign-off-detail": P(API_READ | {REV}, obj="sign_off"),
+    "sign-off-clear": P(API_READ | {REV}, write=COUNTY | {REV}, obj="sign_off", ok=POST_ONLY),
+    "negative-list-item-detail": P(
+        API_READ | {REV}, write=COUNTY, obj="negative_item", scoped=False
+    ),
     # training
     "training:session-list": P(STAFF),
     "training:session-detail": P(STAFF, obj="session"),
@@ -197,33 +226,16 @@ ROUTES: dict[str, Route] = {
     "training-session-set-status": P(API_READ, write=EDIT, obj="session", ok=POST_ONLY),
 }
 
-# Routes of apps still moving at the time of writing: enumerated, not yet asserted.
-# Each is listed by name so that the table shows exactly what is left to pin.
+# Routes enumerated but not yet asserted, each listed by name so that the table shows exactly
+# what is left to pin. These two behave wrongly (app bug, not fixed here): both API actions
+# validate the request body BEFORE looking the object up in the caller's scope, so a township
+# official posting to ANOTHER township's election / seat gets a 400 (the object exists) instead
+# of a 404 — an existence oracle across townships. Their rows, once fixed:
+#   "election-confirm": P(API_READ, write=EDIT, obj="election", ok=POST_ONLY),
+#   "seat-end": P(API_READ, write=EDIT, obj="seat", ok=POST_ONLY),
 PENDING = {
-    "elections:election-confirm",
-    "elections:election-step",
-    "elections:seat-end",
-    "elections:export",
-    "elections:roster-template",
-    "elections:import-job",
-    "elections:import-job-status",
-    "election-certify",
     "election-confirm",
-    "election-submit",
-    "election-unlock",
-    "election-result-detail",
     "seat-end",
-    "candidates:candidacy-decide",
-    "candidates:candidacy-replace",
-    "candidates:sign-off",
-    "candidates:flag-clear",
-    "candidacy-decide",
-    "candidacy-replace",
-    "candidacy-withdraw",
-    "candidacy-decision-detail",
-    "sign-off-detail",
-    "sign-off-clear",
-    "negative-list-item-detail",
 }
 
 
@@ -266,6 +278,7 @@ def test_admin_site_is_for_staff_only(client, make_user):
 def world(make_user, county, township, village, other_village):
     users = {role: make_user(role) for role in ROLES if role != ANON}
     users[REV].department = "police"
+    users[REV].save(update_fields=["department"])
     users[ANON] = None
     term = TermFactory(year=2021)
     people = {v: PersonFactory(village=v) for v in (village, other_village)}
@@ -295,15 +308,52 @@ def world(make_user, county, township, village, other_village):
             checked_in_at=timezone.now(),
             hours_credited=8,
         )
+    _vetting_objects(objects, users, county)
     from composition.services import composition_recompute
 
     composition_recompute(term_id=term.pk)
     return {"users": users, "objects": objects, "people": list(people.values())}
 
 
+def _vetting_objects(objects, users, county):
+    """Per township: a candidacy walked to joint review by the system (its last decision), a
+    police reviewer's flag on it, a roster job uploaded by that township's official, a result
+    row of the election; and the county's negative list (county-wide, not township-scoped)."""
+    from candidates import services as vetting
+    from candidates.choices import Outcome, SignOffOutcome, Stage
+    from elections.models import ImportJob
+
+    items = vetting.negative_list_ensure(county=county)
+    for key, objs in objects.items():
+        township, term = objs["township"], objs["term"]
+        person = PersonFactory(village=objs["village"])
+        review = CandidacyFactory(village=objs["village"], term=term, person=person)
+        while review.stage != Stage.JOINT_REVIEW:
+            vetting.candidacy_decide(
+                candidacy=review, outcome=Outcome.PASS, expected_version=review.version
+            )
+            review.refresh_from_db()
+        objs["review"] = review
+        objs["decision"] = review.decisions.order_by("pk").last()
+        objs["sign_off"] = vetting.sign_off_record(
+            candidacy=review,
+            outcome=SignOffOutcome.FLAG,
+            actor=users[REV],
+            negative_items=items[:1],
+        )
+        uploader = users[OFF]
+        if key == "other":
+            uploader = UserFactory(role=OFF, county=county, township=township)
+        objs["import_job"] = ImportJob.objects.create(
+            created_by=uploader, filename="roster.xlsx", content=b""
+        )
+        objs["result"] = ElectionCandidateFactory(election=objs["election"], person=objs["person"])
+        objs["negative_item"] = items[0]
+
+
 def url_for(name, route, objects):
     if route.obj is None:
-        return reverse(name)
+        return reverse(name, kwargs=dict(route.kwargs) or None)
     value = objects[route.obj]
     if route.obj == "audit_query":
         return reverse(name) + "?model=" + value
