@@ -19,7 +19,7 @@ install: $(STAMP)
 # Compiles the translation catalogues (Babel, so GNU gettext is not needed to run).
 messages: install
 	@for dir in locale */locale; do \
-	  [ -d "$$dir" ] && $(VENV)/bin/pybabel compile -q -d "$$dir" -D django --use-fuzzy || true; \
+	  if [ -d "$$dir" ]; then $(VENV)/bin/pybabel compile -d "$$dir" -D django || exit 1; fi; \
 	done
 
 # Debian's Chromium (and a CJK font, so screenshots show Chinese) for the browser tests;

@@ -3,6 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from core.access import Role
 
@@ -21,5 +22,5 @@ def home(request):
     elif user.county_id:
         context["scope_name"] = str(user.county)
     else:
-        context["scope_name"] = "全部"
+        context["scope_name"] = _("全部")
     return render(request, "accounts/home.html", context)
