@@ -124,11 +124,12 @@ class ElectionViewSet(
     @action(detail=True, methods=["post"])
     def confirm(self, request, pk=None):
         """Record the written confirmation a warning asks for (e.g. no woman elected)."""
+        election = self.get_object()  # first: another township's election is a 404
         serializer = ConfirmSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         return self._respond(
             services.election_confirm(
-                election=self.get_object(), actor=request.user, **serializer.validated_data
+                election=election, actor=request.user, **serializer.validated_data
             )
         )
 
@@ -196,9 +197,8 @@ class SeatViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"])
     def end(self, request, pk=None):
         """End a seat (resignation, recall, death or transfer) with the date and reason."""
+        seat = self.get_object()  # first: another township's seat is a 404
         serializer = SeatEndSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        seat = services.seat_end(
-            seat=self.get_object(), actor=request.user, **serializer.validated_data
-        )
+        seat = services.seat_end(seat=seat, actor=request.user, **serializer.validated_data)
         return Response(SeatSerializer(seat, context=self.get_serializer_context()).data)
