@@ -6,19 +6,11 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import Department
 from elections.choices import Body, Post
-from registry.models import Township, Village
+from registry.filters import scoped_townships, scoped_villages
 
 from .choices import Outcome, SignOffOutcome, Source, Stage
 from .models import Candidacy, Decision, NegativeListItem, SignOff
 from .selectors import open_flag_exists
-
-
-def _townships(request):
-    return Township.objects.for_user(getattr(request, "user", None)).order_by("code")
-
-
-def _villages(request):
-    return Village.objects.for_user(getattr(request, "user", None)).order_by("code")
 
 
 class CandidacyFilter(django_filters.FilterSet):
@@ -33,13 +25,13 @@ class CandidacyFilter(django_filters.FilterSet):
     )
     township = django_filters.ModelChoiceFilter(
         field_name="village__township",
-        queryset=_townships,
+        queryset=scoped_townships,
         label=_("乡镇"),
         help_text=_("乡镇的 ID"),
     )
     village = django_filters.ModelChoiceFilter(
         field_name="village",
-        queryset=_villages,
+        queryset=scoped_villages,
         label=_("村(社区)"),
         help_text=_("村(社区)的 ID"),
     )

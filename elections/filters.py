@@ -3,22 +3,11 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from registry.models import Term, Township, Village
+from registry.filters import scoped_townships, scoped_villages
+from registry.models import Term
 
 from .choices import Body, ElectionRound, ElectionState, Post
 from .models import Election, ElectionCandidate, Seat
-
-
-def _townships(request):
-    if request is None:
-        return Township.objects.none()
-    return Township.objects.for_user(request.user)
-
-
-def _villages(request):
-    if request is None:
-        return Village.objects.none()
-    return Village.objects.for_user(request.user)
 
 
 class _ScopeFilters(django_filters.FilterSet):
@@ -29,12 +18,12 @@ class _ScopeFilters(django_filters.FilterSet):
     )
     township = django_filters.ModelChoiceFilter(
         field_name="village__township",
-        queryset=_townships,
+        queryset=scoped_townships,
         label=_("乡镇"),
         help_text=_("乡镇的 ID"),
     )
     village = django_filters.ModelChoiceFilter(
-        queryset=_villages, label=_("村(社区)"), help_text=_("村(社区)的 ID")
+        queryset=scoped_villages, label=_("村(社区)"), help_text=_("村(社区)的 ID")
     )
     term = django_filters.ModelChoiceFilter(
         field_name="term",
@@ -119,13 +108,13 @@ class ResultFilter(django_filters.FilterSet):
     )
     township = django_filters.ModelChoiceFilter(
         field_name="election__village__township",
-        queryset=_townships,
+        queryset=scoped_townships,
         label=_("乡镇"),
         help_text=_("乡镇的 ID"),
     )
     village = django_filters.ModelChoiceFilter(
         field_name="election__village",
-        queryset=_villages,
+        queryset=scoped_villages,
         label=_("村(社区)"),
         help_text=_("村(社区)的 ID"),
     )

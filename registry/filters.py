@@ -10,10 +10,18 @@ from .choices import RiskClass, VillageKind
 from .models import Township, Village
 
 
-def _townships(request):
+def scoped_townships(request):
+    """Filter choices: the townships the requesting user may see (none without a request)."""
     if request is None:
         return Township.objects.none()
-    return Township.objects.for_user(request.user)
+    return Township.objects.for_user(request.user).order_by("code")
+
+
+def scoped_villages(request):
+    """Filter choices: the villages the requesting user may see (none without a request)."""
+    if request is None:
+        return Village.objects.none()
+    return Village.objects.for_user(request.user).order_by("code")
 
 
 class VillageFilter(django_filters.FilterSet):
@@ -23,18 +31,14 @@ class VillageFilter(django_filters.FilterSet):
     county = django_filters.CharFilter(
         field_name="township__county__code", label=_("县代码"), help_text=_("6 位县级区划代码")
     )
-    township = ModelIdFilter(
-        queryset=_townships, label=_("乡镇"), help_text=_("乡镇的 ID")
-    )
+    township = ModelIdFilter(queryset=scoped_townships, label=_("乡镇"), help_text=_("乡镇的 ID"))
     kind = django_filters.ChoiceFilter(
         choices=VillageKind.choices, label=_("类型"), help_text=_("村或社区")
     )
     risk_class = django_filters.ChoiceFilter(
         choices=RiskClass.choices, label=_("分类"), help_text=_("重难点、一般或平稳")
     )
-    is_active = django_filters.BooleanFilter(
-        label=_("现存"), help_text=_("false 列出已合并的村")
-    )
+    is_active = django_filters.BooleanFilter(label=_("现存"), help_text=_("false 列出已合并的村"))
 
     class Meta:
         model = Village

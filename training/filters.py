@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.filters import IdFilter
-from registry.models import Township
+from registry.filters import scoped_townships
 
 from .choices import EnrolmentStatus, MentorLevel, MentorshipStatus, SessionKind, SessionStatus
 from .models import Enrolment, MentorPoolEntry, Mentorship, TrainingSession
@@ -23,12 +23,6 @@ class YearFilter(django_filters.NumberFilter):
         super().__init__(*args, **kwargs)
 
 
-def _townships(request):
-    if request is None:
-        return Township.objects.none()
-    return Township.objects.for_user(request.user)
-
-
 class TrainingSessionFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         method="search", label=_("搜索"), help_text=_("名称、地点或授课人（包含）")
@@ -42,7 +36,9 @@ class TrainingSessionFilter(django_filters.FilterSet):
         help_text=_("计划中、进行中、已结束或已取消"),
     )
     township = django_filters.ModelChoiceFilter(
-        queryset=_townships, label=_("主办乡镇"), help_text=_("主办乡镇的 ID（县级主办的不在其中）")
+        queryset=scoped_townships,
+        label=_("主办乡镇"),
+        help_text=_("主办乡镇的 ID（县级主办的不在其中）"),
     )
     county_only = django_filters.BooleanFilter(
         field_name="township",
@@ -105,7 +101,7 @@ class MentorFilter(django_filters.FilterSet):
         choices=MentorLevel.choices, label=_("层级"), help_text=_("县级、乡镇级或村级")
     )
     township = django_filters.ModelChoiceFilter(
-        queryset=_townships, label=_("乡镇"), help_text=_("导师所属乡镇的 ID")
+        queryset=scoped_townships, label=_("乡镇"), help_text=_("导师所属乡镇的 ID")
     )
     is_active = django_filters.BooleanFilter(label=_("在库"), help_text=_("false 列出已出库的导师"))
     q = django_filters.CharFilter(
@@ -126,7 +122,7 @@ class MentorshipFilter(django_filters.FilterSet):
         choices=MentorshipStatus.choices, label=_("状态"), help_text=_("帮带中或已结束")
     )
     township = django_filters.ModelChoiceFilter(
-        queryset=_townships, label=_("乡镇"), help_text=_("帮带对象所在乡镇的 ID")
+        queryset=scoped_townships, label=_("乡镇"), help_text=_("帮带对象所在乡镇的 ID")
     )
     stale = django_filters.BooleanFilter(
         field_name="is_stale",
