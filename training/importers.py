@@ -59,6 +59,13 @@ def _hours(value) -> Decimal:
     return hours
 
 
+def _name(value) -> str:
+    text = normalize_text(value)
+    if len(text) > 50:
+        raise ValueError("过长（最多 50 个字）")
+    return text
+
+
 def _id_number(value) -> str:
     text = compact(value).upper()
     try:
@@ -69,7 +76,7 @@ def _id_number(value) -> str:
 
 
 COLUMNS = [
-    Column("name", "姓名", ("name",), True, normalize_text, "参训人员姓名，须在邀请名单中", "张三"),
+    Column("name", "姓名", ("name",), True, _name, "参训人员姓名，须在邀请名单中", "张三"),
     Column(
         "id_number",
         "公民身份号码",
@@ -130,10 +137,13 @@ def import_attendance(sheet: Sheet, *, session, actor, dry_run: bool = False) ->
         by_name.setdefault(enrolment.person.name, []).append(enrolment)
     seen: dict[int, int] = {}
     plan = []
+    # A row with a bad cell already has its message; matching it with the cell left out
+    # would add a second, misleading one (e.g. "fill in the ID number" when it was filled in).
+    bad_rows = {error.row for error in sheet.errors}
     for row in sheet.rows:
         values = row.values
         name = values["name"]
-        if not name or values["status"] is None:
+        if row.number in bad_rows or not name or values["status"] is None:
             continue
         candidates = by_name.get(name, [])
         if values["id_number"]:
