@@ -1,9 +1,11 @@
 """Choices of candidate vetting: stages, outcomes, sources, ratings and the default lists."""
 
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import Department
+from core.text import choice_by_label, join_words
 
 
 class Stage(models.TextChoices):
@@ -62,14 +64,15 @@ class Source(models.TextChoices):
     @classmethod
     def parse(cls, value) -> str:
         text = str(value or "").strip()
-        for choice in cls:
-            if text in {choice.value, str(choice.label)}:
-                return choice.value
+        found = choice_by_label(cls, text)
+        if found:
+            return found
         aliases = {"后备": cls.RESERVE, "回引人才": cls.RECRUITED_BACK, "下派": cls.SENT_IN}
         if text in aliases:
             return aliases[text]
-        labels = "、".join(str(c.label) for c in cls)
-        raise ValueError(f"来源应为：{labels}")
+        raise ValueError(
+            gettext("来源应为：%(labels)s") % {"labels": join_words(c.label for c in cls)}
+        )
 
 
 class Rating(models.TextChoices):

@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from elections.choices import BODY_POSTS, Body
+from elections.choices import BODY_POSTS, POST_TITLES, Body
 from people.choices import Education, Gender, PoliticalStatus
 from registry.models import Term, Village
 
@@ -21,7 +21,7 @@ from .models import NegativeListItem
 POST_CHOICES = [
     (
         f"{body.value}:{post.value}",
-        f"{'党组织' if body == Body.PARTY_COMMITTEE else '村(居)委会'}{post.label}",
+        POST_TITLES[(body, post)],
     )
     for body in (Body.PARTY_COMMITTEE, Body.VILLAGERS_COMMITTEE)
     for post in BODY_POSTS[body]

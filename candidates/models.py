@@ -14,7 +14,7 @@ from accounts.choices import Department
 from core.access import Role, ScopedQuerySet
 from core.history import audited_history
 from core.models import TimeStampedModel
-from elections.choices import BODY_POSTS, Body, Post
+from elections.choices import BODY_POSTS, POST_TITLES, Body, Post
 from people.models import Person
 from registry.models import County, Term, Village
 
@@ -255,8 +255,7 @@ class Candidacy(TimeStampedModel):
 
     @property
     def post_label(self) -> str:
-        body = "党组织" if self.body == Body.PARTY_COMMITTEE else "村(居)委会"
-        return f"{body}{self.get_post_display()}"
+        return str(POST_TITLES.get((self.body, self.post), self.get_post_display()))
 
     @property
     def is_ended(self) -> bool:

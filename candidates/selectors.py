@@ -1,6 +1,10 @@
 """Reads that feed the queues, the timeline and the funnel."""
 
 from django.db.models import Count, Exists, OuterRef, Q
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+
+from core.text import join_words
 
 from .choices import STAGE_PATH, Outcome, SignOffOutcome, Source, Stage
 from .models import Candidacy, Decision, SignOff
@@ -51,7 +55,7 @@ def timeline(candidacy: Candidacy) -> list[dict]:
     for record in records:
         who = record.history_user
         if record.history_type == "+" or previous is None:
-            what = "提名"
+            what = pgettext("timeline", "提名")
             who = who or candidacy.proposed_by
             previous = record
         else:
@@ -62,7 +66,7 @@ def timeline(candidacy: Candidacy) -> list[dict]:
             if not changed:
                 continue
             labels = [str(Candidacy._meta.get_field(f).verbose_name) for f in changed]
-            what = "修改：" + "、".join(labels)
+            what = _("修改：%(fields)s") % {"fields": join_words(labels)}
         events.append(
             {
                 "kind": "edit",
@@ -76,12 +80,18 @@ def timeline(candidacy: Candidacy) -> list[dict]:
         )
     decisions = candidacy.decisions.select_related("decided_by").prefetch_related("negative_items")
     for decision in decisions:
-        what = f"{decision.get_stage_display()}：{decision.get_outcome_display()}"
+        what = _("%(stage)s：%(outcome)s") % {
+            "stage": decision.get_stage_display(),
+            "outcome": decision.get_outcome_display(),
+        }
         if decision.to_stage != decision.stage:
             what += f" → {decision.get_to_stage_display()}"
         meeting = ""
         if decision.meeting_date:
-            meeting = f"会议 {decision.meeting_date:%Y-%m-%d} 纪要 {decision.minute_number}"
+            meeting = _("会议 %(date)s 纪要 %(minutes)s") % {
+                "date": f"{decision.meeting_date:%Y-%m-%d}",
+                "minutes": decision.minute_number,
+            }
         events.append(
             {
                 "kind": "decision",
@@ -104,7 +114,11 @@ def timeline(candidacy: Candidacy) -> list[dict]:
                 "css": "good" if sign_off.outcome == SignOffOutcome.PASS else "bad",
                 "at": sign_off.signed_at,
                 "who": sign_off.signed_by,
-                "what": f"资格联审·{sign_off.get_department_display()}：{sign_off.get_outcome_display()}",
+                "what": _("资格联审·%(department)s：%(outcome)s")
+                % {
+                    "department": sign_off.get_department_display(),
+                    "outcome": sign_off.get_outcome_display(),
+                },
                 "why": sign_off.note,
                 "items": list(sign_off.negative_items.all()),
             }
@@ -117,7 +131,8 @@ def timeline(candidacy: Candidacy) -> list[dict]:
                     "css": "good",
                     "at": clearance.cleared_at,
                     "who": clearance.cleared_by,
-                    "what": f"核销{sign_off.get_department_display()}提出的问题",
+                    "what": _("核销%(department)s提出的问题")
+                    % {"department": sign_off.get_department_display()},
                     "why": clearance.reason,
                     "items": [],
                 }

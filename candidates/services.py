@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from accounts.choices import Department
 from core.access import Role, ensure_can_edit_township
+from core.text import join_sentences, join_words
 from people.models import Person
 from people.services import check_identity, person_create
 from registry.models import County, Term, Village
@@ -219,7 +220,7 @@ def _ratings(assessment: dict | None) -> dict:
     assessment = assessment or {}
     unknown = set(assessment) - allowed
     if unknown:
-        raise ValidationError(_("未知的评价字段：%(f)s") % {"f": "、".join(sorted(unknown))})
+        raise ValidationError(_("未知的评价字段：%(f)s") % {"f": join_words(sorted(unknown))})
     return {key: value or "" for key, value in assessment.items()}
 
 
@@ -392,9 +393,7 @@ def joint_review_blockers(candidacy: Candidacy) -> list[str]:
             )
     missing = [Department(d).label for d in required if d not in passed]
     if missing:
-        blockers.insert(
-            0, _("尚未出具意见的部门：%(d)s") % {"d": "、".join(str(m) for m in missing)}
-        )
+        blockers.insert(0, _("尚未出具意见的部门：%(d)s") % {"d": join_words(missing)})
     return blockers
 
 
@@ -600,7 +599,7 @@ def candidacies_decide_bulk(
             )
         except (ValidationError, PermissionDenied, CandidacyConflict) as exc:
             messages = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
-            result.failed.append((candidacy, "；".join(messages)))
+            result.failed.append((candidacy, join_sentences(messages)))
     return result
 
 
@@ -680,7 +679,7 @@ def sign_offs_pass_bulk(*, candidacies: list[Candidacy], actor, note: str = "") 
             )
         except (ValidationError, PermissionDenied, CandidacyConflict) as exc:
             messages = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
-            result.failed.append((candidacy, "；".join(messages)))
+            result.failed.append((candidacy, join_sentences(messages)))
     return result
 
 

@@ -145,7 +145,10 @@ class CandidacyListView(RoleRequiredMixin, View):
                 % {"n": len(result.done), "outcome": Outcome(form.cleaned_data["outcome"]).label},
             )
         for candidacy, message in result.failed:
-            messages.error(request, f"{candidacy.person.name}：{message}")
+            messages.error(
+                request,
+                _("%(name)s：%(message)s") % {"name": candidacy.person.name, "message": message},
+            )
         missing = len(ids) - len(result.done) - len(result.failed)
         if missing:
             messages.error(
@@ -510,7 +513,10 @@ class ReviewQueueView(RoleRequiredMixin, View):
         if result.done:
             messages.success(request, _("已通过 %(n)s 人") % {"n": len(result.done)})
         for candidacy, message in result.failed:
-            messages.error(request, f"{candidacy.person.name}：{message}")
+            messages.error(
+                request,
+                _("%(name)s：%(message)s") % {"name": candidacy.person.name, "message": message},
+            )
         return redirect(request.get_full_path())
 
 

@@ -3,6 +3,8 @@
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
@@ -19,7 +21,7 @@ class Conflict(exceptions.APIException):
     """Somebody else changed the object first (optimistic locking lost)."""
 
     status_code = status.HTTP_409_CONFLICT
-    default_detail = "数据已被他人修改，请刷新后重试。"
+    default_detail = _("数据已被他人修改，请刷新后重试。")
     default_code = "conflict"
 
 
@@ -34,5 +36,7 @@ def exception_handler(exc, context):
         isinstance(exc, DataError) and "out of range" in str(exc)
     ):
         # A number too large for the database slipped past validation: the caller's fault.
-        return Response({"detail": "参数中的数值超出范围"}, status=status.HTTP_400_BAD_REQUEST)
+        return Response(
+            {"detail": gettext("参数中的数值超出范围")}, status=status.HTTP_400_BAD_REQUEST
+        )
     return drf_exception_handler(exc, context)

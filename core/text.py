@@ -1,8 +1,12 @@
 """Normalising what people type: full-width characters, stray spaces, dates in many forms."""
 
 import datetime as dt
+import functools
 import re
 import unicodedata
+
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 _DATE_PATTERNS = (
     re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$"),
@@ -38,7 +42,7 @@ def parse_date(value) -> dt.date:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         if 1 <= value < 2958466:
             return _EXCEL_EPOCH + dt.timedelta(days=int(value))
-        raise ValueError("不是有效的日期")
+        raise ValueError(_("不是有效的日期"))
     text = compact(value)
     if re.fullmatch(r"\d{5}(\.0+)?", text):
         return _EXCEL_EPOCH + dt.timedelta(days=int(float(text)))
@@ -50,4 +54,38 @@ def parse_date(value) -> dt.date:
                 return dt.date(year, month, day)
             except ValueError:
                 break
-    raise ValueError(f"“{normalize_text(value)}”不是有效的日期，请写作 1987-01-26")
+    raise ValueError(
+        _("“%(value)s”不是有效的日期，请写作 1987-01-26") % {"value": normalize_text(value)}
+    )
+
+
+def join_words(words) -> str:
+    """Items of a list in a sentence, with the separator of the active language (、 or ,)."""
+    # Translators: the separator between the items of a list in running text.
+    return _("、").join(str(word) for word in words)
+
+
+def join_sentences(sentences) -> str:
+    """Messages run together in one line, with the separator of the active language (；or ;)."""
+    # Translators: the separator between messages shown on one line.
+    return _("；").join(str(sentence) for sentence in sentences)
+
+
+def choice_by_label(choices, text: str):
+    """The value of the TextChoices member whose value or label is `text`, else None.
+
+    The label is matched in Chinese and in the active language, so a spreadsheet filled in
+    with the Chinese labels imports the same whichever language the uploader reads.
+    """
+    return _labels(choices, translation.get_language()).get(text.casefold())
+
+
+@functools.cache
+def _labels(choices, language) -> dict[str, str]:
+    with translation.override("zh-hans"):
+        chinese = {str(c.label).casefold(): c.value for c in choices}
+    return {
+        **{str(c.label).casefold(): c.value for c in choices},
+        **chinese,
+        **{c.value.casefold(): c.value for c in choices},
+    }

@@ -23,6 +23,18 @@ BODY_POSTS = {
     Body.SUPERVISION_COMMITTEE: (Post.DIRECTOR, Post.MEMBER),
 }
 
+# A post on the two committees by its usual short name (党组织书记, 村(居)委会主任).
+POST_TITLES = {
+    (Body.PARTY_COMMITTEE, Post.SECRETARY): _("党组织书记"),
+    (Body.PARTY_COMMITTEE, Post.DEPUTY_SECRETARY): _("党组织副书记"),
+    (Body.PARTY_COMMITTEE, Post.MEMBER): _("党组织委员"),
+    (Body.VILLAGERS_COMMITTEE, Post.DIRECTOR): _("村(居)委会主任"),
+    (Body.VILLAGERS_COMMITTEE, Post.DEPUTY_DIRECTOR): _("村(居)委会副主任"),
+    (Body.VILLAGERS_COMMITTEE, Post.MEMBER): _("村(居)委会委员"),
+    (Body.SUPERVISION_COMMITTEE, Post.DIRECTOR): _("村务监督委员会主任"),
+    (Body.SUPERVISION_COMMITTEE, Post.MEMBER): _("村务监督委员会委员"),
+}
+
 
 class SeatSource(models.TextChoices):
     ELECTION = "election", _("选举产生")

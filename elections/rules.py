@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext as _
+
 from .choices import Body
 
 ERROR = "error"
@@ -26,7 +28,7 @@ NEEDS_CONFIRMATION = frozenset({"villagers_no_woman"})
 class Finding:
     code: str
     level: str  # ERROR or WARNING
-    message: str  # Chinese, names the rule
+    message: str  # in the active language, names the rule
     candidate: str | None = None  # the candidate key the finding is about, if any
 
     @property
@@ -120,8 +122,15 @@ def check_counts(data: ElectionData) -> list[Finding]:
             Finding(
                 "counts_valid_invalid",
                 ERROR,
-                f"计票规则：有效票（{data.ballots_valid}）与无效票（{data.ballots_invalid}）之和"
-                f"应等于收回票数（{data.ballots_returned}）",
+                _(
+                    "计票规则：有效票（%(valid)s）与无效票（%(invalid)s）之和"
+                    "应等于收回票数（%(returned)s）"
+                )
+                % {
+                    "valid": data.ballots_valid,
+                    "invalid": data.ballots_invalid,
+                    "returned": data.ballots_returned,
+                },
             )
         )
     if data.ballots_returned > data.ballots_issued:
@@ -129,7 +138,8 @@ def check_counts(data: ElectionData) -> list[Finding]:
             Finding(
                 "counts_returned_issued",
                 ERROR,
-                f"计票规则：收回票数（{data.ballots_returned}）不能多于发出票数（{data.ballots_issued}）",
+                _("计票规则：收回票数（%(returned)s）不能多于发出票数（%(issued)s）")
+                % {"returned": data.ballots_returned, "issued": data.ballots_issued},
             )
         )
     if data.present > data.entitled:
@@ -137,7 +147,8 @@ def check_counts(data: ElectionData) -> list[Finding]:
             Finding(
                 "counts_present_entitled",
                 ERROR,
-                f"计票规则：参加投票（到会）人数（{data.present}）不能多于应参加人数（{data.entitled}）",
+                _("计票规则：参加投票（到会）人数（%(present)s）不能多于应参加人数（%(entitled)s）")
+                % {"present": data.present, "entitled": data.entitled},
             )
         )
     if data.ballots_issued > data.present + data.proxy_votes:
@@ -145,8 +156,11 @@ def check_counts(data: ElectionData) -> list[Finding]:
             Finding(
                 "counts_issued_present",
                 ERROR,
-                f"计票规则：发出票数（{data.ballots_issued}）不能多于参加投票人数与委托投票数之和"
-                f"（{data.present + data.proxy_votes}）",
+                _(
+                    "计票规则：发出票数（%(issued)s）不能多于参加投票人数与委托投票数之和"
+                    "（%(allowed)s）"
+                )
+                % {"issued": data.ballots_issued, "allowed": data.present + data.proxy_votes},
             )
         )
     for candidate in data.candidates:
@@ -155,8 +169,12 @@ def check_counts(data: ElectionData) -> list[Finding]:
                 Finding(
                     "counts_candidate_above_valid",
                     ERROR,
-                    f"计票规则：{candidate.name} 的得票（{candidate.votes}）超过有效票数"
-                    f"（{data.ballots_valid}）",
+                    _("计票规则：%(name)s 的得票（%(votes)s）超过有效票数（%(valid)s）")
+                    % {
+                        "name": candidate.name,
+                        "votes": candidate.votes,
+                        "valid": data.ballots_valid,
+                    },
                     candidate.key,
                 )
             )
@@ -166,8 +184,11 @@ def check_counts(data: ElectionData) -> list[Finding]:
             Finding(
                 "counts_total_marks",
                 ERROR,
-                f"计票规则：候选人得票总数（{total}）超过有效票数 × 应选名额"
-                f"（{data.ballots_valid} × {data.seats}）",
+                _(
+                    "计票规则：候选人得票总数（%(total)s）超过有效票数 × 应选名额"
+                    "（%(valid)s × %(seats)s）"
+                )
+                % {"total": total, "valid": data.ballots_valid, "seats": data.seats},
             )
         )
     return findings
@@ -181,8 +202,11 @@ def check_villagers(data: ElectionData) -> list[Finding]:
             Finding(
                 "villagers_turnout",
                 ERROR,
-                f"《村民委员会组织法》第十五条：登记参加选举的村民过半数投票，选举有效；"
-                f"登记选民 {data.entitled} 人，投票 {data.present} 人，未过半数，选举无效",
+                _(
+                    "《村民委员会组织法》第十五条：登记参加选举的村民过半数投票，选举有效；"
+                    "登记选民 %(entitled)s 人，投票 %(present)s 人，未过半数，选举无效"
+                )
+                % {"entitled": data.entitled, "present": data.present},
             )
         )
     if len(data.candidates) <= data.seats:
@@ -190,8 +214,11 @@ def check_villagers(data: ElectionData) -> list[Finding]:
             Finding(
                 "villagers_competitive",
                 ERROR,
-                f"《村民委员会组织法》第十五条：候选人名额应当多于应选名额（差额选举）；"
-                f"候选人 {len(data.candidates)} 人，应选 {data.seats} 名",
+                _(
+                    "《村民委员会组织法》第十五条：候选人名额应当多于应选名额（差额选举）；"
+                    "候选人 %(candidates)s 人，应选 %(seats)s 名"
+                )
+                % {"candidates": len(data.candidates), "seats": data.seats},
             )
         )
     if data.round == FIRST:
@@ -200,8 +227,11 @@ def check_villagers(data: ElectionData) -> list[Finding]:
                 Finding(
                     "villagers_size",
                     ERROR,
-                    f"《村民委员会组织法》第六条：村民委员会由主任、副主任和委员共三至七人组成；"
-                    f"现为 {data.seats} 人",
+                    _(
+                        "《村民委员会组织法》第六条：村民委员会由主任、副主任和委员共三至七人组成；"
+                        "现为 %(seats)s 人"
+                    )
+                    % {"seats": data.seats},
                 )
             )
         winners = [c for c in data.candidates if c.post]
@@ -210,8 +240,10 @@ def check_villagers(data: ElectionData) -> list[Finding]:
                 Finding(
                     "villagers_no_woman",
                     WARNING,
-                    "《村民委员会组织法》第六条：村民委员会成员中应当有妇女成员；"
-                    "当选人中没有女性，须书面说明情况后方可上报",
+                    _(
+                        "《村民委员会组织法》第六条：村民委员会成员中应当有妇女成员；"
+                        "当选人中没有女性，须书面说明情况后方可上报"
+                    ),
                 )
             )
     return findings
@@ -226,8 +258,11 @@ def check_party(data: ElectionData) -> list[Finding]:
             Finding(
                 "party_candidates",
                 ERROR,
-                f"《中国共产党基层组织选举工作条例》：候选人数应多于应选人数的 20%（至少 {needed} 人）；"
-                f"现有候选人 {len(data.candidates)} 人",
+                _(
+                    "《中国共产党基层组织选举工作条例》：候选人数应多于应选人数的 20%%"
+                    "（至少 %(needed)s 人）；现有候选人 %(candidates)s 人"
+                )
+                % {"needed": needed, "candidates": len(data.candidates)},
             )
         )
     if not more_than_four_fifths(data.present, data.entitled):
@@ -235,8 +270,11 @@ def check_party(data: ElectionData) -> list[Finding]:
             Finding(
                 "party_attendance",
                 ERROR,
-                f"《中国共产党基层组织选举工作条例》：到会党员须超过应到会党员的五分之四，会议有效；"
-                f"应到 {data.entitled} 人，实到 {data.present} 人",
+                _(
+                    "《中国共产党基层组织选举工作条例》：到会党员须超过应到会党员的五分之四，会议有效；"
+                    "应到 %(entitled)s 人，实到 %(present)s 人"
+                )
+                % {"entitled": data.entitled, "present": data.present},
             )
         )
     if data.proxy_votes:
@@ -244,7 +282,7 @@ def check_party(data: ElectionData) -> list[Finding]:
             Finding(
                 "party_proxy",
                 ERROR,
-                "《中国共产党基层组织选举工作条例》：党员不得委托他人投票",
+                _("《中国共产党基层组织选举工作条例》：党员不得委托他人投票"),
             )
         )
     return findings
@@ -254,11 +292,13 @@ def check_winners(data: ElectionData) -> list[Finding]:
     """Those declared elected must have reached the threshold; ties go to a further round."""
     findings = []
     if data.body == Body.PARTY_COMMITTEE:
-        rule = "《中国共产党基层组织选举工作条例》：被选举人获得实到会党员过半数选票，始得当选"
+        rule = _("《中国共产党基层组织选举工作条例》：被选举人获得实到会党员过半数选票，始得当选")
     elif data.round == SECOND:
-        rule = "《村民委员会组织法》第十五条：另行选举以得票多的当选，但得票数不得少于已投选票数的三分之一"
+        rule = _(
+            "《村民委员会组织法》第十五条：另行选举以得票多的当选，但得票数不得少于已投选票数的三分之一"
+        )
     else:
-        rule = "《村民委员会组织法》第十五条：候选人获得参加投票的村民过半数的选票，始得当选"
+        rule = _("《村民委员会组织法》第十五条：候选人获得参加投票的村民过半数的选票，始得当选")
     winners, tied = elected(data)
     winner_keys = {c.key for c in winners}
     tied_keys = {c.key for c in tied}
@@ -270,8 +310,11 @@ def check_winners(data: ElectionData) -> list[Finding]:
                 Finding(
                     "tie_further_round",
                     ERROR,
-                    f"{rule}。{candidate.name} 与他人得票相同（{candidate.votes} 票），"
-                    f"名额不足以同时当选，应就该名额再次投票",
+                    _(
+                        "%(rule)s。%(name)s 与他人得票相同（%(votes)s 票），"
+                        "名额不足以同时当选，应就该名额再次投票"
+                    )
+                    % {"rule": rule, "name": candidate.name, "votes": candidate.votes},
                     candidate.key,
                 )
             )
@@ -280,7 +323,8 @@ def check_winners(data: ElectionData) -> list[Finding]:
                 Finding(
                     "winner_below_threshold",
                     ERROR,
-                    f"{rule}。{candidate.name} 得票 {candidate.votes}，未达到当选票数",
+                    _("%(rule)s。%(name)s 得票 %(votes)s，未达到当选票数")
+                    % {"rule": rule, "name": candidate.name, "votes": candidate.votes},
                     candidate.key,
                 )
             )
@@ -290,16 +334,18 @@ def check_winners(data: ElectionData) -> list[Finding]:
             Finding(
                 "winners_above_seats",
                 ERROR,
-                f"当选人数（{declared}）多于应选名额（{data.seats}）",
+                _("当选人数（%(declared)s）多于应选名额（%(seats)s）")
+                % {"declared": declared, "seats": data.seats},
             )
         )
     if tied and not any(c.post for c in tied):
-        names = "、".join(c.name for c in tied)
+        names = _("、").join(c.name for c in tied)
         findings.append(
             Finding(
                 "tie_further_round",
                 WARNING,
-                f"{rule}。{names} 得票相同（{tied[0].votes} 票）且名额不足，该名额须另行投票",
+                _("%(rule)s。%(names)s 得票相同（%(votes)s 票）且名额不足，该名额须另行投票")
+                % {"rule": rule, "names": names, "votes": tied[0].votes},
             )
         )
     missing = [c for c in winners if not c.post]
@@ -308,7 +354,8 @@ def check_winners(data: ElectionData) -> list[Finding]:
             Finding(
                 "winner_without_post",
                 WARNING,
-                f"{candidate.name} 得票 {candidate.votes}，已达到当选票数，但未填写其当选职务",
+                _("%(name)s 得票 %(votes)s，已达到当选票数，但未填写其当选职务")
+                % {"name": candidate.name, "votes": candidate.votes},
                 candidate.key,
             )
         )

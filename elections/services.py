@@ -9,8 +9,7 @@ import logging
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
-from django.db.models import Q
+from django.db import DatabaseError, InterfaceError, OperationalError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
@@ -110,8 +109,11 @@ def _supervision_findings(election: Election, candidates) -> list[rules.Finding]
         rules.Finding(
             "supervision_incompatible",
             rules.ERROR,
-            f"《村民委员会组织法》第三十二条：村民委员会成员及其近亲属不得担任村务监督机构成员；"
-            f"{winners[person_id]} 现任本村“两委”成员",
+            _(
+                "《村民委员会组织法》第三十二条：村民委员会成员及其近亲属不得担任村务监督机构成员；"
+                "%(name)s 现任本村“两委”成员"
+            )
+            % {"name": winners[person_id]},
             str(person_id),
         )
         for person_id in sorted(holders)
@@ -140,8 +142,12 @@ def _post_findings(election: Election, candidates=None) -> list[rules.Finding]:
                 rules.Finding(
                     "post_not_on_body",
                     rules.ERROR,
-                    f"{election.get_body_display()}没有“{Post(candidate.post).label}”职务"
-                    f"（{candidate.person.name}）",
+                    _("%(body)s没有“%(post)s”职务（%(name)s）")
+                    % {
+                        "body": election.get_body_display(),
+                        "post": Post(candidate.post).label,
+                        "name": candidate.person.name,
+                    },
                     str(candidate.person_id),
                 )
             )
@@ -152,7 +158,8 @@ def _post_findings(election: Election, candidates=None) -> list[rules.Finding]:
                 rules.Finding(
                     "post_above_seats",
                     rules.ERROR,
-                    f"“{Post(post).label}”当选 {count} 人，超过该职务名额 {limits[post]} 名",
+                    _("“%(post)s”当选 %(count)s 人，超过该职务名额 %(limit)s 名")
+                    % {"post": Post(post).label, "count": count, "limit": limits[post]},
                 )
             )
     return findings
@@ -426,14 +433,21 @@ def _check_new_seats(election: Election, seats: list[Seat]) -> None:
                 exclude=["person", "village", "term", "election"], validate_constraints=False
             )
         except ValidationError as exc:
-            errors += [f"{seat.person.name}：{message}" for message in exc.messages]
+            errors += [
+                _("%(name)s：%(message)s") % {"name": seat.person.name, "message": message}
+                for message in exc.messages
+            ]
         for other in held:
             if other.person_id == seat.person_id:
-                errors.append(f"{seat.person.name}：此人在该组织本届已有职务")
+                errors.append(_("%(name)s：此人在该组织本届已有职务") % {"name": seat.person.name})
             elif other.post == seat.post and seat.post in (Post.SECRETARY, Post.DIRECTOR):
                 errors.append(
-                    f"{seat.person.name}：该村本届已有在任{other.get_post_display()}"
-                    f"（{other.person.name}），请先办理其离任"
+                    _("%(name)s：该村本届已有在任%(post)s（%(holder)s），请先办理其离任")
+                    % {
+                        "name": seat.person.name,
+                        "post": other.get_post_display(),
+                        "holder": other.person.name,
+                    }
                 )
         held.append(seat)
     if errors:
@@ -542,10 +556,37 @@ def roster_job_create(*, actor, filename: str, content: bytes, dry_run: bool = F
     return job
 
 
-# A queued job not started after this long is sent again (its queueing failed); a running
-# job not finished after this long lost its worker (the import rolled back) and is re-run.
+# A queued job not started after this long is sent again (its queueing failed). A running
+# job holds a lock for as long as its worker's database session lives (PostgreSQL): one that
+# says "running" while nobody holds its lock lost its worker — killed, or cut off from the
+# database — and is run again at once. Without such locks (SQLite) a running job not finished
+# after RUNNING_STALE_AFTER is taken for lost.
 QUEUED_STALE_AFTER = dt.timedelta(minutes=2)
 RUNNING_STALE_AFTER = dt.timedelta(minutes=30)
+_JOB_LOCK_BASE = 0x524F5354 << 32  # "ROST": the advisory-lock key space of roster jobs
+
+
+def _job_lock(job) -> bool:
+    """Take the job's lock for this worker's session; False when a live worker holds it."""
+    from .choices import ImportStatus
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_try_advisory_lock(%s)", [_JOB_LOCK_BASE + job.pk])
+            return cursor.fetchone()[0]
+    return job.status == ImportStatus.QUEUED or (
+        job.started_at is None or job.started_at < timezone.now() - RUNNING_STALE_AFTER
+    )
+
+
+def _job_unlock(job_id: int) -> None:
+    if connection.vendor != "postgresql" or connection.connection is None:
+        return  # a closed session holds no lock any more
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s)", [_JOB_LOCK_BASE + job_id])
+    except DatabaseError:
+        pass  # the session is gone, and its locks with it
 
 
 def roster_jobs_requeue_stale() -> list[int]:
@@ -555,11 +596,17 @@ def roster_jobs_requeue_stale() -> list[int]:
     from .tasks import import_roster_task
 
     now = timezone.now()
-    stale = ImportJob.objects.filter(
-        Q(status=ImportStatus.QUEUED, created_at__lt=now - QUEUED_STALE_AFTER)
-        | Q(status=ImportStatus.RUNNING, started_at__lt=now - RUNNING_STALE_AFTER)
+    job_ids = list(
+        ImportJob.objects.filter(
+            status=ImportStatus.QUEUED, created_at__lt=now - QUEUED_STALE_AFTER
+        ).values_list("pk", flat=True)
     )
-    job_ids = list(stale.values_list("pk", flat=True))
+    for job in ImportJob.objects.filter(status=ImportStatus.RUNNING).only(
+        "pk", "status", "started_at"
+    ):
+        if _job_lock(job):  # nobody holds it: its worker is gone
+            _job_unlock(job.pk)
+            job_ids.append(job.pk)
     for job_id in job_ids:
         import_roster_task.delay(job_id)
     return job_ids
@@ -572,29 +619,40 @@ def _job_progress(job_id: int, fraction: float) -> None:
 
 
 def roster_job_run(*, job_id: int):
-    """Claim a queued job, import its file, record the outcome. Safe to run twice."""
+    """Claim a job (queued, or running without a live worker), import its file, record the
+    outcome. Safe to run twice, and at once: only one worker holds a job's lock."""
+    from .choices import ImportStatus
+    from .models import ImportJob
+
+    locked = False
+    try:
+        with transaction.atomic():
+            job = (
+                ImportJob.objects.select_for_update()
+                .select_related("created_by")
+                .filter(pk=job_id)
+                .first()
+            )
+            if job is None or job.is_finished:
+                return job
+            locked = _job_lock(job)
+            if not locked:
+                return job  # a live worker is importing it
+            job.status, job.started_at, job.progress = ImportStatus.RUNNING, timezone.now(), 5
+            job.save(update_fields=["status", "started_at", "progress", "updated_at"])
+        return _job_import(job)
+    finally:
+        if locked:
+            _job_unlock(job_id)
+
+
+def _job_import(job):
     from core.spreadsheets import SpreadsheetError, read_bytes
 
     from . import importers
     from .choices import ImportStatus
     from .models import ImportJob
 
-    with transaction.atomic():
-        job = (
-            ImportJob.objects.select_for_update()
-            .select_related("created_by")
-            .filter(pk=job_id)
-            .first()
-        )
-        if job is None:
-            return None
-        lost_worker = job.status == ImportStatus.RUNNING and (
-            job.started_at is None or job.started_at < timezone.now() - RUNNING_STALE_AFTER
-        )
-        if job.status != ImportStatus.QUEUED and not lost_worker:
-            return job
-        job.status, job.started_at, job.progress = ImportStatus.RUNNING, timezone.now(), 5
-        job.save(update_fields=["status", "started_at", "progress", "updated_at"])
     try:
         sheet = read_bytes(bytes(job.content), job.filename, importers.COLUMNS)
     except SpreadsheetError as exc:
@@ -606,6 +664,11 @@ def roster_job_run(*, job_id: int):
         with transaction.atomic():
             result = importers.import_roster(sheet, actor=job.created_by, dry_run=job.dry_run)
             job = _job_finish(job, result, [str(error) for error in result.errors])
+    except (OperationalError, InterfaceError):
+        # The database went away (restarted, connection cut): the import rolled back. The
+        # job stays "running" without a live worker; the task's retry, or the sweep, runs it
+        # again. Not a failure the uploader must act on.
+        raise
     except Exception:
         job.refresh_from_db()
         if job.is_finished:

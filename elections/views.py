@@ -6,6 +6,8 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import pgettext_lazy
 from django.views import View
 
 from accounts.permissions import RoleRequiredMixin
@@ -167,11 +169,12 @@ STEPS = {
         election=election, actor=user, reason=reason
     ),
 }
+# Flash messages after a step; "已上报" is also a state's name, hence the context.
 STEP_DONE = {
-    "submit": "已上报",
-    "certify": "已审核确认，任职已生成",
-    "return": "已退回",
-    "unlock": "已解锁",
+    "submit": pgettext_lazy("flash message", "已上报"),
+    "certify": _lazy("已审核确认，任职已生成"),
+    "return": pgettext_lazy("flash message", "已退回"),
+    "unlock": _lazy("已解锁"),
 }
 
 
@@ -191,7 +194,7 @@ class ElectionStepView(RoleRequiredMixin, View):
             election.refresh_from_db()
             context = _detail_context(request, election, step_errors=errors)
             return render(request, "elections/election_detail.html", context, status=400)
-        messages.success(request, _(STEP_DONE[step]))
+        messages.success(request, STEP_DONE[step])
         return redirect("elections:election-detail", pk)
 
 
@@ -270,15 +273,19 @@ class ExportView(RoleRequiredMixin, View):
                 request.GET, queryset=Election.objects.for_user(request.user), request=request
             ).qs
             headers, rows, title = (
-                selectors.RESULT_HEADERS,
+                [str(h) for h in selectors.RESULT_HEADERS],
                 selectors.result_rows(queryset),
-                "选举结果",
+                _("选举结果"),
             )
         else:
             queryset = SeatFilter(
                 request.GET, queryset=Seat.objects.for_user(request.user), request=request
             ).qs
-            headers, rows, title = selectors.SEAT_HEADERS, selectors.seat_rows(queryset), "任职"
+            headers, rows, title = (
+                [str(h) for h in selectors.SEAT_HEADERS],
+                selectors.seat_rows(queryset),
+                _("任职"),
+            )
         filename = f"{what}.{fmt}"
         if fmt == "csv":
             return csv_response(filename, headers, rows)

@@ -1,7 +1,8 @@
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from core.text import compact
+from core.text import choice_by_label, compact, join_words
 
 
 class Gender(models.TextChoices):
@@ -15,7 +16,7 @@ class Gender(models.TextChoices):
             return cls.MALE
         if text in {"女", "f", "female", "女性"}:
             return cls.FEMALE
-        raise ValueError("性别应为“男”或“女”")
+        raise ValueError(gettext("性别应为“男”或“女”"))
 
 
 class Education(models.TextChoices):
@@ -38,13 +39,15 @@ class Education(models.TextChoices):
     @classmethod
     def parse(cls, value) -> str:
         text = compact(value)
-        for choice in cls:
-            if text in {choice.value, str(choice.label)}:
-                return choice.value
+        found = choice_by_label(cls, text)
+        if found:
+            return found
         if text in EDUCATION_ALIASES:
             return EDUCATION_ALIASES[text]
-        labels = "、".join(str(c.label) for c in cls)
-        raise ValueError(f"未知的学历“{text}”，应为：{labels}")
+        raise ValueError(
+            gettext("未知的学历“%(value)s”，应为：%(labels)s")
+            % {"value": text, "labels": join_words(c.label for c in cls)}
+        )
 
 
 EDUCATION_ALIASES = {
@@ -76,9 +79,9 @@ class PoliticalStatus(models.TextChoices):
     @classmethod
     def parse(cls, value) -> str:
         text = compact(value)
-        for choice in cls:
-            if text in {choice.value, str(choice.label)}:
-                return choice.value
+        found = choice_by_label(cls, text)
+        if found:
+            return found
         aliases = {
             "党员": cls.PARTY_MEMBER,
             "正式党员": cls.PARTY_MEMBER,
@@ -89,5 +92,7 @@ class PoliticalStatus(models.TextChoices):
         }
         if text in aliases:
             return aliases[text]
-        labels = "、".join(str(c.label) for c in cls)
-        raise ValueError(f"未知的政治面貌“{text}”，应为：{labels}")
+        raise ValueError(
+            gettext("未知的政治面貌“%(value)s”，应为：%(labels)s")
+            % {"value": text, "labels": join_words(c.label for c in cls)}
+        )

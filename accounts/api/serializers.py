@@ -1,3 +1,4 @@
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from ..models import User
@@ -6,11 +7,11 @@ from ..models import User
 class TokenRequestSerializer(serializers.Serializer):
     username = serializers.CharField()
     password = serializers.CharField(style={"input_type": "password"})
-    name = serializers.CharField(required=False, default="API", help_text="令牌用途")
+    name = serializers.CharField(required=False, default="API", help_text=_("令牌用途"))
 
 
 class TokenResponseSerializer(serializers.Serializer):
-    token = serializers.CharField(help_text="只显示一次，请妥善保存")
+    token = serializers.CharField(help_text=_("只显示一次，请妥善保存"))
     expires_at = serializers.DateTimeField(allow_null=True)
     can_write = serializers.BooleanField()
 

@@ -1,5 +1,6 @@
 from django.contrib.auth import authenticate
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, generics, status
 from rest_framework.permissions import AllowAny
@@ -41,7 +42,7 @@ class TokenView(APIView):
     @extend_schema(
         request=TokenRequestSerializer,
         responses={201: TokenResponseSerializer},
-        description="五次密码错误后，同一用户名和地址将被锁定一段时间（HTTP 429）。",
+        description=gettext_lazy("五次密码错误后，同一用户名和地址将被锁定一段时间（HTTP 429）。"),
     )
     def post(self, request):
         data = TokenRequestSerializer(data=request.data)

@@ -1,25 +1,26 @@
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 
 class ChangeSerializer(serializers.Serializer):
-    field = serializers.CharField(help_text="字段")
-    old = serializers.CharField(help_text="原值")
-    new = serializers.CharField(help_text="新值")
+    field = serializers.CharField(help_text=_("字段"))
+    old = serializers.CharField(help_text=_("原值"))
+    new = serializers.CharField(help_text=_("新值"))
 
 
 class HistoryEntrySerializer(serializers.Serializer):
     history_id = serializers.IntegerField(source="record.history_id")
-    model = serializers.SerializerMethodField(help_text="对象类型，如 people.person")
-    object_id = serializers.IntegerField(source="record.id", help_text="对象编号")
-    object = serializers.SerializerMethodField(help_text="对象名称")
+    model = serializers.SerializerMethodField(help_text=_("对象类型，如 people.person"))
+    object_id = serializers.IntegerField(source="record.id", help_text=_("对象编号"))
+    object = serializers.SerializerMethodField(help_text=_("对象名称"))
     change_type = serializers.ChoiceField(
-        source="record.history_type", choices=["+", "~", "-"], help_text="+ 新增 ~ 修改 - 删除"
+        source="record.history_type", choices=["+", "~", "-"], help_text=_("+ 新增 ~ 修改 - 删除")
     )
     date = serializers.DateTimeField(source="record.history_date")
-    user = serializers.SerializerMethodField(help_text="操作人（空为系统）")
+    user = serializers.SerializerMethodField(help_text=_("操作人（空为系统）"))
     user_id = serializers.IntegerField(source="record.history_user_id", allow_null=True)
-    ip = serializers.SerializerMethodField(help_text="来源 IP")
-    request_id = serializers.SerializerMethodField(help_text="请求编号")
+    ip = serializers.SerializerMethodField(help_text=_("来源 IP"))
+    request_id = serializers.SerializerMethodField(help_text=_("请求编号"))
     changes = ChangeSerializer(many=True)
 
     def get_model(self, entry) -> str:

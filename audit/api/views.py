@@ -1,6 +1,7 @@
 """The change history over the API: one audited model per request, read-only."""
 
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, viewsets
@@ -27,28 +28,28 @@ class HistoryViewSet(viewsets.ViewSet):
                 "model",
                 OpenApiTypes.STR,
                 required=True,
-                description="对象类型，例如 people.person",
+                description=_("对象类型，例如 people.person"),
                 enum=[m.label for m in audited_models()],
             ),
-            OpenApiParameter("object_id", OpenApiTypes.INT, description="对象编号"),
-            OpenApiParameter("user", OpenApiTypes.INT, description="操作人编号"),
-            OpenApiParameter("date_from", OpenApiTypes.DATE, description="起始日期"),
-            OpenApiParameter("date_to", OpenApiTypes.DATE, description="截止日期"),
+            OpenApiParameter("object_id", OpenApiTypes.INT, description=_("对象编号")),
+            OpenApiParameter("user", OpenApiTypes.INT, description=_("操作人编号")),
+            OpenApiParameter("date_from", OpenApiTypes.DATE, description=_("起始日期")),
+            OpenApiParameter("date_to", OpenApiTypes.DATE, description=_("截止日期")),
             OpenApiParameter(
                 "change_type",
                 OpenApiTypes.STR,
                 enum=["+", "~", "-"],
-                description="+ 新增 ~ 修改 - 删除",
+                description=_("+ 新增 ~ 修改 - 删除"),
             ),
-            OpenApiParameter("page", OpenApiTypes.INT, description="页码"),
-            OpenApiParameter("page_size", OpenApiTypes.INT, description="每页条数"),
+            OpenApiParameter("page", OpenApiTypes.INT, description=_("页码")),
+            OpenApiParameter("page_size", OpenApiTypes.INT, description=_("每页条数")),
         ],
         responses=HistoryEntrySerializer(many=True),
     )
     def list(self, request):
         audited = audited_model(request.query_params.get("model", ""))
         if audited is None:
-            raise serializers.ValidationError({"model": ["请指定有效的对象类型"]})
+            raise serializers.ValidationError({"model": [_("请指定有效的对象类型")]})
         form = HistoryFilterForm(request.query_params)
         if not form.is_valid():
             raise serializers.ValidationError(form.errors)

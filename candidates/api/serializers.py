@@ -1,6 +1,7 @@
 """Serializers of candidate vetting. Department reviewers get `ReviewerCandidacySerializer`:
 only what a background check needs (no phone, ID number masked, no assessment)."""
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -22,7 +23,7 @@ from ..models import Candidacy, Decision, NegativeListItem, SignOff
     {
         "type": "string",
         "example": "good",
-        "description": "excellent 优秀、good 良好、fair 一般、poor 较差；空为未评",
+        "description": _("excellent 优秀、good 良好、fair 一般、poor 较差；空为未评"),
     }
 )
 class RatingField(serializers.CharField):
@@ -35,7 +36,9 @@ class RatingField(serializers.CharField):
     def to_internal_value(self, data):
         value = super().to_internal_value(data)
         if value and value not in Rating.values:
-            raise serializers.ValidationError(f"应为 {', '.join(Rating.values)} 之一或留空")
+            raise serializers.ValidationError(
+                _("应为 %(values)s 之一或留空") % {"values": ", ".join(Rating.values)}
+            )
         return value
 
 
@@ -43,7 +46,7 @@ class RatingField(serializers.CharField):
     {
         "type": "string",
         "example": "joint_review",
-        "description": "决定后进入的阶段（同 stage 的取值）",
+        "description": _("决定后进入的阶段（同 stage 的取值）"),
     }
 )
 class ToStageField(serializers.CharField):
@@ -168,7 +171,7 @@ class AssessmentSerializer(serializers.Serializer):
         choices=AuditRecommendation.choices,
         required=False,
         allow_blank=True,
-        help_text="留任人选的离任审计建议：stay 或 go",
+        help_text=_("留任人选的离任审计建议：stay 或 go"),
     )
 
     def assessment(self) -> dict:
@@ -182,7 +185,7 @@ class AssessmentSerializer(serializers.Serializer):
 class CandidacyCreateSerializer(AssessmentSerializer):
     """A nomination: the person by ID number (found or registered), the post and source."""
 
-    id_number = serializers.CharField(max_length=30, help_text="18 位公民身份号码")
+    id_number = serializers.CharField(max_length=30, help_text=_("18 位公民身份号码"))
     name = serializers.CharField(max_length=50)
     birth_date = serializers.DateField(required=False, allow_null=True)
     gender = serializers.ChoiceField(choices=Gender.choices, required=False, allow_null=True)
@@ -196,8 +199,8 @@ class CandidacyCreateSerializer(AssessmentSerializer):
         choices=PoliticalStatus.choices, required=False, allow_blank=True
     )
     phone = serializers.CharField(max_length=20, required=False, allow_blank=True)
-    village = serializers.IntegerField(help_text="村(社区)的 ID")
-    term = serializers.IntegerField(help_text="届次年份，如 2021")
+    village = serializers.IntegerField(help_text=_("村(社区)的 ID"))
+    term = serializers.IntegerField(help_text=_("届次年份，如 2021"))
     body = serializers.ChoiceField(
         choices=[(b.value, b.label) for b in (Body.PARTY_COMMITTEE, Body.VILLAGERS_COMMITTEE)]
     )
@@ -208,7 +211,8 @@ class CandidacyCreateSerializer(AssessmentSerializer):
 class CandidacyUpdateSerializer(AssessmentSerializer):
     source = serializers.ChoiceField(choices=Source.choices, required=False)
     version = serializers.IntegerField(
-        required=False, help_text="读取到的 version；被他人改过则返回 409（或用 If-Match 得 412）"
+        required=False,
+        help_text=_("读取到的 version；被他人改过则返回 409（或用 If-Match 得 412）"),
     )
 
 
@@ -218,7 +222,7 @@ class DecideSerializer(serializers.Serializer):
         many=True,
         required=False,
         queryset=NegativeListItem.objects.all(),
-        help_text="不通过时援引的负面清单条目 ID",
+        help_text=_("不通过时援引的负面清单条目 ID"),
     )
     reason = serializers.CharField(required=False, allow_blank=True, default="")
     meeting_date = serializers.DateField(required=False, allow_null=True)
@@ -226,7 +230,7 @@ class DecideSerializer(serializers.Serializer):
     version = serializers.IntegerField(
         required=False,
         allow_null=True,
-        help_text="读取到的 version；与当前不符返回 409。也可用 If-Match 头（不符返回 412）",
+        help_text=_("读取到的 version；与当前不符返回 409。也可用 If-Match 头（不符返回 412）"),
     )
 
 
@@ -236,7 +240,7 @@ class WithdrawSerializer(serializers.Serializer):
 
 
 class ReplaceSerializer(CandidacyCreateSerializer):
-    reason = serializers.CharField(help_text="替换理由")
+    reason = serializers.CharField(help_text=_("替换理由"))
     version = serializers.IntegerField(required=False, allow_null=True)
 
     def get_fields(self):
@@ -302,10 +306,10 @@ class SignOffSerializer(serializers.ModelSerializer):
 class FunnelStageSerializer(serializers.Serializer):
     stage = serializers.CharField()
     label = serializers.CharField()
-    at = serializers.IntegerField(help_text="当前在此阶段的人数")
-    passed = serializers.IntegerField(allow_null=True, help_text="在此阶段获通过的人数")
-    rejected = serializers.IntegerField(allow_null=True, help_text="在此阶段未通过的人数")
-    returned = serializers.IntegerField(allow_null=True, help_text="在此阶段退回的次数")
+    at = serializers.IntegerField(help_text=_("当前在此阶段的人数"))
+    passed = serializers.IntegerField(allow_null=True, help_text=_("在此阶段获通过的人数"))
+    rejected = serializers.IntegerField(allow_null=True, help_text=_("在此阶段未通过的人数"))
+    returned = serializers.IntegerField(allow_null=True, help_text=_("在此阶段退回的次数"))
 
 
 class FunnelItemSerializer(serializers.Serializer):

@@ -2,6 +2,7 @@
 
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
@@ -36,7 +37,7 @@ REVIEWER = frozenset({Role.DEPARTMENT_REVIEWER})
 
 class PreconditionFailed(APIException):
     status_code = status.HTTP_412_PRECONDITION_FAILED
-    default_detail = "If-Match 与当前版本不符：数据已被他人修改，请重新读取。"
+    default_detail = _("If-Match 与当前版本不符：数据已被他人修改，请重新读取。")
     default_code = "precondition_failed"
 
 
@@ -52,7 +53,7 @@ def expected_version(request, body_version):
     if header:
         text = header.strip().removeprefix("W/").strip('"')
         if not text.isdigit():
-            raise ValidationError({"If-Match": '应为读取时返回的 ETag，如 "3"'})
+            raise ValidationError({"If-Match": _('应为读取时返回的 ETag，如 "3"')})
         return int(text), True
     return body_version, False
 
@@ -110,7 +111,7 @@ class CandidacyViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         )
         term = Term.objects.filter(year=data.pop("term")).first()
         if term is None:
-            raise ValidationError({"term": "没有该年份的届次"})
+            raise ValidationError({"term": _("没有该年份的届次")})
         person_keys = (
             "id_number",
             "name",
@@ -338,7 +339,7 @@ class NegativeListViewSet(
     def _county(self):
         county = self.request.user.county or County.objects.order_by("code").first()
         if county is None:
-            raise PermissionDenied("没有所属的县")
+            raise PermissionDenied(_("没有所属的县"))
         return county
 
     def perform_create(self, serializer):
@@ -378,7 +379,7 @@ class FunnelViewSet(viewsets.GenericViewSet):
 
     @extend_schema(
         responses={200: FunnelSerializer},
-        parameters=[OpenApiParameter("term", int, description="届次年份，如 2021")],
+        parameters=[OpenApiParameter("term", int, description=_("届次年份，如 2021"))],
     )
     def list(self, request):
         rows = self.filter_queryset(self.get_queryset())

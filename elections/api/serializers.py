@@ -1,8 +1,11 @@
 """Election, result and seat serializers; people appear without ID numbers for API clients."""
 
+from django.utils.functional import lazy
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.text import join_sentences
 from people.api.serializers import IdNumberField
 from people.models import Person
 from registry.models import Term, Village
@@ -19,7 +22,10 @@ def inline_choice_field(choices, **kwargs):
     schema = {
         # wrapped, so that the enum post-processing leaves it inline
         "allOf": [{"type": "string", "enum": [value for value, _label in choices]}],
-        "description": "；".join(f"{value}={label}" for value, label in choices),
+        # lazy, so that the labels are in the language of the request that reads the schema
+        "description": lazy(
+            lambda: join_sentences(f"{value}={label}" for value, label in choices), str
+        )(),
     }
 
     @extend_schema_field(schema)
@@ -159,7 +165,7 @@ class ElectionWriteSerializer(serializers.ModelSerializer):
     body = inline_choice_field(Body.choices, required=False)
     candidates = CandidateInputSerializer(many=True, required=False)
     version = serializers.IntegerField(
-        required=False, help_text="读取到的 version；被他人改过则返回 409"
+        required=False, help_text=_("读取到的 version；被他人改过则返回 409")
     )
 
     class Meta:
@@ -186,12 +192,12 @@ class ElectionWriteSerializer(serializers.ModelSerializer):
 
 
 class ReasonSerializer(serializers.Serializer):
-    reason = serializers.CharField(help_text="原因（必填）")
+    reason = serializers.CharField(help_text=_("原因（必填）"))
 
 
 class ConfirmSerializer(serializers.Serializer):
-    code = serializers.CharField(help_text="需书面说明的检查代码，如 villagers_no_woman")
-    note = serializers.CharField(help_text="书面说明")
+    code = serializers.CharField(help_text=_("需书面说明的检查代码，如 villagers_no_woman"))
+    note = serializers.CharField(help_text=_("书面说明"))
 
 
 class SeatSerializer(serializers.ModelSerializer):

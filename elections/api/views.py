@@ -1,6 +1,7 @@
 """Elections (with their results and the steps of their state machine) and post holders."""
 
 from django.db.models import Prefetch
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
@@ -91,7 +92,7 @@ class ElectionViewSet(
             if value is not None and value != getattr(election, fixed):
                 from django.core.exceptions import ValidationError
 
-                raise ValidationError({fixed: "创建后不可修改"})
+                raise ValidationError({fixed: _("创建后不可修改")})
         version = data.pop("version", None)
         candidates = data.pop("candidates", None)
         try:

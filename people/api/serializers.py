@@ -1,5 +1,6 @@
 """Person serializers; the ID number is whole, masked or absent according to the caller."""
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -43,7 +44,7 @@ class PersonWriteSerializer(serializers.ModelSerializer):
     birth_date = serializers.DateField(required=False, allow_null=True)
     gender = serializers.CharField(required=False, allow_null=True, allow_blank=True)
     version = serializers.IntegerField(
-        required=False, help_text="更新时传入读取到的 version，被他人改过则返回 409"
+        required=False, help_text=_("更新时传入读取到的 version，被他人改过则返回 409")
     )
 
     class Meta:

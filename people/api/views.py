@@ -1,3 +1,4 @@
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.response import Response
@@ -33,10 +34,13 @@ class PersonViewSet(
     def _scoped_village(self, village):
         from registry.models import Village
 
-        if village and not Village.objects.for_user(self.request.user).filter(pk=village.pk).exists():
+        if (
+            village
+            and not Village.objects.for_user(self.request.user).filter(pk=village.pk).exists()
+        ):
             from rest_framework.exceptions import ValidationError
 
-            raise ValidationError({"village": "您只能选择本乡镇的村(社区)"})
+            raise ValidationError({"village": _("您只能选择本乡镇的村(社区)")})
         return village
 
     @extend_schema(request=PersonWriteSerializer, responses={201: PersonSerializer})

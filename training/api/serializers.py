@@ -1,9 +1,12 @@
 """Training API serializers. People appear by id, name and village only: never ID numbers."""
 
+from django.utils.functional import lazy
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.filters import MAX_ID
+from core.text import join_sentences
 from elections.choices import Body, Post
 from registry.models import Term, Township, Village
 
@@ -32,7 +35,10 @@ TWO_BODIES = Body.choices[:2]
 def enum_field(choices, **kwargs):
     """A ChoiceField documented inline (values and labels) rather than as a shared enum
     component, so that training's "status", "kind"... never collide with other apps' enums."""
-    description = "；".join(f"{value} = {label}" for value, label in choices)
+    # lazy, so that the labels are in the language of the request that reads the schema
+    description = lazy(
+        lambda: join_sentences(f"{value} = {label}" for value, label in choices), str
+    )()
     # Wrapped in allOf so that the schema's enum post-processing leaves it inline.
     schema = {
         "allOf": [{"type": "string", "enum": [value for value, _label in choices]}],
@@ -105,7 +111,7 @@ class TrainingSessionWriteSerializer(serializers.ModelSerializer):
         queryset=Township.objects.all(),
         allow_null=True,
         required=False,
-        help_text="主办乡镇；空为县级主办（仅县委组织部）",
+        help_text=_("主办乡镇；空为县级主办（仅县委组织部）"),
     )
     kind = enum_field(SessionKind.choices)
     topics = serializers.ListField(child=enum_field(FIXED_TOPICS), required=False)
@@ -115,7 +121,7 @@ class TrainingSessionWriteSerializer(serializers.ModelSerializer):
         queryset=Term.objects.all(),
         allow_null=True,
         required=False,
-        help_text="培训对象的届次（年份，如 2021）",
+        help_text=_("培训对象的届次（年份，如 2021）"),
     )
     audience_bodies = serializers.ListField(child=enum_field(TWO_BODIES), required=False)
     audience_posts = serializers.ListField(child=enum_field(Post.choices), required=False)
@@ -154,9 +160,9 @@ class StatusSerializer(serializers.Serializer):
 
 
 class InviteResultSerializer(serializers.Serializer):
-    audience = serializers.IntegerField(help_text="受众人数")
-    invited = serializers.IntegerField(help_text="本次新邀请人数")
-    already = serializers.IntegerField(help_text="已在名单中的人数")
+    audience = serializers.IntegerField(help_text=_("受众人数"))
+    invited = serializers.IntegerField(help_text=_("本次新邀请人数"))
+    already = serializers.IntegerField(help_text=_("已在名单中的人数"))
 
 
 class EnrolmentSerializer(serializers.ModelSerializer):
@@ -181,19 +187,21 @@ class EnrolmentSerializer(serializers.ModelSerializer):
 
 
 class EnrolmentCreateSerializer(serializers.Serializer):
-    session = id_field(help_text="培训班 ID")
-    persons = serializers.ListField(child=id_field(), min_length=1, help_text="要单独邀请的人员 ID")
+    session = id_field(help_text=_("培训班 ID"))
+    persons = serializers.ListField(
+        child=id_field(), min_length=1, help_text=_("要单独邀请的人员 ID")
+    )
 
 
 class CheckInSerializer(serializers.Serializer):
-    checked_in_at = serializers.DateTimeField(required=False, help_text="不填为当前时间")
+    checked_in_at = serializers.DateTimeField(required=False, help_text=_("不填为当前时间"))
     hours = serializers.DecimalField(
-        max_digits=5, decimal_places=1, required=False, help_text="不填按培训班学时"
+        max_digits=5, decimal_places=1, required=False, help_text=_("不填按培训班学时")
     )
 
 
 class AbsenceSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=200, help_text="缺席原因（必填）")
+    reason = serializers.CharField(max_length=200, help_text=_("缺席原因（必填）"))
 
 
 class TopicHoursSerializer(serializers.Serializer):
@@ -221,7 +229,7 @@ class TrainingRecordSummarySerializer(serializers.Serializer):
 
 class MentorSerializer(serializers.ModelSerializer):
     person = TrainingPersonSerializer(read_only=True)
-    person_id = id_field(write_only=True, help_text="人员 ID")
+    person_id = id_field(write_only=True, help_text=_("人员 ID"))
     level = enum_field(MentorLevel.choices)
 
     class Meta:
@@ -241,7 +249,7 @@ class MentorshipSerializer(serializers.ModelSerializer):
     mentees = TrainingPersonSerializer(many=True, read_only=True)
     checkins = CheckInRecordSerializer(many=True, read_only=True)
     last_checkin_on = serializers.DateField(read_only=True, allow_null=True)
-    is_stale = serializers.BooleanField(read_only=True, help_text="帮带中且超过 60 天没有记录")
+    is_stale = serializers.BooleanField(read_only=True, help_text=_("帮带中且超过 60 天没有记录"))
     status = enum_field(MentorshipStatus.choices, read_only=True)
     outcome = enum_field(MentorshipOutcome.choices + [("", "—")], read_only=True)
 
@@ -266,8 +274,10 @@ class MentorshipSerializer(serializers.ModelSerializer):
 
 
 class MentorshipCreateSerializer(serializers.Serializer):
-    mentors = serializers.ListField(child=id_field(), min_length=1, help_text="导师库成员 ID")
-    mentees = serializers.ListField(child=id_field(), min_length=1, help_text="帮带对象的人员 ID")
+    mentors = serializers.ListField(child=id_field(), min_length=1, help_text=_("导师库成员 ID"))
+    mentees = serializers.ListField(
+        child=id_field(), min_length=1, help_text=_("帮带对象的人员 ID")
+    )
     started_on = serializers.DateField()
     goals = serializers.CharField()
 
@@ -281,9 +291,9 @@ class MentorshipEndSerializer(serializers.Serializer):
 class CoverageRowSerializer(serializers.Serializer):
     township = serializers.IntegerField(source="township_id", allow_null=True)
     name = serializers.CharField()
-    members = serializers.IntegerField(help_text="本届村“两委”成员人数（去重）")
-    newcomers = serializers.IntegerField(help_text="其中上届未任“两委”职务的人数")
-    completed = serializers.IntegerField(help_text="期限内完成履职培训的人数")
+    members = serializers.IntegerField(help_text=_("本届村“两委”成员人数（去重）"))
+    newcomers = serializers.IntegerField(help_text=_("其中上届未任“两委”职务的人数"))
+    completed = serializers.IntegerField(help_text=_("期限内完成履职培训的人数"))
     outstanding = serializers.IntegerField()
     percent = serializers.DecimalField(max_digits=6, decimal_places=2, allow_null=True)
 

@@ -7,6 +7,7 @@ within their scope (the services decide). People are given by id and name only.
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch, Q, Sum
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -53,7 +54,7 @@ class TrainingSessionViewSet(
         visible = Township.objects.for_user(user)
         for key in ("township", "audience_township"):
             if data.get(key) is not None and not visible.filter(pk=data[key].pk).exists():
-                raise ValidationError({key: "您只能选择本人范围内的乡镇"})
+                raise ValidationError({key: _("您只能选择本人范围内的乡镇")})
 
     def _read(self, session, code=status.HTTP_200_OK):
         session = self.get_queryset().get(pk=session.pk)
@@ -72,7 +73,7 @@ class TrainingSessionViewSet(
             township = request.user.township
         county = township.county if township else request.user.county
         if county is None:
-            raise ValidationError({"township": "请指定主办乡镇"})
+            raise ValidationError({"township": _("请指定主办乡镇")})
         session = services.session_create(
             actor=request.user, county=county, township=township, **data
         )
@@ -90,7 +91,7 @@ class TrainingSessionViewSet(
         data = dict(serializer.validated_data)
         self._check_scope(data)
         if data.pop("township", session.township) != session.township:
-            raise ValidationError({"township": "主办单位不可修改"})
+            raise ValidationError({"township": _("主办单位不可修改")})
         session = services.session_update(session=session, actor=request.user, **data)
         return self._read(session)
 
@@ -144,7 +145,7 @@ class EnrolmentViewSet(viewsets.ReadOnlyModelViewSet):
         ids = set(serializer.validated_data["persons"])
         persons = list(Person.objects.for_user(request.user).filter(pk__in=ids))
         if len(persons) != len(ids):
-            raise ValidationError({"persons": "有人员不存在或不在您的范围内"})
+            raise ValidationError({"persons": _("有人员不存在或不在您的范围内")})
         result = services.enrolments_invite(session=session, persons=persons, actor=request.user)
         return Response(s.InviteResultSerializer(result).data, status=status.HTTP_201_CREATED)
 
@@ -283,9 +284,9 @@ class MentorshipViewSet(viewsets.ReadOnlyModelViewSet):
             .filter(pk__in=data["mentees"])
         )
         if len(mentors) != len(set(data["mentors"])):
-            raise ValidationError({"mentors": "导师必须是导师库中您范围内的成员"})
+            raise ValidationError({"mentors": _("导师必须是导师库中您范围内的成员")})
         if len(mentees) != len(set(data["mentees"])):
-            raise ValidationError({"mentees": "有帮带对象不存在或不在您的范围内"})
+            raise ValidationError({"mentees": _("有帮带对象不存在或不在您的范围内")})
         pair = services.mentorship_create(
             mentors=mentors,
             mentees=mentees,
@@ -328,8 +329,8 @@ class CoverageViewSet(viewsets.ViewSet):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("term", int, description="届次年份，如 2021；默认最近一届"),
-            OpenApiParameter("days", int, description="统计基准日后多少天内完成培训，默认 30"),
+            OpenApiParameter("term", int, description=_("届次年份，如 2021；默认最近一届")),
+            OpenApiParameter("days", int, description=_("统计基准日后多少天内完成培训，默认 30")),
         ],
         responses={200: s.CoverageSerializer},
     )
@@ -345,10 +346,10 @@ class CoverageViewSet(viewsets.ViewSet):
             else terms.latest_first().first()
         )
         if term is None:
-            raise ValidationError({"term": "没有该届次"})
+            raise ValidationError({"term": _("没有该届次")})
         days = request.query_params.get("days", str(selectors.DEFAULT_COVERAGE_DAYS))
         if not days.isdigit() or int(days) > 3650:
-            raise ValidationError({"days": "天数应为 0 至 3650 的整数"})
+            raise ValidationError({"days": _("天数应为 0 至 3650 的整数")})
         report = selectors.induction_coverage(term, user=request.user, days=int(days))
         report.outstanding = list(
             selectors.induction_outstanding(term, user=request.user, days=int(days))

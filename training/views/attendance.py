@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views import View
 from openpyxl import load_workbook
 
@@ -174,15 +175,15 @@ class AttendanceExportView(RoleRequiredMixin, View):
     """The session's attendance list as XLSX (no ID numbers)."""
 
     HEADERS = [
-        "序号",
-        "姓名",
-        "性别",
-        "乡镇",
-        "村(社区)",
-        "出勤",
-        "签到时间",
-        "缺席原因",
-        "计入学时",
+        _lazy("序号"),
+        _lazy("姓名"),
+        _lazy("性别"),
+        _lazy("乡镇"),
+        _lazy("村(社区)"),
+        _lazy("出勤"),
+        _lazy("签到时间"),
+        _lazy("缺席原因"),
+        _lazy("计入学时"),
     ]
 
     def get(self, request, pk):
@@ -205,5 +206,8 @@ class AttendanceExportView(RoleRequiredMixin, View):
                 ]
             )
         return xlsx_response(
-            f"attendance-{session.pk}.xlsx", self.HEADERS, rows, title=session.title[:31]
+            f"attendance-{session.pk}.xlsx",
+            [str(h) for h in self.HEADERS],
+            rows,
+            title=session.title[:31],
         )
