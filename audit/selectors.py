@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.access import Role
+from core.text import join_sentences
 
 # Secrets whose history is kept but never shown: only the fact that they changed.
 SECRET_SUFFIXES = ("_digest", "_encrypted", "_hash")
@@ -130,7 +131,11 @@ class Change:
     new: str
 
     def __str__(self):
-        return f"{self.field}：{self.old or '—'} → {self.new or '—'}"
+        return _("%(field)s：%(old)s → %(new)s") % {
+            "field": self.field,
+            "old": self.old or "—",
+            "new": self.new or "—",
+        }
 
 
 @dataclass
@@ -144,7 +149,7 @@ class Entry:
 
     @property
     def changes_text(self) -> str:
-        return "；".join(str(change) for change in self.changes)
+        return join_sentences(self.changes)
 
 
 def _field_label(model, name: str) -> str:
@@ -223,7 +228,7 @@ def entries(records, audited: AuditedModel) -> list[Entry]:
 def object_label(record) -> str:
     """A name without a query (a model's __str__ may follow relations): its name, or its id."""
     name = getattr(record, "name", None) or getattr(record, "title", None)
-    return f"{name}（#{record.id}）" if name else f"#{record.id}"
+    return _("%(name)s（#%(id)s）") % {"name": name, "id": record.id} if name else f"#{record.id}"
 
 
 def export_rows(entry_list: list[Entry], audited: AuditedModel):

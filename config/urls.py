@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from core.views import health
@@ -35,6 +36,6 @@ urlpatterns = [
     path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
 ]
 
-admin.site.site_header = "领头雁 · 村(社区)“两委”换届管理"
-admin.site.site_title = "领头雁"
-admin.site.index_title = "数据管理"
+admin.site.site_header = _("领头雁 · 村(社区)“两委”换届管理")
+admin.site.site_title = _("领头雁")
+admin.site.index_title = _("数据管理")

@@ -106,7 +106,12 @@ class Seat(TimeStampedModel):
         ]
 
     def __str__(self):
-        return f"{self.village} {self.get_body_display()}{self.get_post_display()} {self.person}"
+        return _("%(village)s %(body)s%(post)s %(person)s") % {
+            "village": self.village,
+            "body": self.get_body_display(),
+            "post": self.get_post_display(),
+            "person": self.person,
+        }
 
     def clean(self):
         if self.body and self.post and self.post not in BODY_POSTS.get(self.body, ()):
@@ -196,9 +201,12 @@ class Election(TimeStampedModel):
         ]
 
     def __str__(self):
-        return (
-            f"{self.village} {self.term.year} {self.get_body_display()}{self.get_round_display()}"
-        )
+        return _("%(village)s %(year)s %(body)s%(round)s") % {
+            "village": self.village,
+            "year": self.term.year,
+            "body": self.get_body_display(),
+            "round": self.get_round_display(),
+        }
 
     def get_absolute_url(self):
         return reverse("elections:election-detail", args=[self.pk])

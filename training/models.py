@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from core.access import Role, ScopedQuerySet
 from core.history import audited_history
 from core.models import TimeStampedModel
+from core.text import join_words
 from elections.choices import Body, Post
 from people.models import Person
 from registry.models import County, Term, Township, Village
@@ -175,7 +176,7 @@ class TrainingSession(TimeStampedModel):
             errors["audience_township"] = _("乡镇主办的培训只能面向本乡镇")
         bad_methods = set(self.methods or []) - set(Method.values)
         if bad_methods:
-            errors["methods"] = _("未知的培训方式：%(v)s") % {"v": "、".join(sorted(bad_methods))}
+            errors["methods"] = _("未知的培训方式：%(v)s") % {"v": join_words(sorted(bad_methods))}
         if set(self.audience_bodies or []) - set(Body.values):
             errors["audience_bodies"] = _("未知的组织")
         if set(self.audience_posts or []) - set(Post.values):
@@ -206,9 +207,9 @@ class TrainingSession(TimeStampedModel):
         if self.audience_township_id:
             parts.append(str(self.audience_township))
         if self.audience_bodies:
-            parts.append("、".join(str(Body(b).label) for b in self.audience_bodies))
+            parts.append(join_words(Body(b).label for b in self.audience_bodies))
         if self.audience_posts:
-            parts.append("、".join(str(Post(p).label) for p in self.audience_posts))
+            parts.append(join_words(Post(p).label for p in self.audience_posts))
         return " · ".join(parts)
 
 
@@ -353,7 +354,7 @@ class Presentation(TimeStampedModel):
         ordering = ["session", "pk"]
 
     def __str__(self):
-        return f"{self.speaker}：{self.topic}"
+        return _("%(speaker)s：%(topic)s") % {"speaker": self.speaker, "topic": self.topic}
 
 
 class Feedback(TimeStampedModel):
@@ -436,7 +437,7 @@ class MentorPoolEntry(TimeStampedModel):
         ordering = ["level", "person__name"]
 
     def __str__(self):
-        return f"{self.person}（{self.get_level_display()}）"
+        return _("%(name)s（%(level)s）") % {"name": self.person, "level": self.get_level_display()}
 
 
 class MentorshipQuerySet(OfficialScopedQuerySet):

@@ -20,6 +20,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from elections.models import Seat
 
@@ -233,7 +234,7 @@ def induction_coverage(
         rows=rows,
         total=CoverageRow(
             None,
-            str(village or township or county or "") or "合计",
+            str(village or township or county or "") or _("合计"),
             total["members"],
             total["newcomers"],
             total["completed"],

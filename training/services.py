@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from core.access import Role, ensure_can_edit_township
+from core.text import join_words
 from elections.choices import Body
 from elections.models import Seat
 from people.models import Person
@@ -432,7 +433,7 @@ def mentorship_create(*, mentors, mentees, started_on, goals, actor) -> Mentorsh
     mentor_people = {m.person_id for m in mentors}
     selves = [p.name for p in mentees if p.pk in mentor_people]
     if selves:
-        errors["mentees"] = _("%(names)s 不能自己帮带自己") % {"names": "、".join(selves)}
+        errors["mentees"] = _("%(names)s 不能自己帮带自己") % {"names": join_words(selves)}
     if not (goals or "").strip():
         errors["goals"] = _("请填写帮带目标")
     if errors:
