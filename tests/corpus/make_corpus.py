@@ -1,13 +1,18 @@
 """The awkward spreadsheets every upload is tested against, built in memory.
 
-`python -m tests.corpus.make_corpus DIR` also writes them to DIR to open by hand; the tests
-build them afresh (nothing binary is checked in). Each case: file name, bytes, and either the
-exact message a refusal must show or None for a file that must be accepted.
+`python -m tests.corpus.make_corpus DIR` also writes them to DIR/<upload>/ to open by hand;
+the tests build them afresh (nothing binary is checked in). Each upload is described once
+(an `Upload`: its header, one good row, where its ID number, name and date are); `cases()`
+turns that into the corpus: file name, bytes, and either the exact message a refusal must
+show or None for a file that must be accepted.
+
+Which case applies to which upload, and why some do not, is the table in test_corpus.py.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 import sys
 import zipfile
@@ -15,9 +20,43 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from openpyxl import Workbook
+from stdnum.cn import ric
 
-NOMINEE_HEADER = ["乡镇", "村(社区)", "届次", "职务", "姓名", "公民身份号码", "来源", "出生日期"]
-VILLAGE_HEADER = ["乡镇", "村(社区)", "区划代码", "类型"]
+# Every case of issue 7's list, by name: each upload meets each one, or the test table says
+# why it does not apply.
+REFUSED = (
+    "wrong headers",
+    "missing header",
+    "header only",
+    "empty sheet",
+    "empty file",
+    "not a spreadsheet",
+    "old .xls",
+    "zip bomb",
+    "oversized",
+    "bad check digit",
+    "old 15-digit ID",
+    "duplicate rows",
+    "over-long name",
+)
+ACCEPTED = (
+    "date with slashes",
+    "date with dashes",
+    "date in Chinese",
+    "date as Excel serial",
+    "date as a real date cell",
+    "lower-case x",
+    "stray spaces and full-width digits",
+    "merged title rows above the header",
+    "GBK-encoded CSV",
+    "two rows",
+)
+CASE_NAMES = REFUSED + ACCEPTED
+
+# The tests lower the upload limit to this, so that "oversized" stays small.
+UPLOAD_LIMIT = 1024 * 1024
+EXCEL_EPOCH = dt.date(1899, 12, 30)
+FULL_WIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
 
 
 @dataclass(frozen=True)
@@ -26,6 +65,40 @@ class Case:
     filename: str
     content: bytes
     message: str | None  # the refusal message, or None: accepted
+    # What the reader itself says when the file does not come through an upload form
+    # (management commands); None: the same as `message`.
+    reader_message: str | None = None
+
+
+@dataclass(frozen=True)
+class Upload:
+    """What the corpus needs to know about one upload."""
+
+    slug: str
+    header: tuple[str, ...]  # a good file's header row
+    required: tuple[str, ...]  # the required columns in the reader's order, as it lists them
+    row: dict  # one good row, by header (the ID number, if any, is filled in by cases())
+    second: dict  # what makes a second good row differ from the first
+    duplicate: str  # the message for the good row repeated as row 3
+    long_name: tuple[str, str] | None  # (column, message) for a name of 51 characters
+    id_column: str | None = None
+    date_column: str | None = None
+    date: dt.date | None = None  # what the good row's date cell means
+    digit_columns: tuple[str, ...] = ()  # typed in full-width digits in the "stray spaces" case
+    spaced_column: str | None = None  # padded with spaces in the "stray spaces" case
+
+
+def id_number(birth: dt.date, sequence: int, area: str = "141028") -> str:
+    body = f"{area}{birth:%Y%m%d}{sequence:03d}"
+    return body + ric.calc_check_digit(body + "0")
+
+
+def id_numbers(birth: dt.date, count: int = 2) -> list[str]:
+    """`count` valid numbers of men born on `birth`; the first one ends in X (to test a
+    lower-case x), the others do not."""
+    numbers = [id_number(birth, sequence) for sequence in range(1, 999, 2)]
+    first = next(number for number in numbers if number.endswith("X"))
+    return [first, *[n for n in numbers if not n.endswith("X")][: count - 1]]
 
 
 def xlsx(rows, *, title_rows=(), merge_title=False) -> bytes:
@@ -42,8 +115,10 @@ def xlsx(rows, *, title_rows=(), merge_title=False) -> bytes:
     return buffer.getvalue()
 
 
+@functools.cache
 def zip_bomb() -> bytes:
-    """A small .xlsx-looking zip whose one member expands to 300 MB of zeros."""
+    """A small .xlsx-looking zip whose one member expands to 300 MB of zeros (built once:
+    compressing it takes seconds)."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
         archive.writestr("[Content_Types].xml", "<Types/>")
@@ -54,127 +129,246 @@ def zip_bomb() -> bytes:
     return buffer.getvalue()
 
 
-def file_cases(header: list[str], good_row: list) -> list[Case]:
-    """Whole-file refusals, the same for every upload."""
+def date_forms(day: dt.date) -> dict:
+    """The ways a date reaches us: typed as text three ways, an Excel serial, a date cell."""
+    return {
+        "date with slashes": f"{day:%Y/%m/%d}",
+        "date with dashes": f"{day:%Y-%m-%d}",
+        "date in Chinese": f"{day.year}年{day.month}月{day.day}日",
+        "date as Excel serial": (day - EXCEL_EPOCH).days,
+        "date as a real date cell": dt.datetime.combine(day, dt.time()),
+    }
+
+
+def file_cases(upload: Upload) -> list[Case]:
+    """Whole-file refusals, the same for every upload (only the column names differ)."""
+    header, row = list(upload.header), [upload.row[h] for h in upload.header]
+    dropped = upload.required[1]
+    kept = [i for i, name in enumerate(header) if name != dropped]
     png = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
+    good = xlsx([header, row])
+    no_header = "找不到表头行；第一行应包含这些列：" + "、".join(upload.required)
     return [
-        Case(
-            "wrong headers",
-            "wrong.xlsx",
-            xlsx([["甲", "乙", "丙"], ["1", "2", "3"]]),
-            "找不到表头行",
-        ),
+        Case("wrong headers", "wrong.xlsx", xlsx([["甲", "乙", "丙"], ["1", "2", "3"]]), no_header),
         Case(
             "missing header",
             "missing.xlsx",
-            xlsx([header[:1] + header[2:], good_row[:1] + good_row[2:]]),
-            "缺少必填列：",
+            xlsx([[header[i] for i in kept], [row[i] for i in kept]]),
+            f"缺少必填列：{dropped}",
         ),
         Case("header only", "header-only.xlsx", xlsx([header]), "表格中没有数据行"),
-        Case("empty sheet", "empty-sheet.xlsx", xlsx([]), "找不到表头行"),
+        Case("empty sheet", "empty-sheet.xlsx", xlsx([]), no_header),
         # Refused by the upload form itself (Django's FileField), before the reader.
-        Case("empty file", "empty.xlsx", b"", "提交的是空文件。"),
+        Case("empty file", "empty.xlsx", b"", "提交的是空文件。", reader_message="文件是空的"),
         Case("not a spreadsheet", "photo.xlsx", png, "文件不是有效的 Excel (.xlsx) 或 CSV 文件"),
         Case(
             "old .xls",
             "old.xls",
             b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 64,
-            "不支持旧版 .xls 文件",
+            "不支持旧版 .xls 文件，请在 Excel 中另存为 .xlsx 后上传",
         ),
         Case("zip bomb", "bomb.xlsx", zip_bomb(), "文件解压后过大，疑似异常文件，已拒绝"),
-        Case("oversized", "big.xlsx", xlsx([header, good_row]) + b"\0" * 4096, "文件过大"),
+        Case(
+            "oversized",
+            "big.xlsx",
+            good + b"\0" * (UPLOAD_LIMIT + 1 - len(good)),
+            f"文件过大（上限 {UPLOAD_LIMIT // (1024 * 1024)} MB）",
+        ),
     ]
 
 
-def nominee_cases(number_of, birth: dt.date) -> list[Case]:
-    """Row-level cases for uploads that carry people: `number_of(birth, seq)` makes an ID."""
-    good = number_of(birth, 1)
-    row = ["吉昌镇", "东关村", 2021, "党组织书记", "张三", good, "留任", "1987-01-26"]
-    bad_check = good[:17] + ("0" if good[17] != "0" else "1")
-    old = good[:6] + good[8:14] + good[14:17]
-    second = number_of(birth, 3)
+def row_cases(upload: Upload, numbers: list[str] | None = None) -> list[Case]:
+    """Cases about the rows: an ID number, a name, a date, how cells are typed.
+
+    `numbers`: two valid ID numbers (the first ending in X) for uploads with an ID column;
+    the test must know them when the upload matches people already registered.
+    """
+    values = dict(upload.row)
+    if upload.id_column:
+        good = numbers[0]
+        values[upload.id_column] = good
 
     def with_(**changes):
-        values = dict(zip(NOMINEE_HEADER, row, strict=True))
-        values.update(changes)
-        return [values[h] for h in NOMINEE_HEADER]
+        merged = {**values, **changes}
+        return [merged[h] for h in upload.header]
 
     def book(*rows, **kw):
-        return xlsx([NOMINEE_HEADER, *rows], **kw)
+        return xlsx([list(upload.header), *rows], **kw)
 
-    gbk_csv = (",".join(NOMINEE_HEADER) + "\n" + ",".join(map(str, row)) + "\n").encode("gbk")
-    return [
-        *file_cases(NOMINEE_HEADER, row),
-        Case(
-            "bad check digit",
-            "check.xlsx",
-            book(with_(公民身份号码=bad_check)),
-            "第 2 行「公民身份号码」列：身份证号码校验位错误，请核对",
-        ),
-        Case(
-            "old 15-digit ID",
-            "old-id.xlsx",
-            book(with_(公民身份号码=old)),
-            "第 2 行「公民身份号码」列：这是旧版 15 位身份证号码，请填写 18 位号码",
-        ),
-        Case(
-            "duplicate rows",
-            "dup.xlsx",
-            book(row, row),
-            "第 3 行「公民身份号码」列：与第 2 行是同一人、同一组织的提名",
-        ),
-        Case(
-            "over-long name",
-            "long.xlsx",
-            book(with_(姓名="张" * 51)),
-            "第 2 行「姓名」列：过长（最多 50 个字）",
-        ),
-        # Accepted, as a user would expect.
-        Case("date with slashes", "slash.xlsx", book(with_(出生日期="1987/01/26")), None),
-        Case("date in Chinese", "cn-date.xlsx", book(with_(出生日期="1987年1月26日")), None),
-        Case("date as Excel serial", "serial.xlsx", book(with_(出生日期=31803)), None),
-        Case(
-            "date as a real date cell",
-            "date-cell.xlsx",
-            book(with_(出生日期=dt.datetime(1987, 1, 26))),
-            None,
-        ),
-        Case(
-            "lower-case x, spaces, full-width digits",
-            "fullwidth.xlsx",
-            book(
-                with_(
-                    公民身份号码=" "
-                    + good.lower().translate(str.maketrans("0123456789", "０１２３４５６７８９"))
-                    + "　",
-                    姓名=" 张三 ",
-                )
+    row = with_()
+    cases = []
+    if upload.id_column:
+        bad_check = good[:17] + ("0" if good[17] != "0" else "1")
+        old = good[:6] + good[8:14] + good[14:17]
+        where = f"第 2 行「{upload.id_column}」列："
+        cases += [
+            Case(
+                "bad check digit",
+                "check.xlsx",
+                book(with_(**{upload.id_column: bad_check})),
+                where + "身份证号码校验位错误，请核对",
             ),
-            None,
-        ),
+            Case(
+                "old 15-digit ID",
+                "old-id.xlsx",
+                book(with_(**{upload.id_column: old})),
+                where + "这是旧版 15 位身份证号码，请填写 18 位号码",
+            ),
+        ]
+    cases.append(Case("duplicate rows", "dup.xlsx", book(row, row), upload.duplicate))
+    if upload.long_name:
+        column, message = upload.long_name
+        cases.append(
+            Case(
+                "over-long name",
+                "long.xlsx",
+                book(with_(**{column: "张" * 51})),
+                f"第 2 行「{column}」列：{message}",
+            )
+        )
+    # Accepted, as a user would expect.
+    if upload.date_column:
+        for name, value in date_forms(upload.date).items():
+            slug = name.removeprefix("date ").replace(" ", "-")
+            cases.append(
+                Case(name, f"date-{slug}.xlsx", book(with_(**{upload.date_column: value})), None)
+            )
+    if upload.id_column:
+        cases.append(
+            Case(
+                "lower-case x",
+                "lower-x.xlsx",
+                book(with_(**{upload.id_column: good.lower()})),
+                None,
+            )
+        )
+    typed = {c: " " + str(values[c]).translate(FULL_WIDTH) + "\u3000" for c in upload.digit_columns}
+    if upload.spaced_column:
+        typed[upload.spaced_column] = f" {values[upload.spaced_column]}  "
+    second = {**upload.second}
+    if upload.id_column:
+        second[upload.id_column] = numbers[1]
+    gbk_csv = (
+        ",".join(upload.header) + "\n" + ",".join("" if v is None else str(v) for v in row) + "\n"
+    ).encode("gbk")
+    cases += [
+        Case("stray spaces and full-width digits", "fullwidth.xlsx", book(with_(**typed)), None),
         Case(
             "merged title rows above the header",
             "title.xlsx",
             book(
                 row,
-                title_rows=[["吉县2021年村“两委”人选名单"], ["填报单位：吉昌镇"]],
+                title_rows=[["吉县2021年村“两委”换届工作表"], ["填报单位：吉昌镇"]],
                 merge_title=True,
             ),
             None,
         ),
         Case("GBK-encoded CSV", "gbk.csv", gbk_csv, None),
-        Case("two people", "two.xlsx", book(row, with_(公民身份号码=second, 姓名="李四")), None),
+        Case("two rows", "two.xlsx", book(row, with_(**second)), None),
     ]
+    return cases
+
+
+def cases(upload: Upload, numbers: list[str] | None = None) -> list[Case]:
+    return [*file_cases(upload), *row_cases(upload, numbers)]
+
+
+BIRTH = dt.date(1987, 1, 26)
+SESSION_DAY = dt.date(2021, 5, 10)  # the training session's day (TrainingSessionFactory)
+
+NOMINEES = Upload(
+    slug="nominees",
+    header=("乡镇", "村(社区)", "届次", "职务", "姓名", "公民身份号码", "来源", "出生日期"),
+    required=("乡镇", "村(社区)", "届次", "职务", "姓名", "公民身份号码", "来源"),
+    row={
+        "乡镇": "吉昌镇",
+        "村(社区)": "东关村",
+        "届次": 2021,
+        "职务": "党组织书记",
+        "姓名": "张三",
+        "公民身份号码": None,
+        "来源": "留任",
+        "出生日期": "1987-01-26",
+    },
+    second={"姓名": "李四"},
+    duplicate="第 3 行「公民身份号码」列：与第 2 行是同一人、同一组织的提名",
+    long_name=("姓名", "过长（最多 50 个字）"),
+    id_column="公民身份号码",
+    date_column="出生日期",
+    date=BIRTH,
+    digit_columns=("公民身份号码", "届次"),
+    spaced_column="姓名",
+)
+
+ROSTER = Upload(
+    slug="roster",
+    header=("乡镇", "村(社区)", "届次", "组织", "职务", "姓名", "公民身份号码", "出生日期"),
+    required=("乡镇", "村(社区)", "届次", "组织", "职务", "姓名", "公民身份号码"),
+    row={
+        "乡镇": "吉昌镇",
+        "村(社区)": "东关村",
+        "届次": 2021,
+        "组织": "党支部",
+        "职务": "书记",
+        "姓名": "张三",
+        "公民身份号码": None,
+        "出生日期": "1987-01-26",
+    },
+    second={"姓名": "李四", "职务": "委员"},
+    duplicate="第 3 行「公民身份号码」列：重复的任职：与第 2 行是同一人在同一组织的职务",
+    long_name=("姓名", "过长（最多 50 个字）"),
+    id_column="公民身份号码",
+    date_column="出生日期",
+    date=BIRTH,
+    digit_columns=("公民身份号码", "届次"),
+    spaced_column="姓名",
+)
+
+SIGN_IN = Upload(
+    slug="sign-in",
+    header=("姓名", "公民身份号码", "签到", "签到时间", "缺席原因", "学时"),
+    required=("姓名", "签到"),
+    row={
+        "姓名": "张三",
+        "公民身份号码": None,
+        "签到": "已到",
+        "签到时间": "2021-05-10",
+        "缺席原因": "",
+        "学时": "",
+    },
+    second={"姓名": "李四"},
+    duplicate="第 3 行「姓名」列：与第 2 行是同一人",
+    long_name=("姓名", "过长（最多 50 个字）"),
+    id_column="公民身份号码",
+    date_column="签到时间",
+    date=SESSION_DAY,
+    digit_columns=("公民身份号码",),
+    spaced_column="姓名",
+)
+
+VILLAGES = Upload(
+    slug="villages",
+    header=("乡镇", "村(社区)", "区划代码", "类型"),
+    required=("乡镇", "村(社区)", "区划代码"),
+    row={"乡镇": "吉昌镇", "村(社区)": "新建村", "区划代码": "141028100288", "类型": "村"},
+    second={"村(社区)": "新民村", "区划代码": "141028100289"},
+    duplicate="第 3 行「区划代码」列：与第 2 行的区划代码重复",
+    long_name=("村(社区)", "名称过长（最多 50 个字）"),
+    digit_columns=("区划代码",),
+    spaced_column="村(社区)",
+)
+
+UPLOADS = (NOMINEES, ROSTER, SIGN_IN, VILLAGES)
 
 
 def main(target: str) -> None:
-    from tests.factories import make_id_number
-
     folder = Path(target)
-    folder.mkdir(parents=True, exist_ok=True)
-    birth = dt.date(1987, 1, 26)
-    for case in nominee_cases(lambda b, s: make_id_number(b, "M"), birth):
-        (folder / case.filename).write_bytes(case.content)
+    numbers = id_numbers(BIRTH)
+    for upload in UPLOADS:
+        where = folder / upload.slug
+        where.mkdir(parents=True, exist_ok=True)
+        for case in cases(upload, numbers if upload.id_column else None):
+            (where / case.filename).write_bytes(case.content)
     print(f"wrote the corpus to {folder}")
 
 
