@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import Department
+from core.filters import BooleanWidget
 from elections.choices import Body, Post
 from registry.filters import scoped_townships, scoped_villages
 
@@ -53,7 +54,7 @@ class CandidacyFilter(django_filters.FilterSet):
         method="filter_flagged",
         label=_("有未核销问题"),
         help_text=_("true：资格联审中有部门提出问题且尚未核销"),
-        widget=django_filters.widgets.BooleanWidget(),
+        widget=BooleanWidget(),
     )
     updated_since = django_filters.IsoDateTimeFilter(
         field_name="updated_at",

@@ -4,6 +4,8 @@ with a 400 instead of letting the database overflow (a 500)."""
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 MAX_ID = 2**63 - 1
 
@@ -35,3 +37,16 @@ class IdFilter(django_filters.NumberFilter):
         kwargs.setdefault("min_value", 1)
         kwargs.setdefault("max_value", MAX_ID)
         super().__init__(*args, **kwargs)
+
+
+class BooleanWidget(django_filters.widgets.BooleanWidget):
+    """django-filter's true/false select, with labels translated when shown: its own are
+    translated once, when the FilterSet class is built, so they stayed Chinese in English."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        self.choices = [
+            ("", pgettext_lazy("filter", "不限")),
+            ("true", _("是")),
+            ("false", _("否")),
+        ]

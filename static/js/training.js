@@ -52,7 +52,8 @@
         if (result.ok && result.data.ok) {
           update(row, result.data);
         } else {
-          var text = (result.data.errors || ["保存失败"]).join("；");
+          // The fallback text and the separator come translated from the page.
+          var text = (result.data.errors || [list.dataset.errorText]).join(list.dataset.separator);
           row.querySelector("[data-rc-error]").textContent = text;
           say(text, true);
         }
