@@ -2,6 +2,7 @@
 
 The .mo is build output (git-ignored; `make messages` compiles it). When it is missing or
 older than the .po, this module compiles it first so the page test sees the current text.
+The pages of each area are read in English by tests/<app>/test_english.py.
 """
 
 import re
@@ -9,10 +10,10 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.utils import translation
 
-PO = Path(settings.BASE_DIR) / "locale" / "en" / "LC_MESSAGES" / "django.po"
-MO = PO.with_suffix(".mo")
-CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
+from tests.english import CJK, PO, chinese_chrome, compile_catalogue, in_english
+
 PLACEHOLDER = re.compile(r"%\(\w+\)[sdif]")
 
 
@@ -79,18 +80,7 @@ def catalogue():
 @pytest.fixture(scope="module")
 def compiled():
     """Compile the .po when the .mo is missing or stale, and drop Django's cached catalogues."""
-    if not MO.exists() or MO.stat().st_mtime < PO.stat().st_mtime:
-        from babel.messages.mofile import write_mo
-        from babel.messages.pofile import read_po
-
-        with PO.open("rb") as f:
-            catalog = read_po(f, locale="en")
-        with MO.open("wb") as f:
-            write_mo(f, catalog, use_fuzzy=True)
-        from django.utils.translation import trans_real
-
-        trans_real._translations = {}
-        trans_real._default = None
+    compile_catalogue()
 
 
 def test_every_entry_is_translated(catalogue):
@@ -147,3 +137,59 @@ def test_home_page_in_english(client, organizer, compiled):
         assert word not in nav, f"{word!r} left in the English navigation"
     assert not CJK.search(nav), "Chinese text left in the English navigation"
     assert "Hello," in html
+
+
+def test_no_page_chrome_is_left_out_of_the_catalogue():
+    """Chinese in a template outside {% translate %} / {% blocktranslate %} never reaches
+    English readers; the only exception is the language switch's own name (中文)."""
+    tags = re.compile(
+        r"\{%\s*blocktrans(?:late)?\b.*?\{%\s*endblocktrans(?:late)?\s*%\}"
+        r"|\{%\s*comment\s*%\}.*?\{%\s*endcomment\s*%\}"
+        r"|\{%\s*trans(?:late)?\s.*?%\}|\{#.*?#\}|_\(\"[^\"]*\"\)",
+        re.S,
+    )
+    left = []
+    for template in sorted((Path(settings.BASE_DIR) / "templates").rglob("*.html")):
+        text = tags.sub("", template.read_text(encoding="utf-8")).replace(">中文<", "><")
+        left += [
+            f"{template.relative_to(settings.BASE_DIR)}:{n}: {line.strip()[:100]}"
+            for n, line in enumerate(text.splitlines(), 1)
+            if CJK.search(line)
+        ]
+    assert not left, "Chinese outside translation tags:\n" + "\n".join(left)
+
+
+@pytest.mark.django_db
+def test_api_errors_in_english(api, organizer, compiled):
+    response = api(organizer).get(
+        "/api/v1/audit/history/", {"model": "nothing"}, HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert response.status_code == 400
+    assert response.json() == {"model": ["Please give a valid object type"]}
+
+
+def test_out_of_range_number_is_a_400_in_english(compiled):
+    """The API's last line of defence against numbers the database cannot hold (SQLite's
+    OverflowError, PostgreSQL's DataError) answers in the reader's language."""
+    from django.db import DataError
+
+    from core.api import exception_handler
+
+    overflows = (
+        OverflowError("Python int too large to convert to SQLite INTEGER"),
+        DataError("integer out of range"),
+    )
+    for exc in overflows:
+        with translation.override("en"):
+            response = exception_handler(exc, {})
+        assert response.status_code == 400
+        assert response.data == {"detail": "A number in the request is out of range"}
+        with translation.override("zh-hans"):
+            assert exception_handler(exc, {}).data == {"detail": "参数中的数值超出范围"}
+
+
+@pytest.mark.django_db
+def test_home_page_chrome_in_english(client, official, compiled):
+    html = in_english(client, official).get("/").content.decode()
+    assert "Scope: " in html
+    assert chinese_chrome(html) == []
