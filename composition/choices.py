@@ -11,5 +11,5 @@ class ScopeKind(models.TextChoices):
 
 
 class Metric(models.TextChoices):
-    FIGURES = "figures", _("结构指标")
+    # The figures are derived from the counters on read (composition.figures).
     COUNTERS = "counters", _("计数")

@@ -1,11 +1,13 @@
 """Stored composition figures (snapshots) and the queue of pending recomputes."""
 
 from django.db import models
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from core.access import ScopedQuerySet
 from registry.models import County, Term, Township
 
+from . import figures
 from .choices import Metric, ScopeKind
 
 
@@ -20,7 +22,9 @@ class SnapshotQuerySet(ScopedQuerySet):
 
 
 class CompositionSnapshot(models.Model):
-    """One stored figure set (`metric`) of one scope in one term, as computed at `computed_at`."""
+    """The stored counters (`metric` "counters") of one scope in one term, as computed at
+    `computed_at`. The published figures are a pure function of them (`composition.figures`),
+    derived on read: one source of truth, labels in the reader's language."""
 
     # Derived rows, rewritten in bulk: no database-level foreign keys (no per-row checks on
     # COPY); the ORM still cascades deletes of terms, counties and townships.
@@ -79,6 +83,19 @@ class CompositionSnapshot(models.Model):
 
     def __str__(self):
         return f"{self.term} {self.get_scope_kind_display()} {self.scope_code} {self.metric}"
+
+    @cached_property
+    def figures(self) -> dict:
+        """The published object: counts, averages, percentages, previous, change, targets."""
+        return figures.published(self.value)
+
+    @cached_property
+    def breakdowns(self) -> dict:
+        return figures.breakdowns(self.value)
+
+    @property
+    def missed_targets(self) -> list[str]:
+        return figures.missed_targets(self.figures)
 
 
 class RecomputeRequest(models.Model):

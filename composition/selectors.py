@@ -1,59 +1,41 @@
-"""The composition figures, computed by the database, and the reads the pages make of them.
+"""The composition counters, computed by the database, and the reads the pages make of them.
 
-`scope_counters(...)` runs ONE query per population (secretaries, members) and term: every
-figure is an integer counter per village (conditional `Count(filter=Q(...))` and a `Sum`
-of ages, an ORM query), summed in the same statement to every level above (township,
-county, prefecture, province); never a loop over people. `figures(...)` turns counters
-into the published object (percentages and averages, Decimal, half-up) and
-`breakdowns(...)` into the distributions.
+`scope_counters(...)` runs ONE statement per population (secretaries, members) and term:
+every counter is an integer per village (a conditional count or a sum of ages over the
+per-member facts of an ORM query), summed in the same statement to every level above
+(township, county, prefecture, province); never a loop over people. The counters are what
+a snapshot stores; `composition.figures` turns them into the published object on read.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import functools
-from collections import defaultdict
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import connection
 from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, Sum, Value, When
 from django.db.models.functions import Coalesce, ExtractYear, Greatest
-from django.utils.translation import gettext_lazy as _
 
 from elections.choices import Body, Post
 from elections.models import Seat
-from people.choices import Education, PoliticalStatus
+from people.choices import Education
 from registry.models import County, Term, Township, Village
 
 from .choices import Metric, ScopeKind
+from .figures import (
+    AGE_BANDS,
+    BACHELOR_RANK,
+    COLLEGE_RANK,
+    EDUCATION_LEVELS,
+    POLITICAL_LEVELS,
+    POPULATIONS,
+    SPECIAL,
+    counter_keys,
+    empty,
+)
 from .models import CompositionSnapshot
 
 # --- counters -------------------------------------------------------------------------
-
-AGE_BANDS = [
-    ("le_35", _("35岁及以下"), None, 35),
-    ("36_45", _("36—45岁"), 36, 45),
-    ("46_50", _("46—50岁"), 46, 50),
-    ("51_55", _("51—55岁"), 51, 55),
-    ("56_60", _("56—60岁"), 56, 60),
-    ("gt_60", _("60岁以上"), 61, None),
-]
-EDUCATION_LEVELS = [(c.value, c.label) for c in Education] + [("none", _("未填写"))]
-POLITICAL_LEVELS = [(c.value, c.label) for c in PoliticalStatus] + [("none", _("未填写"))]
-FLAGS = ["age_le_35", "age_le_45", "age_le_50", "college_plus", "fulltime_bachelor_plus", "female"]
-SPECIAL = {"sec": "one_shoulder", "mem": "cross_serving"}
-POPULATIONS = {"sec": "secretaries", "mem": "members"}
-COLLEGE_RANK = Education.rank(Education.COLLEGE)
-BACHELOR_RANK = Education.rank(Education.BACHELOR)
-
-
-def counter_keys(pop: str) -> list[str]:
-    keys = ["count", "age_sum", *FLAGS, SPECIAL[pop]]
-    keys += [f"band_{key}" for key, *_rest in AGE_BANDS]
-    keys += [f"edu_{key}" for key, _label in EDUCATION_LEVELS]
-    keys += [f"pol_{key}" for key, _label in POLITICAL_LEVELS]
-    return keys
 
 
 def age_expression(reference_date: dt.date, path: str = "person__birth_date"):
@@ -169,9 +151,10 @@ def village_level(pop: str, term_id: int, reference_date: dt.date, village_ids=N
 
 
 def village_counters(pop: str, term_id: int, reference_date: dt.date, village_ids=None):
-    """{current village id: {counter: int}}: one grouped query."""
+    """{current village id: [counter, ...]} in `counter_keys` order: one grouped query."""
+    keys = counter_keys(pop)
     return {
-        row.pop("vkey"): {k: v for k, v in row.items() if k not in ("tkey", "ckey")}
+        row["vkey"]: [row[key] for key in keys]
         for row in village_level(pop, term_id, reference_date, village_ids)
     }
 
@@ -219,10 +202,10 @@ def _fact_conditions(pop: str) -> dict[str, str]:
 
 
 def scope_counters(pop: str, term_id: int, reference_date: dt.date, levels) -> dict:
-    """{(kind, key): {counter: int}} for every scope at `levels`, in ONE statement: the
-    per-member facts (an ORM query), counted per village, then summed per level (plain SQL
-    that SQLite and PostgreSQL both run). Keys: village and township ids, division codes
-    above."""
+    """{(kind, key): [counter, ...]} (`counter_keys` order) for every scope at `levels`, in
+    ONE statement: the per-member facts (an ORM query), counted per village, then summed per
+    level (plain SQL that SQLite and PostgreSQL both run). Keys: village and township ids,
+    division codes above."""
     facts, params = seat_facts(pop, term_id, reference_date).query.sql_with_params()
     keys = counter_keys(pop)
     conditions = _fact_conditions(pop)
@@ -260,43 +243,8 @@ def scope_counters(pop: str, term_id: int, reference_date: dt.date, levels) -> d
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return {
-            (kind, key): dict(zip(keys, (int(v or 0) for v in values), strict=True))
-            for kind, key, *values in cursor.fetchall()
+            (kind, key): [int(v or 0) for v in values] for kind, key, *values in cursor.fetchall()
         }
-
-
-@functools.cache
-def _keys(pop):
-    return tuple(counter_keys(pop))
-
-
-def empty_counters() -> dict:
-    return {
-        side: {pop: dict.fromkeys(_keys(pop), 0) for pop in POPULATIONS} for side in ("cur", "prev")
-    }
-
-
-def pack(counters: dict) -> dict:
-    """Counters as stored: one list per side and population, in `counter_keys` order."""
-    return {
-        side: {pop: [values.get(key, 0) for key in _keys(pop)] for pop, values in pops.items()}
-        for side, pops in counters.items()
-    }
-
-
-def unpack(value: dict) -> dict:
-    return {
-        side: {pop: dict(zip(_keys(pop), values, strict=True)) for pop, values in pops.items()}
-        for side, pops in value.items()
-    }
-
-
-def add_counters(target: dict, source: dict, sign: int = 1) -> None:
-    for side, pops in source.items():
-        for pop, values in pops.items():
-            bucket = target[side][pop]
-            for key, value in values.items():
-                bucket[key] = bucket.get(key, 0) + sign * value
 
 
 # --- the division tree ----------------------------------------------------------------
@@ -412,7 +360,7 @@ def levels(tree: Tree) -> list[str]:
 
 
 def term_scopes(term: Term) -> dict[tuple[str, str], tuple[Scope, dict]]:
-    """{(kind, code): (Scope, counters)} of every scope of a term.
+    """{(kind, code): (Scope, packed counters)} of every scope of a term.
 
     Four queries (secretaries and members, of this term and of the previous one with ages
     on this term's reference date), each rolled up to every level in the database, plus
@@ -428,13 +376,13 @@ def term_scopes(term: Term) -> dict[tuple[str, str], tuple[Scope, dict]]:
             rows = scope_counters(pop, source.pk, term.reference_date, levels(tree))
             for key, values in rows.items():
                 if key not in found:
-                    found[key] = empty_counters()
+                    found[key] = empty()
                 found[key][side][pop] = values
     for village_id in tree.villages:
         for kind, key in tree.ancestors(village_id):
             key = _key(kind, key)
             if key not in found:
-                found[key] = empty_counters()
+                found[key] = empty()
     result = {}
     for (kind, key), counters in found.items():
         if kind == ScopeKind.VILLAGE and int(key) not in tree.villages:
@@ -446,7 +394,7 @@ def term_scopes(term: Term) -> dict[tuple[str, str], tuple[Scope, dict]]:
 
 def village_scopes(term: Term, village_ids) -> tuple[Tree, dict[int, dict]]:
     """Counters of the villages touched by a change to `village_ids` (the village each
-    lives on today), for the incremental path: four small queries."""
+    lives on today, packed), for the incremental path: four small queries."""
     ids = set(village_ids)
     ids |= set(
         Village.objects.filter(pk__in=ids, merged_into__isnull=False).values_list(
@@ -456,7 +404,7 @@ def village_scopes(term: Term, village_ids) -> tuple[Tree, dict[int, dict]]:
     ids |= set(Village.objects.filter(merged_into__in=ids).values_list("pk", flat=True))
     tree = Tree.load(ids)
     affected = {v for v, row in tree.villages.items() if not row["merged_into_id"]}
-    by_village = {v: empty_counters() for v in affected}
+    by_village = {v: empty() for v in affected}
     previous = term.previous
     for side, source in (("cur", term), ("prev", previous)):
         if source is None:
@@ -470,150 +418,7 @@ def village_scopes(term: Term, village_ids) -> tuple[Tree, dict[int, dict]]:
     return tree, by_village
 
 
-# --- figures --------------------------------------------------------------------------
-
-TWO_PLACES = Decimal("0.01")
-
-
-def half_up(numerator: int, denominator: int, factor: int = 1) -> Decimal | None:
-    if not denominator:
-        return None
-    return (Decimal(numerator * factor) / Decimal(denominator)).quantize(
-        TWO_PLACES, rounding=ROUND_HALF_UP
-    )
-
-
-def _num(value: Decimal | None):
-    return None if value is None else float(value)
-
-
-def _population(pop: str, c: dict) -> dict:
-    """Figures of one population as Decimals (None where the population is empty)."""
-    count = c["count"]
-    out = {"count": count, "avg_age": half_up(c["age_sum"], count)}
-    for flag in (*FLAGS, SPECIAL[pop]):
-        out[flag] = (c[flag], half_up(c[flag], count, 100))
-    return out
-
-
-def _published(fig: dict) -> dict:
-    out = {"count": fig["count"], "avg_age": _num(fig["avg_age"])}
-    for key, value in fig.items():
-        if isinstance(value, tuple):
-            out[key] = {"count": value[0], "pct": _num(value[1])}
-    return out
-
-
-def population_figures(pop: str, c: dict) -> dict:
-    return _published(_population(pop, c))
-
-
-def _minus(after, before):
-    return None if after is None or before is None else float(after - before)
-
-
-TARGETS = [
-    ("secretaries", "one_shoulder", "up", _("书记、主任“一肩挑”比例")),
-    ("members", "cross_serving", "up", _("“两委”成员交叉任职比例")),
-    ("members", "age_le_35", "up", _("35岁及以下成员比例")),
-    ("members", "college_plus", "up", _("大专及以上学历成员比例")),
-    ("members", "female", "up", _("女性成员比例")),
-    ("members", "avg_age", "down", _("成员平均年龄")),
-]
-
-
-def figures(counters: dict) -> dict:
-    """The published object of one scope (see docs/composition.md)."""
-    new = {POPULATIONS[p]: _population(p, counters["cur"][p]) for p in POPULATIONS}
-    old = {POPULATIONS[p]: _population(p, counters["prev"][p]) for p in POPULATIONS}
-    change = {}
-    for name, current in new.items():
-        before = old[name]
-        change[name] = {"avg_age": _minus(current["avg_age"], before["avg_age"])}
-        for key, value in current.items():
-            if isinstance(value, tuple):
-                change[name][key] = _minus(value[1], before[key][1])
-    targets = []
-    for population, key, direction, label in TARGETS:
-        if key == "avg_age":
-            before, after = old[population]["avg_age"], new[population]["avg_age"]
-        else:
-            before, after = old[population][key][1], new[population][key][1]
-        delta = None if before is None or after is None else after - before
-        met = None if delta is None else (delta > 0 if direction == "up" else delta < 0)
-        targets.append(
-            {
-                "indicator": f"{population}.{key}",
-                "label": str(label),
-                "direction": direction,
-                "before": _num(before),
-                "after": _num(after),
-                "met": met,
-            }
-        )
-    return {
-        **{name: _published(fig) for name, fig in new.items()},
-        "previous": {name: _published(fig) for name, fig in old.items()},
-        "change": change,
-        "targets": targets,
-    }
-
-
-def _distribution(c: dict, prefix: str, levels) -> list[dict]:
-    return [
-        {
-            "key": key,
-            "label": str(label),
-            "count": c[f"{prefix}_{key}"],
-            "pct": _num(half_up(c[f"{prefix}_{key}"], c["count"], 100)),
-        }
-        for key, label, *_rest in levels
-    ]
-
-
-def breakdowns(counters: dict) -> dict:
-    """Age bands, education (the higher of the two columns), political status and gender."""
-    out = {}
-    for side, label in (("cur", "current"), ("prev", "previous")):
-        out[label] = {}
-        for pop, name in POPULATIONS.items():
-            c = counters[side][pop]
-            out[label][name] = {
-                "age_band": _distribution(c, "band", AGE_BANDS),
-                "education": _distribution(c, "edu", EDUCATION_LEVELS),
-                "political_status": _distribution(c, "pol", POLITICAL_LEVELS),
-                "gender": [
-                    {
-                        "key": "M",
-                        "label": str(_("男")),
-                        "count": c["count"] - c["female"],
-                        "pct": _num(half_up(c["count"] - c["female"], c["count"], 100)),
-                    },
-                    {
-                        "key": "F",
-                        "label": str(_("女")),
-                        "count": c["female"],
-                        "pct": _num(half_up(c["female"], c["count"], 100)),
-                    },
-                ],
-            }
-    return out
-
-
 # --- reads of the stored snapshot -----------------------------------------------------
-
-
-def snapshot_rows(
-    user, term, *, scope_kind=None, scope_code=None, parent_code=None, metrics=(Metric.FIGURES,)
-):
-    qs = CompositionSnapshot.objects.for_user(user).filter(term=term, metric__in=metrics)
-    if scope_kind:
-        qs = qs.filter(scope_kind=scope_kind)
-    if scope_code:
-        qs = qs.filter(scope_code=scope_code)
-    if parent_code:
-        qs = qs.filter(parent_code=parent_code)
-    return qs
 
 
 def default_scope(user) -> tuple[str, str] | None:
@@ -650,14 +455,6 @@ def pending_terms(term_ids) -> set[int]:
     )
 
 
-def grouped(rows) -> dict:
-    """{(kind, code): {metric: row}} for a list of snapshot rows."""
-    out = defaultdict(dict)
-    for row in rows:
-        out[(row.scope_kind, row.scope_code)][row.metric] = row
-    return out
-
-
 class ScopeNotFound(Exception):
     """No stored figures the user may see for that term and scope."""
 
@@ -674,14 +471,15 @@ def resolve_term(year) -> Term:
     return term
 
 
-def scope_metrics(user, term, code=None, metrics=(Metric.FIGURES,)) -> dict:
-    """{metric: row} of one scope (default: the user's township or county), for `user`.
+def scope_row(user, term, code=None) -> CompositionSnapshot:
+    """The stored row of one scope (default: the user's township or county), for `user`;
+    its `figures` and `breakdowns` are derived from the stored counters on read.
 
     One query. An unknown scope, or one the user may not see, raises ScopeNotFound.
     """
-    qs = CompositionSnapshot.objects.filter(term=term, metric__in=metrics)
+    qs = CompositionSnapshot.objects.filter(term=term, metric=Metric.COUNTERS)
     if user is not None:
-        qs = CompositionSnapshot.objects.for_user(user).filter(term=term, metric__in=metrics)
+        qs = qs.for_user(user)
     if code:
         kind = scope_kind_for_code(code)
         if kind is None:
@@ -693,31 +491,20 @@ def scope_metrics(user, term, code=None, metrics=(Metric.FIGURES,)) -> dict:
             qs = qs.filter(scope_kind=default[0], scope_code=default[1])
         else:
             # No home scope (administrators, national API clients): the only county, or the
-            # highest scope there is.
+            # highest scope there is (with several, the first one).
             qs = qs.filter(scope_kind__in=[ScopeKind.PROVINCE, ScopeKind.COUNTY]).order_by(
                 "-scope_kind", "scope_code"
             )
-    rows = {}
-    for row in qs:
-        key = (row.scope_kind, row.scope_code)
-        first = next(iter(rows.values()), None)
-        if first is not None and (first.scope_kind, first.scope_code) != key:
-            # Several candidates (a province, or several counties): the first one wins.
-            continue
-        rows[row.metric] = row
-    if not rows:
+    row = qs.select_related("county", "township").first()
+    if row is None:
         raise ScopeNotFound(code or "")
-    return rows
+    return row
 
 
-def child_rows(user, term, parent_code: str) -> list:
-    """The figures of every scope directly below `parent_code` that `user` may see."""
+def child_rows(user, term, parent_code: str) -> list[CompositionSnapshot]:
+    """The rows of every scope directly below `parent_code` that `user` may see."""
     return list(
         CompositionSnapshot.objects.for_user(user)
-        .filter(term=term, metric=Metric.FIGURES, parent_code=parent_code)
+        .filter(term=term, metric=Metric.COUNTERS, parent_code=parent_code)
         .order_by("scope_code")
     )
-
-
-def missed_targets(figures_value: dict) -> list[str]:
-    return [t["indicator"] for t in figures_value.get("targets", []) if t["met"] is False]

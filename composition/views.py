@@ -4,6 +4,7 @@ team. Every page reads stored snapshot rows only, with a fixed number of queries
 from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 
 from accounts.permissions import RoleRequiredMixin
@@ -13,26 +14,26 @@ from elections.choices import Body, Post
 from elections.models import Seat
 from registry.models import Term
 
-from . import selectors
-from .choices import Metric, ScopeKind
+from . import figures, selectors
+from .choices import ScopeKind
 
 FLAG_LABELS = [
-    ("age_le_35", _("35岁及以下")),
-    ("age_le_45", _("45岁及以下")),
-    ("age_le_50", _("50岁及以下")),
-    ("college_plus", _("大专及以上")),
-    ("fulltime_bachelor_plus", _("全日制本科及以上")),
-    ("female", _("女性")),
+    ("age_le_35", gettext_lazy("35岁及以下")),
+    ("age_le_45", gettext_lazy("45岁及以下")),
+    ("age_le_50", gettext_lazy("50岁及以下")),
+    ("college_plus", gettext_lazy("大专及以上")),
+    ("fulltime_bachelor_plus", gettext_lazy("全日制本科及以上")),
+    ("female", gettext_lazy("女性")),
 ]
 
 
-def _load(request, metrics):
+def _load(request):
     try:
         term = selectors.resolve_term(request.GET.get("term"))
-        rows = selectors.scope_metrics(request.user, term, request.GET.get("scope"), metrics)
+        row = selectors.scope_row(request.user, term, request.GET.get("scope"))
     except selectors.ScopeNotFound:
         raise Http404(_("没有该届次或区划的统计结果")) from None
-    return term, rows
+    return term, row
 
 
 def headline_rows(value: dict) -> list[dict]:
@@ -78,20 +79,19 @@ class DashboardView(RoleRequiredMixin, View):
     read_roles = STAFF_ROLES
 
     def get(self, request):
-        term, rows = _load(request, [Metric.FIGURES, Metric.COUNTERS])
-        figures = rows[Metric.FIGURES]
+        term, row = _load(request)
         return render(
             request,
             "composition/dashboard.html",
             {
                 "term": term,
                 "terms": Term.objects.order_by("-year"),
-                "row": figures,
-                "value": figures.value,
-                "headline": headline_rows(figures.value),
-                "charts": selectors.breakdowns(selectors.unpack(rows[Metric.COUNTERS].value)),
+                "row": row,
+                "value": row.figures,
+                "headline": headline_rows(row.figures),
+                "charts": row.breakdowns,
                 "pending": bool(selectors.pending_terms([term.pk])),
-                "child_kind": _child_label(figures.scope_kind),
+                "child_kind": _child_label(row.scope_kind),
             },
         )
 
@@ -106,15 +106,15 @@ def _child_label(kind):
 
 
 TABLE_COLUMNS = [
-    ("secretaries.count", _("书记人数")),
-    ("secretaries.avg_age", _("书记平均年龄")),
-    ("secretaries.one_shoulder", _("“一肩挑”%")),
-    ("members.count", _("成员人数")),
-    ("members.avg_age", _("成员平均年龄")),
-    ("members.age_le_35", _("35岁及以下%")),
-    ("members.college_plus", _("大专及以上%")),
-    ("members.female", _("女性%")),
-    ("members.cross_serving", _("交叉任职%")),
+    ("secretaries.count", gettext_lazy("书记人数")),
+    ("secretaries.avg_age", gettext_lazy("书记平均年龄")),
+    ("secretaries.one_shoulder", gettext_lazy("“一肩挑”%")),
+    ("members.count", gettext_lazy("成员人数")),
+    ("members.avg_age", gettext_lazy("成员平均年龄")),
+    ("members.age_le_35", gettext_lazy("35岁及以下%")),
+    ("members.college_plus", gettext_lazy("大专及以上%")),
+    ("members.female", gettext_lazy("女性%")),
+    ("members.cross_serving", gettext_lazy("交叉任职%")),
 ]
 
 
@@ -133,15 +133,10 @@ class TableView(RoleRequiredMixin, View):
     read_roles = STAFF_ROLES
 
     def get(self, request):
-        term, rows = _load(request, [Metric.FIGURES])
-        parent = rows[Metric.FIGURES]
+        term, parent = _load(request)
         children = selectors.child_rows(request.user, term, parent.scope_code)
         table = [
-            {
-                "row": child,
-                "cells": table_cells(child.value),
-                "missed": selectors.missed_targets(child.value),
-            }
+            {"row": child, "cells": table_cells(child.figures), "missed": child.missed_targets}
             for child in children
         ]
         headers = [
@@ -151,16 +146,16 @@ class TableView(RoleRequiredMixin, View):
             _("未达成目标"),
         ]
         if request.GET.get("format") == "xlsx":
-            labels = {f"{p}.{k}": str(lbl) for p, k, _d, lbl in selectors.TARGETS}
+            labels = figures.TARGET_LABELS
             return xlsx_response(
-                f"{parent.scope_name}-{term.year}-结构统计.xlsx",
+                f"{parent.scope_name}-{term.year}-{_('结构统计')}.xlsx",
                 headers,
                 [
                     [
                         item["row"].scope_code,
                         item["row"].scope_name,
                         *item["cells"],
-                        "、".join(labels[m] for m in item["missed"]),
+                        _("、").join(str(labels[m]) for m in item["missed"]),
                     ]
                     for item in table
                 ],
@@ -187,8 +182,7 @@ class VillageTeamView(RoleRequiredMixin, View):
     read_roles = STAFF_ROLES
 
     def get(self, request, code):
-        term, rows = _load_village(request, code)
-        figures = rows[Metric.FIGURES]
+        term, row = _load_village(request, code)
         seats = (
             Seat.objects.for_user(request.user)
             .current()
@@ -207,9 +201,9 @@ class VillageTeamView(RoleRequiredMixin, View):
             {
                 "term": term,
                 "terms": Term.objects.order_by("-year"),
-                "row": figures,
-                "value": figures.value,
-                "headline": headline_rows(figures.value),
+                "row": row,
+                "value": row.figures,
+                "headline": headline_rows(row.figures),
                 "seats": seats,
                 "reference_date": term.reference_date,
                 "two_committees": {Body.PARTY_COMMITTEE, Body.VILLAGERS_COMMITTEE},
@@ -222,7 +216,7 @@ def _load_village(request, code):
         term = selectors.resolve_term(request.GET.get("term"))
         if selectors.scope_kind_for_code(code) != ScopeKind.VILLAGE:
             raise selectors.ScopeNotFound(code)
-        rows = selectors.scope_metrics(request.user, term, code, [Metric.FIGURES])
+        row = selectors.scope_row(request.user, term, code)
     except selectors.ScopeNotFound:
         raise Http404(_("没有该届次或区划的统计结果")) from None
-    return term, rows
+    return term, row

@@ -1,5 +1,6 @@
 """The composition figures over the API: the same object as `manage.py composition_stats`."""
 
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import viewsets
@@ -10,7 +11,6 @@ from rest_framework.response import Response
 from core.access import API_READ_ROLES
 
 from .. import selectors
-from ..choices import Metric
 
 TERM = OpenApiParameter("term", OpenApiTypes.INT, description="届次年份，如 2021（默认最近一届）")
 SCOPE = OpenApiParameter(
@@ -29,15 +29,13 @@ class CompositionViewSet(viewsets.ViewSet):
     read_roles = API_READ_ROLES
     write_roles = frozenset()
 
-    def _rows(self, request, metrics):
+    def _row(self, request):
         try:
             term = selectors.resolve_term(request.query_params.get("term"))
-            rows = selectors.scope_metrics(
-                request.user, term, request.query_params.get("scope"), metrics
-            )
+            row = selectors.scope_row(request.user, term, request.query_params.get("scope"))
         except selectors.ScopeNotFound:
-            raise NotFound("没有该届次或区划的统计结果") from None
-        return term, rows
+            raise NotFound(_("没有该届次或区划的统计结果")) from None
+        return term, row
 
     def _respond(self, term, row, body):
         response = Response(body)
@@ -53,8 +51,8 @@ class CompositionViewSet(viewsets.ViewSet):
         "响应头 X-Computed-At 为计算时间。",
     )
     def list(self, request):
-        term, rows = self._rows(request, [Metric.FIGURES])
-        return self._respond(term, rows[Metric.FIGURES], rows[Metric.FIGURES].value)
+        term, row = self._row(request)
+        return self._respond(term, row, row.figures)
 
     @extend_schema(
         parameters=[TERM, SCOPE],
@@ -65,9 +63,8 @@ class CompositionViewSet(viewsets.ViewSet):
     @action(detail=False)
     def breakdowns(self, request):
         """Distributions by age band, education, political status and gender."""
-        term, rows = self._rows(request, [Metric.COUNTERS])
-        row = rows[Metric.COUNTERS]
-        return self._respond(term, row, selectors.breakdowns(selectors.unpack(row.value)))
+        term, row = self._row(request)
+        return self._respond(term, row, row.breakdowns)
 
     @extend_schema(
         parameters=[TERM, SCOPE],
@@ -77,8 +74,7 @@ class CompositionViewSet(viewsets.ViewSet):
     @action(detail=False)
     def children(self, request):
         """The township table of a county (or the village table of a township)."""
-        term, rows = self._rows(request, [Metric.FIGURES])
-        parent = rows[Metric.FIGURES]
+        term, parent = self._row(request)
         children = selectors.child_rows(request.user, term, parent.scope_code)
         body = {
             "term": term.year,
@@ -92,8 +88,8 @@ class CompositionViewSet(viewsets.ViewSet):
                     "kind": row.scope_kind,
                     "code": row.scope_code,
                     "name": row.scope_name,
-                    "figures": row.value,
-                    "missed": selectors.missed_targets(row.value),
+                    "figures": row.figures,
+                    "missed": row.missed_targets,
                 }
                 for row in children
             ],

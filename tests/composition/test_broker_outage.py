@@ -10,7 +10,6 @@ import time
 import pytest
 from django.db import transaction
 
-from composition.choices import Metric
 from composition.models import CompositionSnapshot, RecomputeRequest
 from composition.services import composition_recompute
 from composition.tasks import requeue_pending_task
@@ -24,10 +23,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def cross_serving(term):
-    row = CompositionSnapshot.objects.filter(
-        term=term, scope_code="141028", metric=Metric.FIGURES
-    ).first()
-    return row.value["members"]["cross_serving"]["count"] if row else None
+    row = CompositionSnapshot.objects.filter(term=term, scope_code="141028").first()
+    return row.figures["members"]["cross_serving"]["count"] if row else None
 
 
 def test_change_commits_while_redis_is_down_and_is_recomputed_after(

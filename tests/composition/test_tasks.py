@@ -12,7 +12,6 @@ import time
 import pytest
 from django.db import transaction
 
-from composition.choices import Metric
 from composition.models import CompositionSnapshot, RecomputeRequest
 from composition.services import composition_recompute
 from composition.tasks import recompute_all_terms_task, recompute_term_task
@@ -24,10 +23,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def cross_serving(term):
-    row = CompositionSnapshot.objects.filter(
-        term=term, scope_code="141028", metric=Metric.FIGURES
-    ).first()
-    return row.value["members"]["cross_serving"]["count"] if row else None
+    row = CompositionSnapshot.objects.filter(term=term, scope_code="141028").first()
+    return row.figures["members"]["cross_serving"]["count"] if row else None
 
 
 def wait_for(predicate, timeout=60, worker=None):

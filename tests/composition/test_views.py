@@ -34,6 +34,17 @@ def test_county_dashboard_shows_targets_and_charts(
     assert "已是最新" in html
 
 
+def test_coverage_card_follows_the_dashboard_scope(client, organizer, computed):
+    """The training coverage card covers the scope on screen, not the user's whole county."""
+    client.force_login(organizer)
+    county = client.get("/composition/?term=2021").content.decode()
+    card = county[county.index('data-testid="coverage-summary"') :].split("</section>")[0]
+    assert "吉昌镇" in card and "屯里镇" in card
+    town = client.get("/composition/?term=2021&scope=141028100").content.decode()
+    card = town[town.index('data-testid="coverage-summary"') :].split("</section>")[0]
+    assert "吉昌镇" in card and "屯里镇" not in card
+
+
 def test_dashboard_query_count_does_not_grow_with_villages(
     client, organizer, computed, django_assert_max_num_queries
 ):

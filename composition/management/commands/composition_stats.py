@@ -5,7 +5,7 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 
 from composition import selectors, services
-from composition.choices import Metric, ScopeKind
+from composition.choices import ScopeKind
 from composition.models import CompositionSnapshot
 from registry.models import County
 
@@ -34,14 +34,13 @@ class Command(BaseCommand):
         if recompute or not CompositionSnapshot.objects.filter(term=term_obj).exists():
             services.composition_recompute(term_id=term_obj.pk)
         try:
-            rows = selectors.scope_metrics(None, term_obj, scope)
+            row = selectors.scope_row(None, term_obj, scope)
         except selectors.ScopeNotFound:
             raise CommandError(f"区划代码 {scope} 没有统计结果") from None
-        value = rows[Metric.FIGURES].value
+        value = row.figures
         if json:
             self.stdout.write(_dumps(value))
             return
-        row = rows[Metric.FIGURES]
         self.stdout.write(
             f"{row.scope_name}（{ScopeKind(row.scope_kind).label} {row.scope_code}）"
             f"{term_obj.year} 年届，计算于 {row.computed_at:%Y-%m-%d %H:%M}"
