@@ -7,6 +7,7 @@ import os
 import shutil
 
 import pytest
+from django.utils import translation
 from rest_framework.test import APIClient
 
 from config.celery import app as celery_app
@@ -30,6 +31,14 @@ def _celery_in_process(settings):
     celery_app.conf.task_always_eager = True
     yield
     celery_app.conf.task_always_eager = True
+
+
+@pytest.fixture(autouse=True)
+def _default_language_afterwards():
+    """A page read in English leaves English active in the thread (LocaleMiddleware never
+    deactivates it), so every test starts again in the default language."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture
