@@ -210,7 +210,7 @@ def main() -> None:
     a1 = None if args.no_split else median_of(args.repeat, compute_only)[0]
     if a1 is not None:
         print(
-            f"    of (a): the database roll-up (4 statements + names) alone: median {a1:.3f}s, "
+            f"    of (a): the database roll-up (2 statements + names) alone: median {a1:.3f}s, "
             f"ratio to (b) = {a1 / b:.2f}; the rest is the COPY of {results['scopes']} "
             f"snapshot rows (packed counters)"
         )

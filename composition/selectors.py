@@ -1,9 +1,9 @@
 """The composition counters, computed by the database, and the reads the pages make of them.
 
-`scope_counters(...)` runs ONE statement per population (secretaries, members) and term:
-every counter is an integer per village (a conditional count or a sum of ages over the
-per-member facts of an ORM query), summed in the same statement to every level above
-(township, county, prefecture, province); never a loop over people. The counters are what
+`scope_counters(...)` runs ONE statement per term for both populations (secretaries,
+members): every counter is an integer per village (a conditional count or a sum of ages
+over the per-member facts of an ORM query), summed in the same statement to every level
+above (township, county, prefecture, province); never a loop over people. The counters are what
 a snapshot stores; `composition.figures` turns them into the published object on read.
 """
 
@@ -13,7 +13,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, Sum, Value, When
+from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, Value, When
 from django.db.models.functions import Coalesce, ExtractYear, Greatest
 
 from elections.choices import Body, Post
@@ -96,90 +96,43 @@ def population_queryset(pop: str, term_id: int):
     )
 
 
-def _aggregates(pop: str) -> dict:
-    special_q = Q(special=True) if pop == "sec" else Q(special=1)
-    aggregates = {
-        "count": Count("pk"),
-        "age_sum": Coalesce(Sum("age"), Value(0)),
-        "age_le_35": Count("pk", filter=Q(age__lte=35)),
-        "age_le_45": Count("pk", filter=Q(age__lte=45)),
-        "age_le_50": Count("pk", filter=Q(age__lte=50)),
-        "college_plus": Count("pk", filter=Q(rank__gte=COLLEGE_RANK)),
-        "fulltime_bachelor_plus": Count("pk", filter=Q(rank_ft__gte=BACHELOR_RANK)),
-        "female": Count("pk", filter=Q(person__gender="F")),
-        SPECIAL[pop]: Count("pk", filter=special_q),
-    }
-    for key, _label, low, high in AGE_BANDS:
-        band = Q()
-        if low is not None:
-            band &= Q(age__gte=low)
-        if high is not None:
-            band &= Q(age__lte=high)
-        aggregates[f"band_{key}"] = Count("pk", filter=band)
-    for key, _label in EDUCATION_LEVELS:
-        rank = Education.rank(key) if key != "none" else 0
-        aggregates[f"edu_{key}"] = Count("pk", filter=Q(rank=rank))
-    for key, _label in POLITICAL_LEVELS:
-        value = key if key != "none" else ""
-        aggregates[f"pol_{key}"] = Count("pk", filter=Q(person__political_status=value))
-    return aggregates
-
-
-def village_level(pop: str, term_id: int, reference_date: dt.date, village_ids=None):
-    """The population's counters grouped by the village each seat's village lives on today
-    (a merged village's team is read under the village it went into), with that village's
-    township and county code. An ORM query; `scope_counters` rolls it up."""
-    qs = population_queryset(pop, term_id)
+def seat_facts(term_id: int, reference_date: dt.date, village_ids=None):
+    """One row per member (the members population) with the values the counters test: the
+    village it lives on today, age, education ranks, gender, political status, whether the
+    row is the village's secretary (a secretary's member row is their secretary seat), and
+    the two special flags (cross-serving; one-shoulder). Both populations are counted from
+    it in one pass. An ORM query; each expression is evaluated once per row. With
+    `village_ids`, only the seats of those villages (the incremental path)."""
+    director = _same_village_seat(Body.VILLAGERS_COMMITTEE).filter(post=Post.DIRECTOR)
+    seats = population_queryset("mem", term_id)
     if village_ids is not None:
-        qs = qs.filter(village_id__in=list(village_ids))
-    qs = qs.alias(
-        age=age_expression(reference_date),
-        rank_ft=_rank("person__education_fulltime"),
-        rank_is=_rank("person__education_inservice"),
-    ).alias(rank=Greatest("rank_ft", "rank_is"))
-    return (
-        qs.order_by()
-        .values(
-            vkey=Coalesce("village__merged_into_id", "village_id"),
-            tkey=Coalesce("village__merged_into__township_id", "village__township_id"),
-            ckey=Coalesce(
-                "village__merged_into__township__county__code", "village__township__county__code"
-            ),
-        )
-        .annotate(**_aggregates(pop))
-    )
-
-
-def village_counters(pop: str, term_id: int, reference_date: dt.date, village_ids=None):
-    """{current village id: [counter, ...]} in `counter_keys` order: one grouped query."""
-    keys = counter_keys(pop)
-    return {
-        row["vkey"]: [row[key] for key in keys]
-        for row in village_level(pop, term_id, reference_date, village_ids)
-    }
-
-
-def seat_facts(pop: str, term_id: int, reference_date: dt.date):
-    """One row per member of the population with the values the counters test: the village
-    it lives on today, age, education ranks, gender, political status, the special flag.
-    An ORM query; each expression is evaluated once per row."""
-    qs = population_queryset(pop, term_id)
-    return qs.order_by().values(
+        seats = seats.filter(village_id__in=sorted(village_ids))
+    return seats.order_by().values(
         vkey=Coalesce("village__merged_into_id", "village_id"),
         age=age_expression(reference_date),
         rank_ft=_rank("person__education_fulltime"),
         rank=Greatest(_rank("person__education_fulltime"), _rank("person__education_inservice")),
         gender=F("person__gender"),
         pol=F("person__political_status"),
-        flag=Case(
-            When(Q(special=True), then=Value(1)), default=Value(0), output_field=IntegerField()
+        sec=Case(
+            When(Q(body=Body.PARTY_COMMITTEE, post=Post.SECRETARY), then=Value(1)),
+            default=Value(0),
+            output_field=IntegerField(),
+        ),
+        xserving=F("special"),
+        shoulder=Case(
+            When(
+                Q(body=Body.PARTY_COMMITTEE, post=Post.SECRETARY) & Exists(director),
+                then=Value(1),
+            ),
+            default=Value(0),
+            output_field=IntegerField(),
         ),
     )
 
 
 def _fact_conditions(pop: str) -> dict[str, str]:
-    """SQL conditions on `seat_facts` columns, one per counter (the same tests as
-    `_aggregates`, which the incremental path uses; tests check that both agree)."""
+    """SQL conditions on `seat_facts` columns, one per counter of the population."""
     conditions = {
         "age_le_35": "age <= 35",
         "age_le_45": "age <= 45",
@@ -187,7 +140,7 @@ def _fact_conditions(pop: str) -> dict[str, str]:
         "college_plus": f"rank >= {COLLEGE_RANK}",
         "fulltime_bachelor_plus": f"rank_ft >= {BACHELOR_RANK}",
         "female": "gender = 'F'",
-        SPECIAL[pop]: "flag = 1",
+        SPECIAL[pop]: "shoulder = 1" if pop == "sec" else "xserving = 1",
     }
     for key, _label, low, high in AGE_BANDS:
         parts = ([f"age >= {low}"] if low is not None else []) + (
@@ -201,19 +154,58 @@ def _fact_conditions(pop: str) -> dict[str, str]:
     return conditions
 
 
-def scope_counters(pop: str, term_id: int, reference_date: dt.date, levels) -> dict:
-    """{(kind, key): [counter, ...]} (`counter_keys` order) for every scope at `levels`, in
-    ONE statement: the per-member facts (an ORM query), counted per village, then summed per
-    level (plain SQL that SQLite and PostgreSQL both run). Keys: village and township ids,
-    division codes above."""
-    facts, params = seat_facts(pop, term_id, reference_date).query.sql_with_params()
-    keys = counter_keys(pop)
+def _village_counts(pop: str) -> list[str]:
+    """The per-village counting expressions of a population, `counter_keys` order."""
+    member = "sec = 1" if pop == "sec" else "1 = 1"
     conditions = _fact_conditions(pop)
+    return [
+        f"SUM(CASE WHEN {member} THEN 1 ELSE 0 END)",
+        f"SUM(CASE WHEN {member} THEN age ELSE 0 END)",
+        *(
+            f"SUM(CASE WHEN {member} AND {conditions[key]} THEN 1 ELSE 0 END)"
+            for key in counter_keys(pop)[2:]
+        ),
+    ]
+
+
+def _village_sql(facts: str) -> str:
+    """Both populations' counters per village (`vkey`) of a facts query, columns c_<pop>_<i>."""
     counts = ", ".join(
-        ["COUNT(*) AS count", "SUM(age) AS age_sum"]
-        + [f"SUM(CASE WHEN {conditions[key]} THEN 1 ELSE 0 END) AS {key}" for key in keys[2:]]
+        f"{expression} AS c_{pop}_{i}"
+        for pop in POPULATIONS
+        for i, expression in enumerate(_village_counts(pop))
     )
-    sums = ", ".join(f"SUM(w.{key})" for key in keys)
+    # Materialized, so that PostgreSQL computes each member's age once, not once per counter.
+    materialized = "MATERIALIZED " if connection.vendor == "postgresql" else ""
+    return f"WITH f AS {materialized}({facts}), v AS (SELECT vkey, {counts} FROM f GROUP BY vkey)"
+
+
+def _split(values) -> dict:
+    """A row of c_sec_* then c_mem_* columns as {"sec": [...], "mem": [...]}."""
+    split = len(counter_keys("sec"))
+    return {"sec": list(values[:split]), "mem": list(values[split:])}
+
+
+def village_counters(term_id: int, reference_date: dt.date, village_ids) -> dict:
+    """{current village id: {"sec": [...], "mem": [...]}} of the seats of `village_ids`:
+    one statement (the incremental path; the same counting as `scope_counters`)."""
+    facts, params = seat_facts(term_id, reference_date, village_ids).query.sql_with_params()
+    columns = ", ".join(
+        f"CAST(c_{pop}_{i} AS BIGINT)" for pop in POPULATIONS for i in range(len(counter_keys(pop)))
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(f"{_village_sql(facts)} SELECT vkey, {columns} FROM v", params)
+        return {vkey: _split(values) for vkey, *values in cursor.fetchall()}
+
+
+def scope_counters(term_id: int, reference_date: dt.date, levels) -> dict:
+    """{(kind, key): {"sec": [counter, ...], "mem": [...]}} (`counter_keys` order) for
+    every scope at `levels`, in ONE statement: the per-member facts (an ORM query), counted
+    per village for both populations, then summed per level (plain SQL that SQLite and
+    PostgreSQL both run). Keys: village and township ids, division codes above."""
+    facts, params = seat_facts(term_id, reference_date).query.sql_with_params()
+    columns = [(pop, i) for pop in POPULATIONS for i in range(len(counter_keys(pop)))]
+    sums = ", ".join(f"CAST(SUM(w.c_{pop}_{i}) AS BIGINT)" for pop, i in columns)
     level_sql = {
         ScopeKind.VILLAGE: "CAST(w.vkey AS VARCHAR(12))",
         ScopeKind.TOWNSHIP: "CAST(w.tkey AS VARCHAR(12))",
@@ -225,16 +217,13 @@ def scope_counters(pop: str, term_id: int, reference_date: dt.date, levels) -> d
         f"SELECT '{level.value}', {level_sql[level]}, {sums} FROM w GROUP BY {level_sql[level]}"
         for level in levels
     ]
-    # Materialized, so that PostgreSQL computes each member's age once, not once per counter.
-    materialized = "MATERIALIZED " if connection.vendor == "postgresql" else ""
     village, township, county = (
         Village._meta.db_table,
         Township._meta.db_table,
         County._meta.db_table,
     )
     sql = (
-        f"WITH f AS {materialized}({facts}), "
-        f"v AS (SELECT vkey, {counts} FROM f GROUP BY vkey), "
+        f"{_village_sql(facts)}, "
         f"w AS (SELECT v.*, vil.township_id AS tkey, c.code AS ckey FROM v "
         f"JOIN {village} vil ON vil.id = v.vkey "
         f"JOIN {township} t ON t.id = vil.township_id "
@@ -242,9 +231,7 @@ def scope_counters(pop: str, term_id: int, reference_date: dt.date, levels) -> d
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return {
-            (kind, key): [int(v or 0) for v in values] for kind, key, *values in cursor.fetchall()
-        }
+        return {(kind, key): _split(values) for kind, key, *values in cursor.fetchall()}
 
 
 # --- the division tree ----------------------------------------------------------------
@@ -362,9 +349,10 @@ def levels(tree: Tree) -> list[str]:
 def term_scopes(term: Term) -> dict[tuple[str, str], tuple[Scope, dict]]:
     """{(kind, code): (Scope, packed counters)} of every scope of a term.
 
-    Four queries (secretaries and members, of this term and of the previous one with ages
-    on this term's reference date), each rolled up to every level in the database, plus
-    three small ones for names. Villages with nobody in post get empty counters.
+    Two statements (this term, and the previous one with ages on this term's reference
+    date), each counting both populations and rolling them up to every level in the
+    database, plus three small ones for names. Villages with nobody in post get empty
+    counters.
     """
     tree = Tree.load()
     found: dict[tuple[str, str], dict] = {}
@@ -372,12 +360,11 @@ def term_scopes(term: Term) -> dict[tuple[str, str], tuple[Scope, dict]]:
     for side, source in (("cur", term), ("prev", previous)):
         if source is None:
             continue
-        for pop in POPULATIONS:
-            rows = scope_counters(pop, source.pk, term.reference_date, levels(tree))
-            for key, values in rows.items():
-                if key not in found:
-                    found[key] = empty()
-                found[key][side][pop] = values
+        rows = scope_counters(source.pk, term.reference_date, levels(tree))
+        for key, pops in rows.items():
+            if key not in found:
+                found[key] = empty()
+            found[key][side] = pops
     for village_id in tree.villages:
         for kind, key in tree.ancestors(village_id):
             key = _key(kind, key)
@@ -394,7 +381,7 @@ def term_scopes(term: Term) -> dict[tuple[str, str], tuple[Scope, dict]]:
 
 def village_scopes(term: Term, village_ids) -> tuple[Tree, dict[int, dict]]:
     """Counters of the villages touched by a change to `village_ids` (the village each
-    lives on today, packed), for the incremental path: four small queries."""
+    lives on today, packed), for the incremental path: two small statements."""
     ids = set(village_ids)
     ids |= set(
         Village.objects.filter(pk__in=ids, merged_into__isnull=False).values_list(
@@ -409,12 +396,9 @@ def village_scopes(term: Term, village_ids) -> tuple[Tree, dict[int, dict]]:
     for side, source in (("cur", term), ("prev", previous)):
         if source is None:
             continue
-        for pop in POPULATIONS:
-            for village_id, values in village_counters(
-                pop, source.pk, term.reference_date, ids
-            ).items():
-                if village_id in by_village:
-                    by_village[village_id][side][pop] = values
+        for village_id, pops in village_counters(source.pk, term.reference_date, ids).items():
+            if village_id in by_village:
+                by_village[village_id][side] = pops
     return tree, by_village
 
 

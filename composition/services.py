@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import json
 import time
 
 from django.conf import settings
@@ -68,7 +67,7 @@ def composition_recompute(*, term_id: int, village_ids=None, hold_seconds: float
             time.sleep(hold_seconds)
         now = timezone.now()
         CompositionSnapshot.objects.filter(term=term).delete()
-        _insert(_snapshot_row(term, scope, counters, now) for scope, counters in scopes.values())
+        _insert(term, scopes.values(), now)
         if connection.vendor == "postgresql":
             # A term's rows were all replaced: refresh the planner's statistics so that the
             # incremental path's lookups use the unique index at once.
@@ -117,9 +116,8 @@ def _recompute_villages(term, village_ids: set, hold_seconds: float) -> int | No
     if hold_seconds:
         time.sleep(hold_seconds)
     now = timezone.now()
-    rows = [_snapshot_row(term, scope, result[key], now) for key, scope in touched.items()]
     CompositionSnapshot.objects.filter(condition, term=term).delete()
-    _insert(rows)
+    _insert(term, [(scope, result[key]) for key, scope in touched.items()], now)
     return len(touched)
 
 
@@ -137,29 +135,36 @@ COPY_COLUMNS = [
 ]
 
 
-def _insert(rows, chunk: int = 20_000) -> None:
-    """Insert snapshot rows (any iterable, consumed as it goes): COPY in chunks on
-    PostgreSQL (hundreds of thousands of JSON rows at nation scale), bulk_create elsewhere.
-    Values were built by this module, never typed by users."""
+def _insert(term, items, now, chunk: int = 20_000) -> None:
+    """Insert one snapshot row per (Scope, packed counters) of `items` (any iterable,
+    consumed as it goes): COPY in chunks on PostgreSQL (hundreds of thousands of rows at
+    nation scale), bulk_create elsewhere. Values were built by this module."""
     if connection.vendor != "postgresql":
-        CompositionSnapshot.objects.bulk_create(list(rows), batch_size=2000)
+        CompositionSnapshot.objects.bulk_create(
+            [_snapshot_row(term, scope, counters, now) for scope, counters in items],
+            batch_size=2000,
+        )
         return
     table = CompositionSnapshot._meta.db_table
+    fixed = (str(term.pk), Metric.COUNTERS.value, now.isoformat())
     buffer, pending = io.StringIO(), 0
-    for row in rows:
-        values = [
-            row.term_id,
-            row.scope_kind,
-            row.scope_code,
-            row.scope_name,
-            row.parent_code,
-            row.county_id,
-            row.township_id,
-            row.metric,
-            json.dumps(row.value, ensure_ascii=False, separators=(",", ":")),
-            row.computed_at.isoformat(),
-        ]
-        buffer.write("\t".join(_copy_text(v) for v in values))
+    for scope, counters in items:
+        buffer.write(
+            "\t".join(
+                (
+                    fixed[0],
+                    scope.kind,
+                    scope.code,
+                    _copy_text(scope.name[:50]),
+                    scope.parent_code,
+                    _copy_text(scope.county_id),
+                    _copy_text(scope.township_id),
+                    fixed[1],
+                    _counters_json(counters),
+                    fixed[2],
+                )
+            )
+        )
         buffer.write("\n")
         pending += 1
         if pending >= chunk:
@@ -167,6 +172,16 @@ def _insert(rows, chunk: int = 20_000) -> None:
             buffer, pending = io.StringIO(), 0
     if pending:
         _copy(table, buffer)
+
+
+def _counters_json(counters: dict) -> str:
+    """The packed counters as JSON text (integers only: no escaping needed); the same
+    document `json.dumps` gives, written without its per-value dispatch."""
+    sides = []
+    for side, pops in counters.items():
+        lists = ",".join(f'"{pop}":[{",".join(map(str, values))}]' for pop, values in pops.items())
+        sides.append(f'"{side}":{{{lists}}}')
+    return "{" + ",".join(sides) + "}"
 
 
 def _copy(table: str, buffer: io.StringIO) -> None:

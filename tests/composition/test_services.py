@@ -112,3 +112,14 @@ def test_pending_request_is_shown(client, organizer, small_county):
     client.force_login(organizer)
     html = client.get("/composition/?term=2021").content.decode()
     assert "正在重新计算" in html
+
+
+def test_counters_are_written_as_the_json_they_are():
+    import json
+
+    from composition import figures
+    from composition.services import _counters_json
+
+    counters = figures.empty()
+    counters["cur"]["mem"][0], counters["prev"]["sec"][3] = 12, 7
+    assert json.loads(_counters_json(counters)) == counters
