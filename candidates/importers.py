@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from core.spreadsheets import Column, Sheet
 from core.text import compact, parse_date
@@ -54,23 +55,23 @@ def _post(value) -> tuple[str, str]:
     if text in POST_NAMES:
         return POST_NAMES[text]
     if text == "委员":
-        raise ValueError("请写明是“党组织委员”还是“村(居)委会委员”")
+        raise ValueError(_("请写明是“党组织委员”还是“村(居)委会委员”"))
     raise ValueError(
-        "职务应为：党组织书记、副书记、党组织委员、村(居)委会主任、副主任、村(居)委会委员"
+        _("职务应为：党组织书记、副书记、党组织委员、村(居)委会主任、副主任、村(居)委会委员")
     )
 
 
 def _year(value) -> int:
     text = compact(value).removesuffix(".0").removesuffix("年")
     if not text.isdigit() or len(text) != 4:
-        raise ValueError("届次应写年份，如 2021")
+        raise ValueError(_("届次应写年份，如 2021"))
     return int(text)
 
 
 def _name(value) -> str:
     text = compact(value)
     if len(text) > 50:
-        raise ValueError("过长（最多 50 个字）")
+        raise ValueError(_("过长（最多 50 个字）"))
     return text
 
 
@@ -189,39 +190,56 @@ def import_nominees(sheet: Sheet, *, actor, dry_run: bool = False) -> ImportResu
         township = townships.get(values["township"]) if values["township"] else None
         if values["township"] and township is None:
             sheet.error(
-                row.number, "township", f"找不到乡镇“{values['township']}”，或不在您的范围内"
+                row.number,
+                "township",
+                _("找不到乡镇“%(name)s”，或不在您的范围内") % {"name": values["township"]},
             )
         village = None
         if township is not None and values["village"]:
             village = villages.get((township.pk, values["village"]))
             if village is None:
-                sheet.error(row.number, "village", f"{township.name}没有“{values['village']}”")
+                sheet.error(
+                    row.number,
+                    "village",
+                    _("%(township)s没有“%(village)s”")
+                    % {"township": township.name, "village": values["village"]},
+                )
             elif not village.is_active:
-                sheet.error(row.number, "village", "该村已并入其他村，不能提名")
+                sheet.error(row.number, "village", _("该村已并入其他村，不能提名"))
         term = terms.get(values["term"]) if values["term"] else None
         if values["term"] and term is None:
-            sheet.error(row.number, "term", f"系统中没有 {values['term']} 年届次")
+            sheet.error(
+                row.number, "term", _("系统中没有 %(year)s 年届次") % {"year": values["term"]}
+            )
         parsed = values["id_number"]
         if parsed is None or values["post"] is None:
             continue
         if values["gender"] and values["gender"] != parsed.gender:
-            sheet.error(row.number, "gender", "性别与身份证号码（第 17 位）不一致")
+            sheet.error(row.number, "gender", _("性别与身份证号码（第 17 位）不一致"))
         if values["birth_date"] and values["birth_date"] != parsed.birth_date:
-            sheet.error(row.number, "birth_date", "出生日期与身份证号码不一致")
+            sheet.error(row.number, "birth_date", _("出生日期与身份证号码不一致"))
         person = known.get(_digest(parsed.number))
         if person is not None and values["name"] and person.name != values["name"]:
-            sheet.error(row.number, "name", f"该身份证号码已登记为“{person.name}”，姓名不一致")
+            sheet.error(
+                row.number,
+                "name",
+                _("该身份证号码已登记为“%(name)s”，姓名不一致") % {"name": person.name},
+            )
         body, post = values["post"]
         key = (parsed.number, values["village"], values["term"], body)
         if key in seen:
-            sheet.error(row.number, "id_number", f"与第 {seen[key]} 行是同一人、同一组织的提名")
+            sheet.error(
+                row.number,
+                "id_number",
+                _("与第 %(row)s 行是同一人、同一组织的提名") % {"row": seen[key]},
+            )
         seen.setdefault(key, row.number)
         if person is not None and village is not None and term is not None:
             duplicate = Candidacy.objects.filter(
                 person=person, village=village, term=term, body=body
             ).exclude(stage__in=ENDED_STAGES[1:])
             if duplicate.exists():
-                sheet.error(row.number, "id_number", "此人在该村本届已是该组织的人选")
+                sheet.error(row.number, "id_number", _("此人在该村本届已是该组织的人选"))
         planned.append((row, parsed, village, term, body, post))
     if sheet.errors:
         result.errors = sorted(sheet.errors, key=lambda error: error.row)
@@ -284,7 +302,10 @@ def _save(planned, known, actor, result: ImportResult) -> None:
                     actor=actor,
                 )
         except ValidationError as exc:
-            errors.extend(f"第 {row.number} 行：{message}" for message in exc.messages)
+            errors.extend(
+                _("第 %(row)s 行：%(message)s") % {"row": row.number, "message": message}
+                for message in exc.messages
+            )
             continue
         result.created += 1
     if errors:

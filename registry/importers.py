@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from core.access import can_edit_township
 from core.spreadsheets import Column, Sheet
@@ -23,7 +24,7 @@ def _code(value) -> str:
     if text.endswith(".0"):
         text = text[:-2]
     if not text.isdigit() or len(text) != 12:
-        raise ValueError("区划代码应为 12 位数字")
+        raise ValueError(_("区划代码应为 12 位数字"))
     return text
 
 
@@ -32,13 +33,13 @@ def _kind(value) -> str:
     for choice in VillageKind:
         if text in {choice.value, str(choice.label)}:
             return choice.value
-    raise ValueError("类型应为“村”或“社区”")
+    raise ValueError(_("类型应为“村”或“社区”"))
 
 
 def _name(value) -> str:
     text = compact(value)
     if len(text) > 50:
-        raise ValueError("名称过长（最多 50 个字）")
+        raise ValueError(_("名称过长（最多 50 个字）"))
     return text
 
 
@@ -79,21 +80,30 @@ def import_villages(sheet: Sheet, *, actor=None, dry_run: bool = False) -> Impor
     for row in rows:
         code = row.values["code"]
         if code in codes_seen:
-            sheet.error(row.number, "code", f"与第 {codes_seen[code]} 行的区划代码重复")
+            sheet.error(
+                row.number, "code", _("与第 %(row)s 行的区划代码重复") % {"row": codes_seen[code]}
+            )
             continue
         codes_seen[code] = row.number
         key = (code[:9], row.values["village"])
         if key in names_seen:
-            sheet.error(row.number, "village", f"与第 {names_seen[key]} 行的村名重复")
+            sheet.error(
+                row.number, "village", _("与第 %(row)s 行的村名重复") % {"row": names_seen[key]}
+            )
         names_seen.setdefault(key, row.number)
         prior = township_names.setdefault(code[:9], (row.values["township"], row.number))
         if row.values["township"] and prior[0] != row.values["township"]:
             sheet.error(
                 row.number, "township",
-                f"区划代码 {code[:9]} 在第 {prior[1]} 行对应“{prior[0]}”，此处却是“{row.values['township']}”",
+                _("区划代码 %(code)s 在第 %(row)s 行对应“%(there)s”，此处却是“%(here)s”")
+                % {"code": code[:9], "row": prior[1], "there": prior[0], "here": row.values["township"]},
             )
         if code[:6] not in counties and not row.values["county"]:
-            sheet.error(row.number, "code", f"系统中没有代码为 {code[:6]} 的县，请填写「县(市、区)」列")
+            sheet.error(
+                row.number,
+                "code",
+                _("系统中没有代码为 %(code)s 的县，请填写「县(市、区)」列") % {"code": code[:6]},
+            )
     existing = {v.code: v for v in Village.objects.select_related("township__county")}
     by_name = {(v.township.code, v.name): v for v in existing.values()}
     file_by_name = {(r.values["code"][:9], r.values["village"]): r.values["code"] for r in rows}
@@ -101,18 +111,22 @@ def import_villages(sheet: Sheet, *, actor=None, dry_run: bool = False) -> Impor
         code = row.values["code"]
         other = by_name.get((code[:9], row.values["village"]))
         if other is not None and other.code != code:
-            sheet.error(row.number, "village", f"本乡镇已有同名村，区划代码为 {other.code}")
+            sheet.error(
+                row.number, "village", _("本乡镇已有同名村，区划代码为 %(code)s") % {"code": other.code}
+            )
         target = row.values.get("merged_into")
         if target:
             known = target in codes_seen or target in existing or any(
                 name == target and tcode[:6] == code[:6] for (tcode, name) in file_by_name
             ) or any(v.name == target and v.code[:6] == code[:6] for v in existing.values())
             if not known:
-                sheet.error(row.number, "merged_into", f"找不到要并入的村“{target}”")
+                sheet.error(
+                    row.number, "merged_into", _("找不到要并入的村“%(name)s”") % {"name": target}
+                )
             elif target in (code, row.values["village"]):
-                sheet.error(row.number, "merged_into", "村不能并入自身")
+                sheet.error(row.number, "merged_into", _("村不能并入自身"))
         if actor is not None and not _may_edit(actor, code, existing):
-            sheet.error(row.number, "code", "您只能导入本乡镇的村(社区)")
+            sheet.error(row.number, "code", _("您只能导入本乡镇的村(社区)"))
     if sheet.errors:
         result.errors = sorted(sheet.errors, key=lambda error: error.row)
         return result
@@ -187,4 +201,4 @@ def _save(sheet: Sheet, counties: dict, existing: dict, result: ImportResult) ->
             for message in exc.messages:
                 sheet.error(row.number, "merged_into", message)
     if failed:
-        raise ValidationError("导入失败")
+        raise ValidationError(_("导入失败"))

@@ -13,6 +13,7 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.spreadsheets import Column, Sheet
 from core.text import compact, normalize_text, parse_date
@@ -31,7 +32,7 @@ def _status(value) -> str:
         return EnrolmentStatus.ATTENDED
     if text in ABSENT_WORDS:
         return EnrolmentStatus.ABSENT
-    raise ValueError("应填写“已到”或“缺席”")
+    raise ValueError(_("应填写“已到”或“缺席”"))
 
 
 def _time(value) -> dt.datetime | dt.date:
@@ -44,7 +45,7 @@ def _time(value) -> dt.datetime | dt.date:
         day = parse_date(match.group(1))
         hour, minute = int(match.group(2)), int(match.group(3))
         if hour > 23 or minute > 59:
-            raise ValueError("时间无效，请写作 2021-05-10 08:30")
+            raise ValueError(_("时间无效，请写作 2021-05-10 08:30"))
         return dt.datetime.combine(day, dt.time(hour, minute))
     return parse_date(value)
 
@@ -53,16 +54,16 @@ def _hours(value) -> Decimal:
     try:
         hours = Decimal(str(value).strip())
     except InvalidOperation:
-        raise ValueError("学时应为数字") from None
+        raise ValueError(_("学时应为数字")) from None
     if hours < 0 or hours > 200:
-        raise ValueError("学时应在 0 至 200 之间")
+        raise ValueError(_("学时应在 0 至 200 之间"))
     return hours
 
 
 def _name(value) -> str:
     text = normalize_text(value)
     if len(text) > 50:
-        raise ValueError("过长（最多 50 个字）")
+        raise ValueError(_("过长（最多 50 个字）"))
     return text
 
 
@@ -151,27 +152,41 @@ def import_attendance(sheet: Sheet, *, session, actor, dry_run: bool = False) ->
             candidates = [e for e in candidates if e.person.id_number_digest == digest]
             if not candidates:
                 sheet.error(
-                    row.number, "id_number", f"邀请名单中没有身份证号码与“{name}”相符的人员"
+                    row.number,
+                    "id_number",
+                    _("邀请名单中没有身份证号码与“%(name)s”相符的人员") % {"name": name},
                 )
                 continue
         if not candidates:
-            sheet.error(row.number, "name", f"“{name}”未被邀请参加本次培训，不能登记出勤")
+            sheet.error(
+                row.number,
+                "name",
+                _("“%(name)s”未被邀请参加本次培训，不能登记出勤") % {"name": name},
+            )
             continue
         if len(candidates) > 1:
             sheet.error(
-                row.number, "id_number", f"名单中有 {len(candidates)} 位“{name}”，请填写身份证号码"
+                row.number,
+                "id_number",
+                _("名单中有 %(n)s 位“%(name)s”，请填写身份证号码")
+                % {"n": len(candidates), "name": name},
             )
             continue
         enrolment = candidates[0]
         if enrolment.pk in seen:
-            sheet.error(row.number, "name", f"与第 {seen[enrolment.pk]} 行是同一人")
+            sheet.error(
+                row.number, "name", _("与第 %(row)s 行是同一人") % {"row": seen[enrolment.pk]}
+            )
             continue
         seen[enrolment.pk] = row.number
         if values["status"] == EnrolmentStatus.ATTENDED:
             if enrolment.status == EnrolmentStatus.ATTENDED:
                 when = timezone.localtime(enrolment.checked_in_at)
                 sheet.error(
-                    row.number, "status", f"{name} 已于 {when:%Y-%m-%d %H:%M} 签到，不能重复签到"
+                    row.number,
+                    "status",
+                    _("%(name)s 已于 %(when)s 签到，不能重复签到")
+                    % {"name": name, "when": f"{when:%Y-%m-%d %H:%M}"},
                 )
                 continue
             at = _aware(values["checked_in_at"], session)
@@ -179,14 +194,15 @@ def import_attendance(sheet: Sheet, *, session, actor, dry_run: bool = False) ->
                 sheet.error(
                     row.number,
                     "checked_in_at",
-                    f"签到时间应在培训期间（{session.starts_on} 至 {session.ends_on}）",
+                    _("签到时间应在培训期间（%(start)s 至 %(end)s）")
+                    % {"start": session.starts_on, "end": session.ends_on},
                 )
                 continue
         elif not values["absence_reason"]:
-            sheet.error(row.number, "absence_reason", "缺席时必须填写原因")
+            sheet.error(row.number, "absence_reason", _("缺席时必须填写原因"))
             continue
         elif enrolment.status == EnrolmentStatus.ATTENDED:
-            sheet.error(row.number, "status", f"{name} 已签到，不能记为缺席")
+            sheet.error(row.number, "status", _("%(name)s 已签到，不能记为缺席") % {"name": name})
             continue
         plan.append((row, enrolment))
     if sheet.errors:
