@@ -93,11 +93,19 @@ DATABASES = {
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
+# A kept connection (CONN_MAX_AGE > 0) is checked before a request or task reuses it, so that
+# the first request after a database restart reconnects instead of failing with a 500.
+DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", env.bool("CONN_HEALTH_CHECKS", default=True))
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # A file, not memory, so that a Celery worker started by a test sees the test data.
     test_name = env("TEST_SQLITE_NAME", default="test-db.sqlite3")
     DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / test_name)}
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+if DATABASES["default"]["ENGINE"].endswith(("postgresql", "postgis")):
+    # The portal's statements are short but wide (dashboards, composition counters, the
+    # coverage card): PostgreSQL's JIT compiling them costs more than running them (seconds
+    # at province scale, docs/performance.md). Off for the portal's connections.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
