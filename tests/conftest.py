@@ -162,12 +162,13 @@ DEAD_BROKER = "redis://127.0.0.1:1/0"  # nothing listens there: a broker that is
 
 
 @pytest.fixture
-def broker(redis_url):
+def broker(redis_url, monkeypatch):
     """broker(url, queue="celery"): send tasks to `url` for real (DEAD_BROKER for an outage);
     in-process tasks come back afterwards."""
     saved = (celery_app.conf.broker_url, celery_app.conf.task_default_queue)
 
     def use(url, queue="celery"):
+        monkeypatch.setenv("CELERY_BROKER_URL", url)  # Celery reads it before its setting
         celery_app.conf.task_always_eager = False
         celery_app.conf.broker_url = url
         celery_app.conf.task_default_queue = queue
