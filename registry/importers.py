@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from core.access import can_edit_township
 from core.spreadsheets import Column, Sheet
-from core.text import compact
+from core.text import choice_by_label, compact
 
 from . import services
 from .choices import VillageKind
@@ -29,10 +29,9 @@ def _code(value) -> str:
 
 
 def _kind(value) -> str:
-    text = compact(value).lower()
-    for choice in VillageKind:
-        if text in {choice.value, str(choice.label)}:
-            return choice.value
+    found = choice_by_label(VillageKind, compact(value))
+    if found:
+        return found
     raise ValueError(_("类型应为“村”或“社区”"))
 
 
