@@ -52,11 +52,6 @@ def composition_recompute(*, term_id: int, village_ids=None, hold_seconds: float
     use it to kill a worker mid-run; it is never set in production).
     """
     with transaction.atomic():
-        if connection.vendor == "postgresql":
-            # Compiling the wide counting statements to machine code costs PostgreSQL more
-            # than running them (seconds of JIT for ~40 expressions × 5 levels each).
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL jit = off")
         term = Term.objects.select_for_update().get(pk=term_id)
         if village_ids is not None and len(village_ids) <= MAX_INCREMENTAL_VILLAGES:
             written = _recompute_villages(term, set(village_ids), hold_seconds)

@@ -109,7 +109,7 @@ def test_breakdowns(small_county):
 
 
 def test_fixed_number_of_queries(small_county, django_assert_max_num_queries):
-    with django_assert_max_num_queries(12):  # incl. SET LOCAL jit = off on PostgreSQL
+    with django_assert_max_num_queries(11):
         composition_recompute(term_id=small_county.t2021.pk)
 
 
