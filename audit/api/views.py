@@ -15,7 +15,8 @@ from .serializers import HistoryEntrySerializer
 
 
 class HistoryViewSet(viewsets.ViewSet):
-    """变更记录：某类对象的全部新增、修改、删除（谁、何时、从哪里、改了什么），按县限定。"""
+    """The history (变更记录) of one kind of object: every create, change and delete, with
+    who, when, from where and what changed, within the caller's county."""
 
     read_roles = COUNTY_ROLES
     write_roles = frozenset()
