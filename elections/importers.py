@@ -13,16 +13,17 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import bulk_update_with_history
 
 from core.access import can_edit_township
+from core.bulk import HistoryStamp, filter_in, gc_paused, insert_with_history
 from core.spreadsheets import Column, Sheet
 from core.text import compact, normalize_text, parse_date
 from people import idnumbers
 from people.choices import Education, Gender, PoliticalStatus
 from people.idnumbers import IdNumberError
 from people.models import Person
-from people.services import PersonData, persons_bulk_upsert
+from people.services import PersonData, persons_bulk_write
 from registry.models import Term, Village
 
 from .choices import BODY_POSTS, Body, Post, SeatSource
@@ -243,7 +244,7 @@ class RosterResult:
         return not self.errors
 
 
-@dataclass
+@dataclass(slots=True)
 class _Seat:
     row: int
     village: Village
@@ -251,7 +252,7 @@ class _Seat:
     body: str
     post: str
     digest: str
-    person: PersonData
+    person: PersonData  # one per ID number, shared by that person's rows
 
 
 def _noop(fraction: float) -> None:
@@ -266,10 +267,15 @@ def import_roster(
     progress: Callable[[float], None] = _noop,
 ) -> RosterResult:
     """Check every row, then save all post holders in bulk; all or nothing."""
+    with gc_paused():
+        return _import(sheet, actor, dry_run, progress)
+
+
+def _import(sheet: Sheet, actor, dry_run: bool, progress) -> RosterResult:
     result = RosterResult(rows=len(sheet.rows), dry_run=dry_run)
     terms = {term.year: term for term in Term.objects.all()}
     villages = _villages_by_name(actor)
-    seats = _check_rows(sheet, terms, villages, actor)
+    seats, people = _check_rows(sheet, terms, villages, actor)
     progress(0.4)
     if sheet.errors:
         result.errors = sorted(sheet.errors, key=lambda e: e.row)
@@ -284,75 +290,56 @@ def import_roster(
             result.errors = sorted(sheet.errors, key=lambda e: e.row)
             return result
         to_create, to_update, unchanged = plan
-        people_rows = _merged_people(seats)
-        digest_of = {seat.person.id_number: seat.digest for seat in seats}
-        existing = _existing_people(set(digest_of.values()))
+        existing = _existing_people([row.digest for row in people])
         person_ids: dict[str, int] = {}
+        known: dict[str, int] = {}
         changed = []
-        for row in people_rows:
-            known = existing.get(digest_of[row.id_number])
-            if known is None:
+        for row in people:
+            saved = existing.get(row.digest)
+            if saved is None:
                 changed.append(row)
                 result.people_created += 1
-            elif _differs(row, known):
+                continue
+            known[row.digest] = saved[0]
+            if _differs(row, saved):
                 changed.append(row)
                 result.people_updated += 1
             else:
-                person_ids[row.id_number] = known.pk
+                person_ids[row.id_number] = saved[0]
         result.seats_created, result.seats_updated = len(to_create), len(to_update)
         result.seats_unchanged = unchanged
         if dry_run:
             return result
+        stamp = HistoryStamp.current(actor)
         # Only new or changed people are written: a re-import leaves the rest alone.
-        for number, person in persons_bulk_upsert(changed).items():
-            person_ids[number] = person.pk
+        person_ids.update(persons_bulk_write(changed, existing=known, stamp=stamp))
         progress(0.8)
-        new_seats = [
-            Seat(
-                person_id=person_ids[seat.person.id_number],
-                village=seat.village,
-                term=seat.term,
-                body=seat.body,
-                post=seat.post,
-                started_on=seat.term.starts_on,
-                source=SeatSource.ROSTER_IMPORT,
-            )
-            for seat in to_create
-        ]
-        if new_seats:
-            bulk_create_with_history(new_seats, Seat, batch_size=5000)
-        if to_update:
-            bulk_update_with_history(to_update, Seat, ["post"], batch_size=2000)
-        if new_seats or to_update:
+        insert_with_history(
+            Seat,
+            ("person_id", "village_id", "term_id", "body", "post", "started_on"),
+            [
+                (
+                    person_ids[seat.person.id_number],
+                    seat.village.pk,
+                    seat.term.pk,
+                    seat.body,
+                    seat.post,
+                    seat.term.starts_on,
+                )
+                for seat in to_create
+            ],
+            constants={"source": SeatSource.ROSTER_IMPORT},
+            stamp=stamp,
+        )
+        updated_villages = _update_posts(to_update, stamp)
+        if to_create or to_update:
             seats_changed.send(
                 sender=Seat,
                 term_ids=set(term_ids),
-                village_ids={s.village.pk for s in to_create} | {s.village_id for s in to_update},
+                village_ids={seat.village.pk for seat in to_create} | updated_villages,
             )
     progress(1.0)
     return result
-
-
-def _merged_people(seats: list[_Seat]) -> list[PersonData]:
-    """One PersonData per ID number: a person on both committees has two rows, and an
-    optional cell filled on either of them counts."""
-    merged: dict[str, PersonData] = {}
-    for seat in seats:
-        row = seat.person
-        prior = merged.get(row.id_number)
-        if prior is None:
-            merged[row.id_number] = row
-            continue
-        for name in (
-            "ethnicity",
-            "education_fulltime",
-            "education_inservice",
-            "political_status",
-            "phone",
-        ):
-            if getattr(prior, name) is None and getattr(row, name) is not None:
-                setattr(prior, name, getattr(row, name))
-    return list(merged.values())
 
 
 PERSON_COMPARED = (
@@ -368,22 +355,20 @@ PERSON_COMPARED = (
 )
 
 
-def _existing_people(digests: set[str]) -> dict[str, Person]:
-    wanted = list(digests)
+def _existing_people(digests: list[str]) -> dict[str, tuple]:
+    """The saved people among `digests`: digest -> (pk, *PERSON_COMPARED)."""
     found = {}
-    for start in range(0, len(wanted), 5000):
-        for person in Person.objects.filter(id_number_digest__in=wanted[start : start + 5000]).only(
-            "pk", "id_number_digest", *PERSON_COMPARED
-        ):
-            found[person.id_number_digest] = person
+    for queryset in filter_in(Person.objects.order_by(), "id_number_digest", digests):
+        for values in queryset.values_list("id_number_digest", "pk", *PERSON_COMPARED):
+            found[values[0]] = values[1:]
     return found
 
 
-def _differs(row: PersonData, person: Person) -> bool:
-    """Whether upserting `row` would change `person` (None cells leave a field alone)."""
-    for name in PERSON_COMPARED:
-        value = getattr(row, name)
-        if value is not None and value != getattr(person, name):
+def _differs(row: PersonData, saved: tuple) -> bool:
+    """Whether upserting `row` would change the saved person (None cells leave a field alone)."""
+    for name, value in zip(PERSON_COMPARED, saved[1:], strict=True):
+        new = getattr(row, name)
+        if new is not None and new != value:
             return True
     return False
 
@@ -400,172 +385,232 @@ def _villages_by_name(actor) -> dict[tuple[str, str], list[Village]]:
     return by_name
 
 
-def _check_rows(sheet: Sheet, terms, villages, actor) -> list[_Seat]:
-    """Every check that needs only the file and the registry; returns the good rows."""
+def _village_for(township_name, village_name, villages, actor, editable) -> tuple:
+    """(village, None), or (village or None, the message for the 村(社区) cell)."""
+    matches = villages.get((township_name, village_name), [])
+    if not matches:
+        return None, f"找不到“{township_name}{village_name}”（或无权导入该村）"
+    if len(matches) > 1:
+        return None, "有多个同名的村，请联系管理员"
+    village = matches[0]
+    if village.township_id not in editable:
+        editable[village.township_id] = actor is None or can_edit_township(actor, village.township)
+    if not editable[village.township_id]:
+        return village, "您只能导入本乡镇的村(社区)"
+    return village, None
+
+
+def _merged_away(village: Village, term: Term) -> str | None:
+    """The message when a roster puts a village merged before the term began in it."""
+    if village.is_active or not (village.merged_on and term.starts_on):
+        return None
+    if village.merged_on < term.starts_on:
+        return (
+            f"该村已于 {village.merged_on:%Y-%m-%d} 并入{village.merged_into}，"
+            f"不能有 {term.year} 届的任职"
+        )
+    return None
+
+
+def _check_rows(sheet: Sheet, terms, villages, actor) -> tuple[list[_Seat], list[PersonData]]:
+    """Every check that needs only the file and the registry; returns the good rows, and one
+    PersonData per ID number (a person on both committees has two rows: an optional cell
+    filled on either of them counts).
+
+    Everything that depends only on a cell value or a village (the village look-up, a
+    merge, an ID number, its digest) is worked out once and remembered: a roster repeats
+    them on every row.
+    """
     seats: list[_Seat] = []
+    people: dict[str, PersonData] = {}
     first_row: dict[tuple, int] = {}
     holder_of: dict[tuple, tuple[int, str]] = {}
     name_of: dict[str, tuple[int, str]] = {}
     editable: dict[int, bool] = {}
-    parsed_numbers: dict[str, idnumbers.IdNumber] = {}
+    place: dict[tuple, tuple] = {}  # (township, village) -> (village, message)
+    merged: dict[tuple, str | None] = {}  # (village pk, term pk) -> message
+    parsed_numbers: dict[str, idnumbers.IdNumber | str] = {}  # cell -> parsed, or message
     digests: dict[str, str] = {}
+    error = sheet.error
+    body_posts = BODY_POSTS
+    chair_posts = (Post.SECRETARY, Post.DIRECTOR)
     for row in sheet.rows:
         values = row.values
+        number = row.number
         bad = False
-        term = terms.get(values["term"]) if values["term"] else None
-        if values["term"] and term is None:
-            sheet.error(row.number, "term", f"系统中没有 {values['term']} 届")
+        year = values["term"]
+        term = terms.get(year) if year else None
+        if year and term is None:
+            error(number, "term", f"系统中没有 {year} 届")
             bad = True
         village = None
-        if values["township"] and values["village"]:
-            matches = villages.get((values["township"], values["village"]), [])
-            if not matches:
-                sheet.error(
-                    row.number,
-                    "village",
-                    f"找不到“{values['township']}{values['village']}”（或无权导入该村）",
+        township_name, village_name = values["township"], values["village"]
+        if township_name and village_name:
+            key = (township_name, village_name)
+            found = place.get(key)
+            if found is None:
+                found = place[key] = _village_for(
+                    township_name, village_name, villages, actor, editable
                 )
+            village, message = found
+            if message:
+                error(number, "village", message)
                 bad = True
-            elif len(matches) > 1:
-                sheet.error(row.number, "village", "有多个同名的村，请联系管理员")
-                bad = True
-            else:
-                village = matches[0]
-                if village.township_id not in editable:
-                    editable[village.township_id] = actor is None or can_edit_township(
-                        actor, village.township
-                    )
-                if not editable[village.township_id]:
-                    sheet.error(row.number, "village", "您只能导入本乡镇的村(社区)")
-                    bad = True
         if village is not None and term is not None and not village.is_active:
-            if village.merged_on and term.starts_on and village.merged_on < term.starts_on:
-                sheet.error(
-                    row.number,
-                    "village",
-                    f"该村已于 {village.merged_on:%Y-%m-%d} 并入{village.merged_into}，"
-                    f"不能有 {term.year} 届的任职",
-                )
+            key = (village.pk, term.pk)
+            if key not in merged:
+                merged[key] = _merged_away(village, term)
+            if merged[key]:
+                error(number, "village", merged[key])
                 bad = True
         body, post = values["body"], values["post"]
-        if body and post and post not in BODY_POSTS[body]:
-            sheet.error(row.number, "post", f"{Body(body).label}没有“{Post(post).label}”职务")
+        if body and post and post not in body_posts[body]:
+            error(number, "post", f"{Body(body).label}没有“{Post(post).label}”职务")
             bad = True
         parsed = None
-        if values["id_number"]:
+        cell = values["id_number"]
+        if cell:
             # a person on both committees has two rows: parse the number once
-            parsed = parsed_numbers.get(values["id_number"])
+            parsed = parsed_numbers.get(cell)
             if parsed is None:
                 try:
-                    parsed = idnumbers.parse_id_number(values["id_number"])
+                    parsed = idnumbers.parse_id_number(cell)
                 except IdNumberError as exc:
-                    sheet.error(row.number, "id_number", str(exc))
-                    bad = True
-                else:
-                    parsed_numbers[values["id_number"]] = parsed
+                    parsed = str(exc)
+                parsed_numbers[cell] = parsed
+            if parsed.__class__ is str:
+                error(number, "id_number", parsed)
+                bad = True
+                parsed = None
+        name = values["name"]
         if parsed is not None:
-            if values["birth_date"] and values["birth_date"] != parsed.birth_date:
-                sheet.error(
-                    row.number,
+            birth_date = values["birth_date"]
+            if birth_date and birth_date != parsed.birth_date:
+                error(
+                    number,
                     "birth_date",
-                    f"出生日期 {values['birth_date']:%Y-%m-%d} 与身份证号码中的 "
+                    f"出生日期 {birth_date:%Y-%m-%d} 与身份证号码中的 "
                     f"{parsed.birth_date:%Y-%m-%d} 不一致",
                 )
                 bad = True
             if values["gender"] and values["gender"] != parsed.gender:
-                sheet.error(row.number, "gender", "性别与身份证号码（第 17 位）不一致")
+                error(number, "gender", "性别与身份证号码（第 17 位）不一致")
                 bad = True
-            prior = name_of.setdefault(parsed.number, (row.number, values["name"]))
-            if values["name"] and prior[1] != values["name"]:
-                sheet.error(
-                    row.number,
-                    "name",
-                    f"同一身份证号码在第 {prior[0]} 行的姓名为“{prior[1]}”",
-                )
+            prior = name_of.setdefault(parsed.number, (number, name))
+            if name and prior[1] != name:
+                error(number, "name", f"同一身份证号码在第 {prior[0]} 行的姓名为“{prior[1]}”")
                 bad = True
-        if bad or None in (village, term, body, post, parsed) or not values["name"]:
+        if bad or None in (village, term, body, post, parsed) or not name:
             continue
         key = (parsed.number, village.pk, term.pk, body)
         if key in first_row:
-            sheet.error(
-                row.number,
+            error(
+                number,
                 "id_number",
                 f"重复的任职：与第 {first_row[key]} 行是同一人在同一组织的职务",
             )
             continue
-        first_row[key] = row.number
-        if post in (Post.SECRETARY, Post.DIRECTOR):
+        first_row[key] = number
+        if post in chair_posts:
             slot = (village.pk, term.pk, body, post)
-            prior = holder_of.setdefault(slot, (row.number, parsed.number))
+            prior = holder_of.setdefault(slot, (number, parsed.number))
             if prior[1] != parsed.number:
                 label = "书记" if post == Post.SECRETARY else f"{Body(body).label}主任"
-                sheet.error(row.number, "post", f"一个村只能有一名{label}，第 {prior[0]} 行已有")
+                error(number, "post", f"一个村只能有一名{label}，第 {prior[0]} 行已有")
                 continue
-        seats.append(
-            _Seat(
-                row=row.number,
-                village=village,
-                term=term,
-                body=body,
-                post=post,
-                digest=digests.get(parsed.number)
-                or digests.setdefault(parsed.number, idnumbers.digest(parsed.number)),
-                person=PersonData(
-                    id_number=parsed.number,
-                    name=values["name"],
-                    county_id=village.township.county_id,
-                    village_id=village.current.pk,
-                    birth_date=parsed.birth_date,
-                    gender=parsed.gender,
-                    ethnicity=values["ethnicity"] or None,
-                    education_fulltime=values["education_fulltime"],
-                    education_inservice=values["education_inservice"],
-                    political_status=values["political_status"],
-                    phone=values["phone"],
-                ),
+        digest = digests.get(parsed.number)
+        if digest is None:
+            digest = digests[parsed.number] = idnumbers.digest(parsed.number)
+        person = people.get(parsed.number)
+        if person is None:
+            person = people[parsed.number] = PersonData(
+                id_number=parsed.number,
+                name=name,
+                county_id=village.township.county_id,
+                village_id=village.current.pk,
+                birth_date=parsed.birth_date,
+                gender=parsed.gender,
+                ethnicity=values["ethnicity"] or None,
+                education_fulltime=values["education_fulltime"],
+                education_inservice=values["education_inservice"],
+                political_status=values["political_status"],
+                phone=values["phone"],
+                digest=digest,
             )
-        )
-    return seats
+        else:
+            _fill_in(person, values)
+        seats.append(_Seat(number, village, term, body, post, digest, person))
+    return seats, list(people.values())
+
+
+def _fill_in(person: PersonData, values: dict) -> None:
+    """An optional cell left empty on a person's first row and filled on a later one counts."""
+    if person.ethnicity is None and values["ethnicity"]:
+        person.ethnicity = values["ethnicity"]
+    if person.education_fulltime is None and values["education_fulltime"] is not None:
+        person.education_fulltime = values["education_fulltime"]
+    if person.education_inservice is None and values["education_inservice"] is not None:
+        person.education_inservice = values["education_inservice"]
+    if person.political_status is None and values["political_status"] is not None:
+        person.political_status = values["political_status"]
+    if person.phone is None and values["phone"] is not None:
+        person.phone = values["phone"]
 
 
 def _plan(sheet: Sheet, seats: list[_Seat], term_ids: list[int]):
     """Compare with the seats already held: what to create, update, or leave alone."""
     village_ids = {seat.village.pk for seat in seats}
-    held = {}
-    chairs = {}
-    current = Seat.objects.current().filter(term_id__in=term_ids)
+    held: dict[tuple, tuple[int, str]] = {}
+    chairs: dict[tuple, tuple[str, str]] = {}
+    current = Seat.objects.current().filter(term_id__in=term_ids).order_by()
     if len(village_ids) < 900:
         current = current.filter(village_id__in=village_ids)
-    for seat in current.select_related("person").only(
-        "pk",
-        "village_id",
-        "term_id",
-        "body",
-        "post",
-        "person__id_number_digest",
-        "person__name",
+    for pk, village_id, term_id, body, post, digest, name in current.values_list(
+        "pk", "village_id", "term_id", "body", "post", "person__id_number_digest", "person__name"
     ):
-        digest = seat.person.id_number_digest
-        held[(digest, seat.village_id, seat.term_id, seat.body)] = seat
-        if seat.post in (Post.SECRETARY, Post.DIRECTOR):
-            chairs[(seat.village_id, seat.term_id, seat.body, seat.post)] = seat
+        held[(digest, village_id, term_id, body)] = (pk, post)
+        if post in (Post.SECRETARY, Post.DIRECTOR):
+            chairs[(village_id, term_id, body, post)] = (digest, name)
     to_create, to_update, unchanged = [], [], 0
+    if not held:  # a first import: nothing to compare with
+        return list(seats), to_update, 0
     for seat in seats:
         existing = held.get((seat.digest, seat.village.pk, seat.term.pk, seat.body))
         chair = chairs.get((seat.village.pk, seat.term.pk, seat.body, seat.post))
-        if chair is not None and chair.person.id_number_digest != seat.digest:
+        if chair is not None and chair[0] != seat.digest:
             label = "书记" if seat.post == Post.SECRETARY else f"{Body(seat.body).label}主任"
             sheet.error(
                 seat.row,
                 "post",
-                f"该村 {seat.term.year} 届已有在任{label}（{chair.person.name}），请先办理其离任",
+                f"该村 {seat.term.year} 届已有在任{label}（{chair[1]}），请先办理其离任",
             )
             continue
         if existing is None:
             to_create.append(seat)
-        elif existing.post != seat.post:
-            existing.post = seat.post
-            to_update.append(existing)
+        elif existing[1] != seat.post:
+            to_update.append((existing[0], seat.post))
         else:
             unchanged += 1
     return to_create, to_update, unchanged
+
+
+def _update_posts(to_update: list[tuple[int, str]], stamp: HistoryStamp) -> set[int]:
+    """Give held seats their new post (with history); returns the villages touched."""
+    if not to_update:
+        return set()
+    new_post = dict(to_update)
+    seats = [
+        seat for queryset in filter_in(Seat.objects.order_by(), "pk", new_post) for seat in queryset
+    ]
+    for seat in seats:
+        seat.post, seat.updated_at = new_post[seat.pk], stamp.date
+    bulk_update_with_history(
+        seats,
+        Seat,
+        ["post", "updated_at"],
+        batch_size=2000,
+        default_user=stamp.user,
+        default_date=stamp.date,
+        custom_historical_attrs=stamp.historical_attrs,
+    )
+    return {seat.village_id for seat in seats}

@@ -5,9 +5,11 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_update_with_history
 
 from core.access import ensure_can_edit_township
+from core.bulk import HistoryStamp, filter_in, insert_with_history
 from registry.models import County, Village
 
 from . import idnumbers
@@ -38,11 +40,12 @@ def check_identity(
         raise ValidationError({"id_number": str(exc)}) from None
     errors = {}
     if birth_date and birth_date != parsed.birth_date:
-        errors["birth_date"] = (
-            f"出生日期 {birth_date:%Y-%m-%d} 与身份证号码中的 {parsed.birth_date:%Y-%m-%d} 不一致"
-        )
+        errors["birth_date"] = _("出生日期 %(typed)s 与身份证号码中的 %(parsed)s 不一致") % {
+            "typed": f"{birth_date:%Y-%m-%d}",
+            "parsed": f"{parsed.birth_date:%Y-%m-%d}",
+        }
     if gender and gender != parsed.gender:
-        errors["gender"] = "性别与身份证号码（第 17 位）不一致"
+        errors["gender"] = _("性别与身份证号码（第 17 位）不一致")
     if errors:
         raise ValidationError(errors)
     return parsed
@@ -53,7 +56,7 @@ def _check_unique(number: str, exclude_pk=None) -> None:
     if exclude_pk:
         others = others.exclude(pk=exclude_pk)
     if others.exists():
-        raise ValidationError({"id_number": "该身份证号码已登记"})
+        raise ValidationError({"id_number": _("该身份证号码已登记")})
 
 
 @transaction.atomic
@@ -104,7 +107,7 @@ def person_update(
         .get(pk=person.pk)
     )
     if expected_version is not None and locked.version != expected_version:
-        raise PersonConflict("该人员信息已被他人修改，请刷新后再编辑")
+        raise PersonConflict(_("该人员信息已被他人修改，请刷新后再编辑"))
     if locked.village is not None:
         ensure_can_edit_township(actor, locked.village.township)
     number = id_number or locked.id_number
@@ -139,65 +142,133 @@ class PersonData:
     education_inservice: str | None = None
     political_status: str | None = None
     phone: str | None = None
+    digest: str | None = None  # idnumbers.digest(id_number), if the caller has it already
 
 
-def persons_bulk_upsert(rows: list[PersonData], *, batch_size: int = 2000) -> dict[str, Person]:
+OPTIONAL_FIELDS = (
+    "ethnicity",
+    "education_fulltime",
+    "education_inservice",
+    "political_status",
+    "phone",
+)
+# What a new person is written with (COPY, or bulk_create on SQLite); the ID number is
+# encrypted once per person, its digest is the identity.
+_NEW_PERSON_FIELDS = (
+    "name",
+    "gender",
+    "birth_date",
+    "id_number_encrypted",
+    "id_number_digest",
+    "county_id",
+    "village_id",
+    *OPTIONAL_FIELDS,
+)
+
+
+def persons_bulk_write(
+    rows: list[PersonData],
+    *,
+    existing: dict[str, int] | None = None,
+    actor=None,
+    stamp: HistoryStamp | None = None,
+    batch_size: int = 2000,
+) -> dict[str, int]:
+    """Create or update many people in a few queries; returns their pks keyed by ID number.
+
+    Call inside a transaction. Rows must already be valid; the last row for a number wins.
+    `existing` (digest -> pk of the people already saved) saves the look-up when the caller
+    has just made it. New people and their history rows go in with one COPY each on
+    PostgreSQL (core.bulk); the history names `actor` (or the signed-in user) and the request.
+    """
+    by_digest = {(row.digest or idnumbers.digest(row.id_number)): row for row in rows}
+    if existing is None:
+        existing = _pks_by_digest(list(by_digest))
+    stamp = stamp or HistoryStamp.current(actor)
+    new = [(key, row) for key, row in by_digest.items() if key not in existing]
+    changed = {existing[key]: row for key, row in by_digest.items() if key in existing}
+    pks = dict(existing)
+    if new:
+        defaults = {name: Person._meta.get_field(name).get_default() for name in OPTIONAL_FIELDS}
+        encrypt = idnumbers.encrypt
+        values = [
+            (
+                row.name,
+                row.gender,
+                row.birth_date,
+                encrypt(row.id_number),
+                key,
+                row.county_id,
+                row.village_id,
+                *(
+                    defaults[name] if (value := getattr(row, name)) is None else value
+                    for name in OPTIONAL_FIELDS
+                ),
+            )
+            for key, row in new
+        ]
+        created = insert_with_history(
+            Person,
+            _NEW_PERSON_FIELDS,
+            values,
+            constants={"version": 1},
+            stamp=stamp,
+            batch_size=batch_size,
+        )
+        pks.update(zip((key for key, _row in new), created, strict=True))
+    if changed:
+        _update_people(changed, stamp, batch_size)
+    return {row.id_number: pks[key] for key, row in by_digest.items()}
+
+
+def _pks_by_digest(digests: list[str]) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for queryset in filter_in(Person.objects.order_by(), "id_number_digest", digests):
+        found.update(queryset.values_list("id_number_digest", "pk"))
+    return found
+
+
+def _update_people(changed: dict[int, PersonData], stamp: HistoryStamp, batch_size: int) -> None:
+    people = [
+        person for queryset in filter_in(Person.objects.order_by(), "pk", changed) for person in queryset
+    ]
+    for person in people:
+        row = changed[person.pk]
+        person.name = row.name
+        person.birth_date, person.gender = row.birth_date, row.gender
+        if row.village_id:
+            person.village_id = row.village_id
+        for name in OPTIONAL_FIELDS:
+            value = getattr(row, name)
+            if value is not None:
+                setattr(person, name, value)
+        person.version += 1
+        person.updated_at = stamp.date
+    bulk_update_with_history(
+        people,
+        Person,
+        ["name", "birth_date", "gender", "village", "version", "updated_at", *OPTIONAL_FIELDS],
+        batch_size=batch_size,
+        default_user=stamp.user,
+        default_date=stamp.date,
+        custom_historical_attrs=stamp.historical_attrs,
+    )
+
+
+def persons_bulk_upsert(
+    rows: list[PersonData], *, batch_size: int = 2000, actor=None
+) -> dict[str, Person]:
     """Create or update many people in a few queries; returns them keyed by ID number.
 
     Call inside a transaction. Rows must already be valid; the last row for a number wins.
     """
-    by_digest = {idnumbers.digest(row.id_number): row for row in rows}
-    existing: dict[str, Person] = {}
-    digests = list(by_digest)
-    for start in range(0, len(digests), 5000):
-        chunk = digests[start : start + 5000]
-        for person in Person.objects.filter(id_number_digest__in=chunk):
-            existing[person.id_number_digest] = person
-    to_create, to_update = [], []
-    optional = ("ethnicity", "education_fulltime", "education_inservice", "political_status", "phone")
-    for key, row in by_digest.items():
-        person = existing.get(key)
-        if person is None:
-            person = Person(
-                name=row.name,
-                county_id=row.county_id,
-                village_id=row.village_id,
-                birth_date=row.birth_date,
-                gender=row.gender,
-                id_number_encrypted=idnumbers.encrypt(row.id_number),
-                id_number_digest=key,
-            )
-            for name in optional:
-                value = getattr(row, name)
-                if value is not None:
-                    setattr(person, name, value)
-            to_create.append(person)
-        else:
-            person.name = row.name
-            person.birth_date, person.gender = row.birth_date, row.gender
-            if row.village_id:
-                person.village_id = row.village_id
-            for name in optional:
-                value = getattr(row, name)
-                if value is not None:
-                    setattr(person, name, value)
-            person.version += 1
-            to_update.append(person)
-    if to_create:
-        bulk_create_with_history(to_create, Person, batch_size=batch_size)
-        created = Person.objects.filter(
-            id_number_digest__in=[p.id_number_digest for p in to_create]
-        )
-        for person in created.iterator(chunk_size=5000):
-            existing[person.id_number_digest] = person
-    if to_update:
-        bulk_update_with_history(
-            to_update,
-            Person,
-            ["name", "birth_date", "gender", "village", "version", *optional],
-            batch_size=batch_size,
-        )
-    return {row.id_number: existing[key] for key, row in by_digest.items()}
+    pks = persons_bulk_write(rows, actor=actor, batch_size=batch_size)
+    people = {
+        person.pk: person
+        for queryset in filter_in(Person.objects.order_by(), "pk", set(pks.values()))
+        for person in queryset
+    }
+    return {number: people[pk] for number, pk in pks.items()}
 
 
 def person_id_keys_rotate(*, batch_size: int = 1000) -> int:
