@@ -52,7 +52,7 @@ def composition_recompute(*, term_id: int, village_ids=None, hold_seconds: float
     use it to kill a worker mid-run; it is never set in production).
     """
     with transaction.atomic():
-        term = Term.objects.select_for_update().get(pk=term_id)
+        term = Term.objects.select_for_update(no_key=True).get(pk=term_id)
         if village_ids is not None and len(village_ids) <= MAX_INCREMENTAL_VILLAGES:
             written = _recompute_villages(term, set(village_ids), hold_seconds)
             if written is not None:

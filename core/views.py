@@ -9,7 +9,13 @@ from django.views.decorators.http import require_GET
 def health(request):
     """Liveness and readiness: the database answers, and the broker when one is configured."""
     from django.conf import settings
+    from django.contrib.sessions.backends.base import SessionBase
 
+    # A probe needs no session: loading (and saving) a caller's session would reach the
+    # database and turn "database down" into a 500 for a signed-in browser. An empty
+    # session and no cookie: the session middleware neither reads nor touches the caller's.
+    request.COOKIES.pop(settings.SESSION_COOKIE_NAME, None)
+    request.session = SessionBase()
     checks = {}
     try:
         with connection.cursor() as cursor:

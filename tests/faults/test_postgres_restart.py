@@ -207,6 +207,8 @@ def test_work_queued_while_postgres_is_down_completes_once_it_is_back(
     cluster.stop()
     status, body = Browser(browser.base).get("/health/")  # as the load balancer asks it
     assert (status, json.loads(body)["database"]) == (503, "error")  # reported, not a crash
+    status, body = browser.get("/health/")  # and as a signed-in browser (a session cookie)
+    assert (status, json.loads(body)["database"]) == (503, "error")
 
     # A worker starts while the database is down and takes the queued work: each task fails
     # to reach the database and is retried later instead of being dropped.

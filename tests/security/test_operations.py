@@ -164,3 +164,14 @@ def test_health_is_503_when_the_broker_is_down(client, settings):
 def test_health_without_a_broker_runs_tasks_in_process(client, settings):
     settings.CELERY_BROKER_URL = None
     assert client.get("/health/").json()["broker"] == "in-process"
+
+
+def test_health_leaves_a_signed_in_callers_session_alone(client, organizer, settings):
+    """A probe from a signed-in browser neither reads nor ends its session (reading it
+    would need the database the probe reports on)."""
+    settings.CELERY_BROKER_URL = None
+    client.force_login(organizer)
+    response = client.get("/health/")
+    assert response.status_code == 200
+    assert settings.SESSION_COOKIE_NAME not in response.cookies  # not deleted, not re-set
+    assert client.get("/").context["user"] == organizer  # still signed in
