@@ -17,16 +17,17 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import io
+import itertools
 import operator
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db import connections, models
+from django.db import DatabaseError, connections, models
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -94,8 +95,9 @@ class HistoryStamp:
 def insert_with_history(
     model: type[models.Model],
     fields: Sequence[str],
-    rows: Sequence[Sequence[Any]],
+    rows: Iterable[Sequence[Any]],
     *,
+    count: int | None = None,
     constants: dict[str, Any] | None = None,
     stamp: HistoryStamp | None = None,
     using: str = "default",
@@ -105,15 +107,18 @@ def insert_with_history(
 
     `fields` are attribute names (`person_id`, not `person`). Fields neither in `fields` nor
     in `constants` take their default; `auto_now`/`auto_now_add` fields take the stamp's time.
+    `rows` may be a generator (then say how many in `count`): on PostgreSQL it is consumed
+    while the COPY runs, so the database inserts one batch while Python makes the next.
     """
-    if not rows:
+    count = len(rows) if count is None else count
+    if not count:
         return []
     stamp = stamp or HistoryStamp.current()
     constants = _complete_constants(model, fields, constants or {}, stamp.date)
     connection = connections[using]
     if connection.vendor != "postgresql":
-        return _bulk_create(model, fields, rows, constants, stamp, batch_size)
-    pks = _draw_pks(connection, model, len(rows))
+        return _bulk_create(model, fields, list(rows), constants, stamp, batch_size)
+    pks = _draw_pks(connection, model, count)
     by_name = {field.attname: field for field in model._meta.concrete_fields}
     varying = [model._meta.pk.attname, *fields]
     fast = [_renderer(by_name[name], escape=False) for name in varying]
@@ -133,23 +138,26 @@ def insert_with_history(
     kept = [index for index, name in enumerate(varying) if name in tracked]
     history = _Table(history_model, [varying[index] for index in kept], history_constants)
     pick = operator.itemgetter(*kept) if len(kept) > 1 else (lambda parts: (parts[kept[0]],))
-    main_lines, history_lines = [], []
+    history_lines = []
     tabs = len(varying) - 1
     call = operator.call
-    for pk, row in zip(pks, rows, strict=True):
-        # Text is written as it is unless the line shows a character COPY would read
-        # otherwise (a tab inside a value, a backslash, a line break): then every value of
-        # that row is escaped.
-        parts = list(map(call, fast, (pk, *row)))
-        line = "\t".join(parts)
-        if line.count("\t") != tabs or "\\" in line or "\n" in line or "\r" in line:
-            parts = list(map(call, safe, (pk, *row)))
+
+    def main_lines():
+        for pk, row in zip(pks, rows, strict=True):
+            # Text is written as it is unless the line shows a character COPY would read
+            # otherwise (a tab inside a value, a backslash, a line break): then every value
+            # of that row is escaped.
+            parts = list(map(call, fast, (pk, *row)))
             line = "\t".join(parts)
-        main_lines.append(line)
-        history_lines.append("\t".join(pick(parts)))
-    main.copy(connection, main_lines)
+            if line.count("\t") != tabs or "\\" in line or "\n" in line or "\r" in line:
+                parts = list(map(call, safe, (pk, *row)))
+                line = "\t".join(parts)
+            history_lines.append("\t".join(pick(parts)))
+            yield line
+
+    main.copy(connection, main_lines(), count)
     if getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
-        history.copy(connection, history_lines)
+        history.copy(connection, iter(history_lines), count)
     return pks
 
 
@@ -212,19 +220,47 @@ class _Table:
             "\t" + _renderer(by_name[name])(value) for name, value in constants.items()
         )
 
-    def copy(self, connection, lines: list[str]) -> None:
-        suffix = self.suffix + "\n"
-        buffer = io.StringIO(suffix.join(lines) + suffix)
+    def copy(self, connection, lines: Iterator[str], count: int) -> None:
+        buffer = _Lines(lines, self.suffix + "\n")
         columns = ", ".join(connection.ops.quote_name(column) for column in self.columns)
         table = connection.ops.quote_name(self.table)
         sql = f"COPY {table} ({columns}) FROM STDIN"
         started = time.monotonic()
-        with connection.cursor() as cursor:
-            cursor.cursor.copy_expert(sql, buffer)
+        try:
+            with connection.cursor() as cursor, connection.wrap_database_errors:
+                cursor.cursor.copy_expert(sql, buffer, size=_Lines.SIZE)
+        except DatabaseError:
+            if buffer.error is not None:  # psycopg2 turns it into "error in .read() call"
+                raise buffer.error from None
+            raise
         if connection.queries_logged:  # visible to query counts like any other statement
             connection.queries_log.append(
-                {"sql": f"{sql} -- {len(lines)} rows", "time": f"{time.monotonic() - started:.3f}"}
+                {"sql": f"{sql} -- {count} rows", "time": f"{time.monotonic() - started:.3f}"}
             )
+
+
+class _Lines(io.TextIOBase):
+    """A file COPY reads from, made of lines as they are produced (each with the table's
+    constant columns after it): psycopg2 sends one batch while the next is made, and the
+    database inserts it meanwhile, on the other core."""
+
+    SIZE = 1 << 16
+    BATCH = 500
+
+    def __init__(self, lines: Iterator[str], suffix: str):
+        self.lines, self.suffix = lines, suffix
+        self.error: BaseException | None = None
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int = -1) -> str:
+        try:
+            batch = list(itertools.islice(self.lines, self.BATCH))
+        except BaseException as exc:  # the COPY is aborted; copy() raises it again
+            self.error = exc
+            raise
+        return self.suffix.join(batch) + self.suffix if batch else ""
 
 
 def _complete_constants(model, fields, constants: dict, now: dt.datetime) -> dict:

@@ -11,6 +11,7 @@ import csv
 import datetime as dt
 import io
 import re
+import unicodedata
 import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -91,16 +92,15 @@ class Sheet:
         self.errors.append(CellError(row, column, message))
 
 
-def _raw_rows(content: bytes, filename: str) -> Iterable[list | tuple]:
+def _raw_rows(content: bytes, filename: str) -> Iterable[list]:
     if zipfile.is_zipfile(io.BytesIO(content)):
-        yield from _xlsx_rows(content)
-        return
+        return _xlsx_rows(content)
     if content.startswith(b"\xd0\xcf\x11\xe0"):
         raise SpreadsheetError(_("不支持旧版 .xls 文件，请在 Excel 中另存为 .xlsx 后上传"))
     text = _decode_text(content)
     if text is None or not filename.lower().endswith((".csv", ".txt")):
         raise SpreadsheetError(_("文件不是有效的 Excel (.xlsx) 或 CSV 文件"))
-    yield from csv.reader(io.StringIO(text))
+    return csv.reader(io.StringIO(text))
 
 
 def _xlsx_rows(content: bytes) -> list[list]:
@@ -198,7 +198,9 @@ def read_bytes(content: bytes, filename: str, columns: list[Column]) -> Sheet:
 
 
 def _read(content: bytes, filename: str, columns: list[Column]) -> Sheet:
-    rows = iter(_raw_rows(content, filename))
+    source = _raw_rows(content, filename)
+    text_only = not isinstance(source, list)  # a CSV reader gives only str
+    rows = iter(source)
     header_row_number, positions, headers = _find_header(rows, columns)
     numbered = [
         (number, raw) for number, raw in enumerate(rows, start=header_row_number + 1) if raw
@@ -219,7 +221,7 @@ def _read(content: bytes, filename: str, columns: list[Column]) -> Sheet:
             value_columns.append(cell_columns[-1])
             continue
         cells = list(map(itemgetter(index), data))
-        if set(map(type, cells)) <= {str, type(None)}:
+        if text_only or set(map(type, cells)) <= {str, type(None)}:
             keys = cells
         else:  # 1, 1.0 and True are equal as keys, but not as cells
             keys = list(zip(map(type, cells), cells, strict=True))
@@ -260,11 +262,7 @@ def _read(content: bytes, filename: str, columns: list[Column]) -> Sheet:
     names = [column.key for column in columns]
     sheet = Sheet(
         rows=[
-            Row(
-                number=number,
-                values=dict(zip(names, values, strict=True)),
-                raw=dict(zip(names, cells, strict=True)),
-            )
+            Row(number, dict(zip(names, values, strict=True)), dict(zip(names, cells, strict=True)))
             for i, ((number, _raw), values, cells) in enumerate(
                 zip(
                     numbered,
@@ -290,6 +288,14 @@ def _read(content: bytes, filename: str, columns: list[Column]) -> Sheet:
 _EMPTY = object()
 
 
+def _normalize(text: str) -> str:
+    """core.text.normalize_text for a str, without its regular expression: str.split() and
+    the regex's \\s split on the same characters (str.isspace)."""
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text)
+    return " ".join(text.split())
+
+
 def _cell_value(cell):
     """A cell as openpyxl gave it (calamine gives "" for an empty cell, 2021.0 for 2021 and a
     date for a date cell without a time)."""
@@ -304,7 +310,7 @@ def _clean(column: Column, cell) -> tuple | object:
     """_EMPTY, or (value, None), or (None, the message for the user)."""
     cell = _cell_value(cell)
     if isinstance(cell, str):
-        cell = normalize_text(cell)
+        cell = _normalize(cell)
     if cell is None or cell == "":
         return _EMPTY
     try:

@@ -9,6 +9,9 @@ so the number of queries does not grow with the number of rows.
 
 from __future__ import annotations
 
+import datetime as dt
+import operator
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -76,15 +79,36 @@ _BODY_LOOKUP = {compact(a).lower(): b for b, names in BODY_ALIASES.items() for a
 _POST_LOOKUP = {compact(a).lower(): p for p, names in POST_ALIASES.items() for a in names}
 
 
+def _text(value) -> str:
+    """core.text.normalize_text without its regular expression, for the cells every row
+    has (str.split() splits on the characters the regex's \\s matches: str.isspace)."""
+    if value is None:
+        return ""
+    text = value if value.__class__ is str else str(value)
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text)
+    return " ".join(text.split())
+
+
+def _squeezed(value) -> str:
+    """core.text.compact, the same way: no white space at all."""
+    if value is None:
+        return ""
+    text = value if value.__class__ is str else str(value)
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text)
+    return "".join(text.split())
+
+
 def _body(value) -> str:
-    body = _BODY_LOOKUP.get(compact(value).lower().replace("（", "(").replace("）", ")"))
+    body = _BODY_LOOKUP.get(_squeezed(value).lower().replace("（", "(").replace("）", ")"))
     if body is None:
         raise ValueError(f"未知的组织“{normalize_text(value)}”，应为“党组织”或“村(居)委会”")
     return body
 
 
 def _post(value) -> str:
-    post = _POST_LOOKUP.get(compact(value).lower())
+    post = _POST_LOOKUP.get(_squeezed(value).lower())
     if post is None:
         raise ValueError(
             f"未知的职务“{normalize_text(value)}”，应为书记、副书记、主任、副主任或委员"
@@ -93,14 +117,14 @@ def _post(value) -> str:
 
 
 def _year(value) -> int:
-    text = compact(value).removesuffix(".0").removesuffix("年").removesuffix("届")
+    text = _squeezed(value).removesuffix(".0").removesuffix("年").removesuffix("届")
     if not text.isdigit() or len(text) != 4:
         raise ValueError("届次应填写年份，如 2021")
     return int(text)
 
 
 def _name(value) -> str:
-    text = normalize_text(value)
+    text = _text(value)
     if len(text) > 50:
         raise ValueError("过长（最多 50 个字）")
     return text
@@ -108,13 +132,13 @@ def _name(value) -> str:
 
 def _optional(parse):
     def clean(value):
-        return parse(value) if compact(value) else None
+        return parse(value) if _squeezed(value) else None
 
     return clean
 
 
 def _phone(value) -> str:
-    text = compact(value).removesuffix(".0")
+    text = _squeezed(value).removesuffix(".0")
     if len(text) > 20:
         raise ValueError("联系电话过长")
     return text
@@ -172,7 +196,7 @@ COLUMNS = [
         "公民身份号码",
         ("身份证号", "身份证号码", "身份证", "id_number"),
         True,
-        compact,
+        _squeezed,
         "18 位公民身份号码；同一人任两个职务时填两行",
         "142630197801150031",
     ),
@@ -248,10 +272,11 @@ class RosterResult:
 class _Seat:
     row: int
     village: Village
+    village_id: int
     term: Term
+    term_id: int
     body: str
     post: str
-    digest: str
     person: PersonData  # one per ID number, shared by that person's rows
 
 
@@ -281,7 +306,7 @@ def _import(sheet: Sheet, actor, dry_run: bool, progress) -> RosterResult:
         result.errors = sorted(sheet.errors, key=lambda e: e.row)
         return result
     with transaction.atomic():
-        term_ids = sorted({seat.term.pk for seat in seats})
+        term_ids = sorted({seat.term_id for seat in seats})
         # Concurrent imports of the same term wait here, then see each other's seats.
         list(Term.objects.select_for_update().filter(pk__in=term_ids).order_by("pk"))
         plan = _plan(sheet, seats, term_ids)
@@ -317,17 +342,18 @@ def _import(sheet: Sheet, actor, dry_run: bool, progress) -> RosterResult:
         insert_with_history(
             Seat,
             ("person_id", "village_id", "term_id", "body", "post", "started_on"),
-            [
+            (
                 (
                     person_ids[seat.person.id_number],
-                    seat.village.pk,
-                    seat.term.pk,
+                    seat.village_id,
+                    seat.term_id,
                     seat.body,
                     seat.post,
                     seat.term.starts_on,
                 )
                 for seat in to_create
-            ],
+            ),
+            count=len(to_create),
             constants={"source": SeatSource.ROSTER_IMPORT},
             stamp=stamp,
         )
@@ -336,7 +362,7 @@ def _import(sheet: Sheet, actor, dry_run: bool, progress) -> RosterResult:
             seats_changed.send(
                 sender=Seat,
                 term_ids=set(term_ids),
-                village_ids={seat.village.pk for seat in to_create} | updated_villages,
+                village_ids={seat.village_id for seat in to_create} | updated_villages,
             )
     progress(1.0)
     return result
@@ -364,11 +390,13 @@ def _existing_people(digests: list[str]) -> dict[str, tuple]:
     return found
 
 
+_compared = operator.attrgetter(*PERSON_COMPARED)
+
+
 def _differs(row: PersonData, saved: tuple) -> bool:
     """Whether upserting `row` would change the saved person (None cells leave a field alone)."""
-    for name, value in zip(PERSON_COMPARED, saved[1:], strict=True):
-        new = getattr(row, name)
-        if new is not None and new != value:
+    for new, old in zip(_compared(row), saved[1:], strict=True):
+        if new is not None and new != old:
             return True
     return False
 
@@ -418,8 +446,8 @@ def _check_rows(sheet: Sheet, terms, villages, actor) -> tuple[list[_Seat], list
     filled on either of them counts).
 
     Everything that depends only on a cell value or a village (the village look-up, a
-    merge, an ID number, its digest) is worked out once and remembered: a roster repeats
-    them on every row.
+    merge, an ID number) is worked out once and remembered: a roster repeats them on every
+    row.
     """
     seats: list[_Seat] = []
     people: dict[str, PersonData] = {}
@@ -427,10 +455,11 @@ def _check_rows(sheet: Sheet, terms, villages, actor) -> tuple[list[_Seat], list
     holder_of: dict[tuple, tuple[int, str]] = {}
     name_of: dict[str, tuple[int, str]] = {}
     editable: dict[int, bool] = {}
-    place: dict[tuple, tuple] = {}  # (township, village) -> (village, message)
+    # (township, village) -> (village, message, village pk, county pk, pk of its current)
+    place: dict[tuple, tuple] = {}
     merged: dict[tuple, str | None] = {}  # (village pk, term pk) -> message
     parsed_numbers: dict[str, idnumbers.IdNumber | str] = {}  # cell -> parsed, or message
-    digests: dict[str, str] = {}
+    today = dt.date.today()
     error = sheet.error
     body_posts = BODY_POSTS
     chair_posts = (Post.SECRETARY, Post.DIRECTOR)
@@ -449,15 +478,24 @@ def _check_rows(sheet: Sheet, terms, villages, actor) -> tuple[list[_Seat], list
             key = (township_name, village_name)
             found = place.get(key)
             if found is None:
-                found = place[key] = _village_for(
+                village, message = _village_for(
                     township_name, village_name, villages, actor, editable
                 )
-            village, message = found
+                found = place[key] = (
+                    village,
+                    message,
+                    *(
+                        (village.pk, village.township.county_id, village.current.pk)
+                        if village is not None
+                        else (None, None, None)
+                    ),
+                )
+            village, message, village_id, county_id, current_id = found
             if message:
                 error(number, "village", message)
                 bad = True
         if village is not None and term is not None and not village.is_active:
-            key = (village.pk, term.pk)
+            key = (village_id, term.pk)
             if key not in merged:
                 merged[key] = _merged_away(village, term)
             if merged[key]:
@@ -474,7 +512,7 @@ def _check_rows(sheet: Sheet, terms, villages, actor) -> tuple[list[_Seat], list
             parsed = parsed_numbers.get(cell)
             if parsed is None:
                 try:
-                    parsed = idnumbers.parse_id_number(cell)
+                    parsed = idnumbers.parse_id_number(cell, today=today)
                 except IdNumberError as exc:
                     parsed = str(exc)
                 parsed_numbers[cell] = parsed
@@ -500,9 +538,18 @@ def _check_rows(sheet: Sheet, terms, villages, actor) -> tuple[list[_Seat], list
             if name and prior[1] != name:
                 error(number, "name", f"同一身份证号码在第 {prior[0]} 行的姓名为“{prior[1]}”")
                 bad = True
-        if bad or None in (village, term, body, post, parsed) or not name:
+        if (
+            bad
+            or village is None
+            or term is None
+            or body is None
+            or post is None
+            or parsed is None
+            or not name
+        ):
             continue
-        key = (parsed.number, village.pk, term.pk, body)
+        id_number, term_id = parsed.number, term.pk
+        key = (id_number, village_id, term_id, body)
         if key in first_row:
             error(
                 number,
@@ -512,22 +559,19 @@ def _check_rows(sheet: Sheet, terms, villages, actor) -> tuple[list[_Seat], list
             continue
         first_row[key] = number
         if post in chair_posts:
-            slot = (village.pk, term.pk, body, post)
-            prior = holder_of.setdefault(slot, (number, parsed.number))
-            if prior[1] != parsed.number:
+            slot = (village_id, term_id, body, post)
+            prior = holder_of.setdefault(slot, (number, id_number))
+            if prior[1] != id_number:
                 label = "书记" if post == Post.SECRETARY else f"{Body(body).label}主任"
                 error(number, "post", f"一个村只能有一名{label}，第 {prior[0]} 行已有")
                 continue
-        digest = digests.get(parsed.number)
-        if digest is None:
-            digest = digests[parsed.number] = idnumbers.digest(parsed.number)
-        person = people.get(parsed.number)
+        person = people.get(id_number)
         if person is None:
-            person = people[parsed.number] = PersonData(
-                id_number=parsed.number,
+            person = people[id_number] = PersonData(
+                id_number=id_number,
                 name=name,
-                county_id=village.township.county_id,
-                village_id=village.current.pk,
+                county_id=county_id,
+                village_id=current_id,
                 birth_date=parsed.birth_date,
                 gender=parsed.gender,
                 ethnicity=values["ethnicity"] or None,
@@ -535,11 +579,13 @@ def _check_rows(sheet: Sheet, terms, villages, actor) -> tuple[list[_Seat], list
                 education_inservice=values["education_inservice"],
                 political_status=values["political_status"],
                 phone=values["phone"],
-                digest=digest,
             )
         else:
             _fill_in(person, values)
-        seats.append(_Seat(number, village, term, body, post, digest, person))
+        seats.append(_Seat(number, village, village_id, term, term_id, body, post, person))
+    digest = idnumbers.digest
+    for person in people.values():
+        person.digest = digest(person.id_number)
     return seats, list(people.values())
 
 
@@ -559,7 +605,7 @@ def _fill_in(person: PersonData, values: dict) -> None:
 
 def _plan(sheet: Sheet, seats: list[_Seat], term_ids: list[int]):
     """Compare with the seats already held: what to create, update, or leave alone."""
-    village_ids = {seat.village.pk for seat in seats}
+    village_ids = {seat.village_id for seat in seats}
     held: dict[tuple, tuple[int, str]] = {}
     chairs: dict[tuple, tuple[str, str]] = {}
     current = Seat.objects.current().filter(term_id__in=term_ids).order_by()
@@ -575,9 +621,10 @@ def _plan(sheet: Sheet, seats: list[_Seat], term_ids: list[int]):
     if not held:  # a first import: nothing to compare with
         return list(seats), to_update, 0
     for seat in seats:
-        existing = held.get((seat.digest, seat.village.pk, seat.term.pk, seat.body))
-        chair = chairs.get((seat.village.pk, seat.term.pk, seat.body, seat.post))
-        if chair is not None and chair[0] != seat.digest:
+        digest = seat.person.digest
+        existing = held.get((digest, seat.village_id, seat.term_id, seat.body))
+        chair = chairs.get((seat.village_id, seat.term_id, seat.body, seat.post))
+        if chair is not None and chair[0] != digest:
             label = "书记" if seat.post == Post.SECRETARY else f"{Body(seat.body).label}主任"
             sheet.error(
                 seat.row,

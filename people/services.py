@@ -191,7 +191,9 @@ def persons_bulk_write(
     if new:
         defaults = {name: Person._meta.get_field(name).get_default() for name in OPTIONAL_FIELDS}
         encrypt = idnumbers.encrypt
-        values = [
+        # a generator: each number is encrypted as the COPY reaches it, while the database
+        # inserts the rows before it
+        values = (
             (
                 row.name,
                 row.gender,
@@ -206,11 +208,12 @@ def persons_bulk_write(
                 ),
             )
             for key, row in new
-        ]
+        )
         created = insert_with_history(
             Person,
             _NEW_PERSON_FIELDS,
             values,
+            count=len(new),
             constants={"version": 1},
             stamp=stamp,
             batch_size=batch_size,
@@ -230,7 +233,9 @@ def _pks_by_digest(digests: list[str]) -> dict[str, int]:
 
 def _update_people(changed: dict[int, PersonData], stamp: HistoryStamp, batch_size: int) -> None:
     people = [
-        person for queryset in filter_in(Person.objects.order_by(), "pk", changed) for person in queryset
+        person
+        for queryset in filter_in(Person.objects.order_by(), "pk", changed)
+        for person in queryset
     ]
     for person in people:
         row = changed[person.pk]

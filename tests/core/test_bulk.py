@@ -4,7 +4,7 @@ statements (COPY on PostgreSQL, bulk_create on SQLite), with who, when and from 
 import datetime as dt
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from simple_history.models import HistoricalRecords
 
@@ -117,3 +117,17 @@ def test_the_acting_user_is_named_without_a_request(village, official):
     persons_bulk_write([row], actor=official)
     assert Person.history.get().history_user == official
     assert Person.history.get().history_ip is None
+
+
+def test_an_error_while_rows_are_made_leaves_nothing_behind(village):
+    term = TermFactory(year=2021)
+    people = [PersonFactory(village=village) for _ in range(3)]
+
+    def rows():
+        yield (people[0].pk, village.pk, term.pk, Body.PARTY_COMMITTEE, Post.MEMBER, None)
+        yield (people[1].pk, village.pk, term.pk, Body.PARTY_COMMITTEE, Post.MEMBER, None)
+        raise LookupError("a row the caller could not make")
+
+    with pytest.raises(LookupError, match="could not make"), transaction.atomic():
+        insert_with_history(Seat, SEAT_FIELDS, rows(), count=3)
+    assert not Seat.objects.exists() and not Seat.history.exists()
