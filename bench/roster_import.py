@@ -4,24 +4,34 @@
         .venv/bin/python bench/roster_import.py [--rows 100000]
 
 Creates (or empties) the scratch database, migrates it, creates the townships, villages and
-the 2018 and 2021 terms the roster names, writes bench/out/roster-<rows>.xlsx, then times:
+the 2018 and 2021 terms the roster names, writes bench/out/roster-<rows>.xlsx and the same
+rows as bench/out/roster-<rows>.csv (UTF-8), then times, in one process:
 
-1. reading the file (core.spreadsheets.read_bytes: openpyxl + cleaning every cell);
-2. elections.importers.import_roster (every check, people upserted with encrypted ID
-   numbers and history, seats bulk-created with history, seats_changed sent) — the path of
-   `manage.py import_roster`;
-3. the same rows COPYed into a plain table (the floor).
+1. the floor: the same rows COPYed into a plain, unindexed table (median of three);
+2. reading the file (core.spreadsheets.read_bytes: calamine + cleaning every cell), for the
+   .xlsx and for the .csv (both must give the same rows);
+3. elections.importers.import_roster (every check, people written with encrypted ID numbers
+   and history, seats with history, seats_changed sent) — the path of `manage.py
+   import_roster` and of the upload page's background job;
+4. what the database alone costs for those writes: the rows the import wrote, COPYed again
+   into the real tables (their indexes, unique constraints and foreign-key checks);
+5. shares of the import measured on their own: Fernet encryption of every new person's ID
+   number, ID-number checks, digests;
+6. a re-import of the same file (nothing to change).
 
 Prints the figures and the ratios; never run by the test suite (docs/performance.md).
 """
 
 import argparse
+import csv
 import datetime as dt
 import io
 import os
 import random
+import statistics
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -201,28 +211,109 @@ def write_xlsx(path: Path, rows) -> None:
     workbook.save(path)
 
 
-def copy_floor(rows) -> float:
+class Clock:
+    """Wall time, and CPU time of this process plus its PostgreSQL backend (read from /proc:
+    the database runs on this machine). On a shared machine the CPU seconds move less with
+    the other work than the wall seconds do."""
+
+    def __init__(self):
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            (self.backend,) = cursor.fetchone()
+        self.tick = os.sysconf("SC_CLK_TCK")
+
+    def cpu(self) -> float:
+        try:
+            with open(f"/proc/{self.backend}/stat") as handle:
+                fields = handle.read().rsplit(")", 1)[1].split()
+            backend = (int(fields[11]) + int(fields[12])) / self.tick  # utime + stime
+        except OSError:
+            backend = 0.0
+        return time.process_time() + backend
+
+    def measure(self, work):
+        """(result, Span) of work()."""
+        wall, cpu = time.perf_counter(), self.cpu()
+        result = work()
+        return result, Span(time.perf_counter() - wall, self.cpu() - cpu)
+
+
+@dataclass
+class Span:
+    wall: float
+    cpu: float
+
+
+def median_span(spans) -> Span:
+    return Span(statistics.median(s.wall for s in spans), statistics.median(s.cpu for s in spans))
+
+
+def copy_floor(clock: Clock, rows, runs: int = 3) -> Span:
     """COPY the same rows into a plain table (no checks, no encryption, no history)."""
     from django.db import connection
 
     buffer = io.StringIO()
     for row in rows:
         buffer.write("\t".join(str(value) for value in row) + "\n")
+    spans = []
     with connection.cursor() as cursor:
-        cursor.execute("DROP TABLE IF EXISTS bench_roster_copy")
-        cursor.execute(
-            "CREATE TABLE bench_roster_copy (township text, village text, term int, body text,"
-            " post text, name text, id_number text, gender text, birth_date date,"
-            " ethnicity text, education_fulltime text, education_inservice text,"
-            " political_status text, phone text)"
-        )
-        connection.commit() if not connection.get_autocommit() else None
-        started = time.perf_counter()
-        buffer.seek(0)
-        cursor.cursor.copy_expert("COPY bench_roster_copy FROM STDIN", buffer)
-        elapsed = time.perf_counter() - started
+        for _ in range(runs):
+            cursor.execute("DROP TABLE IF EXISTS bench_roster_copy")
+            cursor.execute(
+                "CREATE TABLE bench_roster_copy (township text, village text, term int,"
+                " body text, post text, name text, id_number text, gender text,"
+                " birth_date date, ethnicity text, education_fulltime text,"
+                " education_inservice text, political_status text, phone text)"
+            )
+            buffer.seek(0)
+            spans.append(
+                clock.measure(
+                    lambda: cursor.cursor.copy_expert("COPY bench_roster_copy FROM STDIN", buffer)
+                )[1]
+            )
         cursor.execute("DROP TABLE bench_roster_copy")
-    return elapsed
+    return median_span(spans)
+
+
+WRITTEN = (
+    "people_person",
+    "people_historicalperson",
+    "elections_seat",
+    "elections_historicalseat",
+)
+
+
+def copy_written_again(clock: Clock) -> Span:
+    """The database's share: the rows the import wrote, COPYed back into the same tables
+    (emptied first), with their indexes, unique constraints and deferred foreign-key checks,
+    committed. No Python work per row at all."""
+    from django.db import connection, transaction
+
+    dumps = {}
+    with connection.cursor() as cursor:
+        for table in WRITTEN:
+            dumps[table] = io.StringIO()
+            cursor.cursor.copy_expert(f"COPY {table} TO STDOUT", dumps[table])
+    with transaction.atomic(), connection.cursor() as cursor:
+        # emptied apart: TRUNCATE recreates the files of every table it cascades to
+        cursor.execute(f"TRUNCATE {', '.join(WRITTEN)} CASCADE")
+
+    def copy_back():
+        with transaction.atomic(), connection.cursor() as cursor:
+            for table in WRITTEN:
+                dumps[table].seek(0)
+                cursor.cursor.copy_expert(f"COPY {table} FROM STDIN", dumps[table])
+
+    return clock.measure(copy_back)[1]
+
+
+def write_csv(path: Path, rows) -> None:
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(HEADER)
+        writer.writerows(rows)
 
 
 def main() -> None:
@@ -233,15 +324,17 @@ def main() -> None:
     args = parser.parse_args()
     if not args.database_url.startswith("postgres"):
         sys.exit("DATABASE_URL must point at a scratch PostgreSQL database")
+    load_before = os.getloadavg()
     prepare_database(args.database_url)
     setup_django(args.database_url)
-    from django.db import connection, reset_queries
+    from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     from core.spreadsheets import read_bytes
     from elections import importers
     from elections.models import Seat
     from elections.signals import seats_changed
+    from people import idnumbers
     from people.models import Person
 
     # The statistics recompute that follows a real import is not part of the import path.
@@ -253,41 +346,75 @@ def main() -> None:
     OUT.mkdir(exist_ok=True)
     path = OUT / f"roster-{len(rows)}.xlsx"
     write_xlsx(path, rows)
-    content = path.read_bytes()
+    csv_path = path.with_suffix(".csv")
+    write_csv(csv_path, rows)
+    content, csv_content = path.read_bytes(), csv_path.read_bytes()
     print(
         f"roster: {len(rows):,} rows, {len(villages):,} villages, "
-        f"{path.stat().st_size / 1e6:.1f} MB ({path.relative_to(ROOT)})"
+        f"{path.stat().st_size / 1e6:.1f} MB xlsx, {csv_path.stat().st_size / 1e6:.1f} MB csv"
     )
+    # Loaded once per process (a worker keeps it): stdnum's area-code table, ~0.3 s.
+    idnumbers.parse_id_number(rows[0][6])
+    clock = Clock()
+    spans: dict[str, tuple[Span, str]] = {}
 
-    floor = copy_floor(rows)
+    spans["COPY into a plain table (floor)"] = (copy_floor(clock, rows), "median of 3")
+    sheet, span = clock.measure(lambda: read_bytes(content, path.name, importers.COLUMNS))
+    spans["read + clean the xlsx"] = (span, "")
+    csv_sheet, span = clock.measure(
+        lambda: read_bytes(csv_content, csv_path.name, importers.COLUMNS)
+    )
+    spans["read + clean the csv"] = (span, "")
+    assert [r.values for r in csv_sheet.rows] == [r.values for r in sheet.rows]
+    assert not sheet.errors and not csv_sheet.errors
+    del csv_sheet
 
-    started = time.perf_counter()
-    sheet = read_bytes(content, path.name, importers.COLUMNS)
-    read_seconds = time.perf_counter() - started
-    reset_queries()
     with CaptureQueriesContext(connection) as queries:
-        started = time.perf_counter()
-        result = importers.import_roster(sheet)
-        import_seconds = time.perf_counter() - started
+        result, span = clock.measure(lambda: importers.import_roster(sheet))
     assert result.ok, result.errors[:5]
+    copies = sum(1 for query in queries if query["sql"].startswith("COPY"))
     seats, people = Seat.objects.count(), Person.objects.count()
-
-    started = time.perf_counter()
-    again = importers.import_roster(read_bytes(content, path.name, importers.COLUMNS))
-    reimport_seconds = time.perf_counter() - started
-    assert again.ok and again.seats_created == 0 and Seat.objects.count() == seats
-
-    total = read_seconds + import_seconds
-    print(f"COPY into a plain table:        {floor:8.2f} s")
-    print(f"read + clean the xlsx:          {read_seconds:8.2f} s")
-    print(
-        f"import_roster (checks + save):  {import_seconds:8.2f} s  "
-        f"({len(queries)} queries, {seats:,} seats, {people:,} people)"
+    spans["import_roster (checks + save)"] = (
+        span,
+        f"{len(queries)} statements ({copies} COPY), {seats:,} seats, {people:,} people",
     )
-    print(f"whole path (read + import):     {total:8.2f} s")
-    print(f"re-import, nothing to change:   {reimport_seconds:8.2f} s (read + checks)")
-    print(f"ratio import_roster / COPY:     {import_seconds / floor:8.1f} x")
-    print(f"ratio whole path / COPY:        {total / floor:8.1f} x")
+    spans["  the database's own writes"] = (copy_written_again(clock), "same rows COPYed again")
+    assert Seat.objects.count() == seats and Person.objects.count() == people
+
+    numbers = sorted({row[6] for row in rows})
+    for label, work in (
+        (f"  Fernet, {len(numbers):,} ID numbers", idnumbers.encrypt),
+        (f"  ID checks, {len(numbers):,} numbers", idnumbers.parse_id_number),
+        (f"  HMAC digests, {len(numbers):,} numbers", idnumbers.digest),
+    ):
+        spans[label] = (clock.measure(lambda work=work: [work(n) for n in numbers])[1], "apart")
+
+    def reimport():
+        return importers.import_roster(read_bytes(content, path.name, importers.COLUMNS))
+
+    again, span = clock.measure(reimport)
+    spans["re-import of the xlsx, nothing to change"] = (span, "read + checks")
+    assert again.ok and again.seats_created == 0 and Seat.objects.count() == seats
+    load_after = os.getloadavg()
+
+    floor = spans["COPY into a plain table (floor)"][0]
+    read_xlsx, read_csv = spans["read + clean the xlsx"][0], spans["read + clean the csv"][0]
+    imported = spans["import_roster (checks + save)"][0]
+    spans["whole path, xlsx (read + import)"] = (
+        Span(read_xlsx.wall + imported.wall, read_xlsx.cpu + imported.cpu),
+        "",
+    )
+    spans["whole path, csv (read + import)"] = (
+        Span(read_csv.wall + imported.wall, read_csv.cpu + imported.cpu),
+        "",
+    )
+    print(f"load average (1 min) before {load_before[0]:.2f}, after {load_after[0]:.2f}")
+    print(f"{'':<44}{'wall':>9} {'x COPY':>7} {'CPU':>9} {'x COPY':>7}")
+    for label, (span, note) in spans.items():
+        print(
+            f"{label:<44}{span.wall:8.2f}s {span.wall / floor.wall:7.1f}"
+            f" {span.cpu:8.2f}s {span.cpu / floor.cpu:7.1f}  {note}"
+        )
 
 
 if __name__ == "__main__":
