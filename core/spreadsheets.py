@@ -136,32 +136,48 @@ def _check_zip(archive: zipfile.ZipFile, size: int) -> None:
         raise SpreadsheetError(_("文件解压后过大，疑似异常文件，已拒绝"))
 
 
-_DIMENSION = re.compile(
-    rb'<(?:\w+:)?dimension\s+ref="\$?([A-Z]+)\$?(\d+)(?::\$?([A-Z]+)\$?(\d+))?"'
-)
+# The reader allocates the whole rectangle from A1 to the farthest cell, so that rectangle
+# is measured from the cells themselves (a workbook's own <dimension> can lie) before
+# reading: every ` r="B12"` (a cell's position) and ` r="12"` (a row's). Cells and rows
+# without a position are counted as if each took a new column or row.
+_POSITION_COLUMN = re.compile(rb' r="([A-Z]{1,3})[0-9]')
+_POSITION_ROW = re.compile(rb' r="[A-Z]{0,3}([0-9]+)"')
+_PREFIXED = re.compile(rb"<(\w+):worksheet\b")
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for letter in letters.decode():
+        number = number * 26 + ord(letter) - 64
+    return number
+
+
+def _elements(data: bytes, tag: bytes) -> int:
+    prefix = _PREFIXED.search(data, 0, 4096)
+    opening = b"<" + (prefix[1] + b":" if prefix else b"") + tag
+    return sum(data.count(opening + end) for end in (b" ", b">", b"/"))
 
 
 def _check_extent(archive: zipfile.ZipFile) -> None:
-    """Refuse a sheet whose used range is absurdly large (say a stray value in cell XFD1048576):
-    the reader holds the whole range in memory, so it is checked before reading."""
+    """Refuse a sheet whose used range is absurdly large (say a stray value in cell
+    XFD1048576, or a crafted file placing one there behind a small <dimension>): the reader
+    holds the whole range in memory and a failed allocation aborts the process."""
     for name in archive.namelist():
         if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
             continue
-        with archive.open(name) as member:
-            head = member.read(4096)
-        match = _DIMENSION.search(head)
-        if match is None:
-            continue
-        last_column, last_row = match[3] or match[1], int(match[4] or match[2])
-        columns = 0
-        for letter in last_column.decode():
-            columns = columns * 26 + ord(letter) - 64
-        if last_row * columns > MAX_CELLS:
+        data = archive.read(name)  # the zip-bomb check has bounded its size
+        placed_columns = _POSITION_COLUMN.findall(data)
+        placed_rows = _POSITION_ROW.findall(data)  # cells' rows and rows' own numbers
+        columns = max(map(_column_number, set(placed_columns)), default=0)
+        columns += max(_elements(data, b"c") - len(placed_columns), 0)
+        rows = max(map(int, set(placed_rows)), default=0)
+        rows += max(_elements(data, b"row") + len(placed_columns) - len(placed_rows), 0)
+        if rows * columns > MAX_CELLS:
             raise SpreadsheetError(
                 _(
                     "表格的使用范围过大（%(rows)s 行 × %(columns)s 列），请删除数据以外的内容后再上传"
                 )
-                % {"rows": last_row, "columns": columns}
+                % {"rows": rows, "columns": columns}
             )
 
 

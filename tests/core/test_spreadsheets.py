@@ -72,6 +72,25 @@ def test_a_stray_cell_far_away_is_refused_before_the_sheet_is_read():
         read_bytes(book(fill), "far.xlsx", COLUMNS)
 
 
+def test_a_far_cell_behind_a_lying_dimension_is_refused_not_a_crash():
+    """A crafted workbook declares A1:A2 but places a cell at XFD1048576: reading it would
+    ask for 512 GB and abort the process (a dead web worker), so the cells are measured."""
+    honest = book(lambda workbook: workbook.active.append(["姓名"]))
+    source, crafted = zipfile.ZipFile(io.BytesIO(honest)), io.BytesIO()
+    with zipfile.ZipFile(crafted, "w", zipfile.ZIP_DEFLATED) as archive:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                far = (
+                    b'<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row>'
+                )
+                data = data.replace(b"</sheetData>", far + b"</sheetData>")
+                assert b'<dimension ref="A1:A1" />' in data  # the declared range stays small
+            archive.writestr(item, data)
+    with pytest.raises(SpreadsheetError, match="使用范围过大（1048576 行 × 16384 列）"):
+        read_bytes(crafted.getvalue(), "crafted.xlsx", COLUMNS)
+
+
 def test_a_zip_that_is_no_workbook_is_refused_with_the_usual_message():
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
