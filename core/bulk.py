@@ -75,9 +75,13 @@ class HistoryStamp:
         return {"history_ip": self.ip, "history_request_id": self.request_id}
 
     @classmethod
-    def current(cls, actor=None) -> HistoryStamp:
+    def current(cls, actor=None, origin: tuple[str | None, str] | None = None) -> HistoryStamp:
         """The acting user (or the signed-in user of the request being served), the client
-        address and request id of that request if there is one, and now."""
+        address and request id of that request if there is one, and now. `origin` = (ip,
+        request id) of the request that asked for work done later (a background import)."""
+        if origin is not None:
+            user = actor if getattr(actor, "pk", None) else None
+            return cls(user=user, ip=origin[0], request_id=origin[1][:64], date=timezone.now())
         request = getattr(HistoricalRecords.context, "request", None)
         user = actor if getattr(actor, "pk", None) else None
         if user is None and request is not None:

@@ -290,13 +290,15 @@ def import_roster(
     actor=None,
     dry_run: bool = False,
     progress: Callable[[float], None] = _noop,
+    origin: tuple[str | None, str] | None = None,
 ) -> RosterResult:
-    """Check every row, then save all post holders in bulk; all or nothing."""
+    """Check every row, then save all post holders in bulk; all or nothing. `origin`: the
+    (client IP, request id) of the upload, for the history of a background import."""
     with gc_paused():
-        return _import(sheet, actor, dry_run, progress)
+        return _import(sheet, actor, dry_run, progress, origin)
 
 
-def _import(sheet: Sheet, actor, dry_run: bool, progress) -> RosterResult:
+def _import(sheet: Sheet, actor, dry_run: bool, progress, origin=None) -> RosterResult:
     result = RosterResult(rows=len(sheet.rows), dry_run=dry_run)
     terms = {term.year: term for term in Term.objects.all()}
     villages = _villages_by_name(actor)
@@ -335,7 +337,7 @@ def _import(sheet: Sheet, actor, dry_run: bool, progress) -> RosterResult:
         result.seats_unchanged = unchanged
         if dry_run:
             return result
-        stamp = HistoryStamp.current(actor)
+        stamp = HistoryStamp.current(actor, origin)
         # Only new or changed people are written: a re-import leaves the rest alone.
         person_ids.update(persons_bulk_write(changed, existing=known, stamp=stamp))
         progress(0.8)

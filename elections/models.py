@@ -311,6 +311,9 @@ class ImportJob(TimeStampedModel):
     )
     filename = models.CharField(_("文件名"), max_length=200)
     content = models.BinaryField(_("文件内容"), editable=False)
+    # Where the upload came from: the import's history rows carry it (it runs in a worker).
+    client_ip = models.GenericIPAddressField(_("来源 IP"), null=True, blank=True)
+    request_id = models.CharField(_("请求编号"), max_length=64, blank=True)
     dry_run = models.BooleanField(_("仅检查"), default=False)
     status = models.CharField(
         _("状态"), max_length=12, choices=ImportStatus.choices, default=ImportStatus.QUEUED

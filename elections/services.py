@@ -544,10 +544,21 @@ def body_label(body: str) -> str:
 @transaction.atomic
 def roster_job_create(*, actor, filename: str, content: bytes, dry_run: bool = False):
     """Store an upload and queue its import once the job row is committed."""
+    from core.bulk import HistoryStamp
+
     from .models import ImportJob
     from .tasks import import_roster_task
 
-    job = ImportJob(created_by=actor, filename=filename[:200], content=content, dry_run=dry_run)
+    # From where: the upload's request, kept for the history the background import writes.
+    stamp = HistoryStamp.current(actor)
+    job = ImportJob(
+        created_by=actor,
+        filename=filename[:200],
+        content=content,
+        dry_run=dry_run,
+        client_ip=stamp.ip,
+        request_id=stamp.request_id,
+    )
     job.full_clean(exclude=["content"])
     job.save()
     # robust: with the broker down the upload is still kept, as queued, and
@@ -662,7 +673,12 @@ def _job_import(job):
         # The outcome is saved in the import's own transaction, so that a failing
         # after-commit hook of some listener cannot mark a committed import as failed.
         with transaction.atomic():
-            result = importers.import_roster(sheet, actor=job.created_by, dry_run=job.dry_run)
+            result = importers.import_roster(
+                sheet,
+                actor=job.created_by,
+                dry_run=job.dry_run,
+                origin=(job.client_ip, job.request_id),
+            )
             job = _job_finish(job, result, [str(error) for error in result.errors])
     except (OperationalError, InterfaceError):
         # The database went away (restarted, connection cut): the import rolled back. The

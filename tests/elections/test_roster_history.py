@@ -49,3 +49,35 @@ def test_import_and_reimport_history(village, make_user):
     assert run(rows, organizer).seats_updated == 1
     changed = Seat.history.filter(history_type="~").get()
     assert changed.post == Post.DEPUTY_DIRECTOR and changed.history_user == organizer
+
+
+def test_background_import_history_says_where_the_upload_came_from(
+    client, official, village, django_capture_on_commit_callbacks
+):
+    """The import runs in a worker, without a request: its history rows still carry the
+    uploader's address and the upload's request id, kept on the job."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    from elections.models import ImportJob
+    from tests.spreadsheets import xlsx as workbook
+
+    TermFactory(year=2021)
+    client.force_login(official)
+    rows = [
+        HEADER,
+        ["吉昌镇", "东关村", 2021, "党支部", "书记", "张建国", make_id_number(dt.date(1975, 3, 8))],
+    ]
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("elections:roster-import"),
+            {"file": SimpleUploadedFile("roster.xlsx", workbook(rows))},
+            REMOTE_ADDR="10.20.30.40",
+        )
+    assert response.status_code == 302
+    job = ImportJob.objects.get()
+    assert job.client_ip == "10.20.30.40" and job.request_id
+    entry = Seat.history.get()
+    assert (entry.history_user_id, entry.history_ip) == (official.pk, "10.20.30.40")
+    assert entry.history_request_id == job.request_id
+    assert Person.history.get().history_ip == "10.20.30.40"
