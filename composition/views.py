@@ -10,6 +10,7 @@ from django.views import View
 from accounts.permissions import RoleRequiredMixin
 from core.access import STAFF_ROLES
 from core.exports import xlsx_response
+from core.text import join_words
 from elections.choices import Body, Post
 from elections.models import Seat
 from registry.models import Term
@@ -155,7 +156,7 @@ class TableView(RoleRequiredMixin, View):
                         item["row"].scope_code,
                         item["row"].scope_name,
                         *item["cells"],
-                        _("、").join(str(labels[m]) for m in item["missed"]),
+                        join_words(labels[m] for m in item["missed"]),
                     ]
                     for item in table
                 ],

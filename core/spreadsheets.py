@@ -26,7 +26,7 @@ from openpyxl.utils import get_column_letter
 from python_calamine import CalamineWorkbook, SheetTypeEnum
 
 from .bulk import gc_paused
-from .text import compact, normalize_text
+from .text import compact, join_words, normalize_text
 
 HEADER_SEARCH_ROWS = 10
 MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
@@ -356,13 +356,13 @@ def _find_header(rows, columns: list[Column]) -> tuple[int, dict[str, int], dict
         if required <= positions.keys():
             break
     if best is None:
-        expected = "、".join(column.header for column in columns if column.required)
+        expected = join_words(column.header for column in columns if column.required)
         raise SpreadsheetError(
             _("找不到表头行；第一行应包含这些列：%(columns)s") % {"columns": expected}
         )
     missing = [c.header for c in columns if c.required and c.key not in best[1]]
     if missing:
-        raise SpreadsheetError(_("缺少必填列：%(columns)s") % {"columns": "、".join(missing)})
+        raise SpreadsheetError(_("缺少必填列：%(columns)s") % {"columns": join_words(missing)})
     number, positions, headers = best
     for column in columns:
         headers.setdefault(column.key, column.header)
