@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
 from core.access import can_edit_township
@@ -29,7 +30,7 @@ from people.models import Person
 from people.services import PersonData, persons_bulk_write
 from registry.models import Term, Village
 
-from .choices import BODY_POSTS, Body, Post, SeatSource
+from .choices import BODY_POSTS, POST_TITLES, Body, Post, SeatSource
 from .models import Seat
 from .signals import seats_changed
 
@@ -103,7 +104,10 @@ def _squeezed(value) -> str:
 def _body(value) -> str:
     body = _BODY_LOOKUP.get(_squeezed(value).lower().replace("（", "(").replace("）", ")"))
     if body is None:
-        raise ValueError(f"未知的组织“{normalize_text(value)}”，应为“党组织”或“村(居)委会”")
+        raise ValueError(
+            _("未知的组织“%(value)s”，应为“党组织”或“村(居)委会”")
+            % {"value": normalize_text(value)}
+        )
     return body
 
 
@@ -111,7 +115,8 @@ def _post(value) -> str:
     post = _POST_LOOKUP.get(_squeezed(value).lower())
     if post is None:
         raise ValueError(
-            f"未知的职务“{normalize_text(value)}”，应为书记、副书记、主任、副主任或委员"
+            _("未知的职务“%(value)s”，应为书记、副书记、主任、副主任或委员")
+            % {"value": normalize_text(value)}
         )
     return post
 
@@ -119,14 +124,14 @@ def _post(value) -> str:
 def _year(value) -> int:
     text = _squeezed(value).removesuffix(".0").removesuffix("年").removesuffix("届")
     if not text.isdigit() or len(text) != 4:
-        raise ValueError("届次应填写年份，如 2021")
+        raise ValueError(_("届次应填写年份，如 2021"))
     return int(text)
 
 
 def _name(value) -> str:
     text = _text(value)
     if len(text) > 50:
-        raise ValueError("过长（最多 50 个字）")
+        raise ValueError(_("过长（最多 50 个字）"))
     return text
 
 
@@ -140,7 +145,7 @@ def _optional(parse):
 def _phone(value) -> str:
     text = _squeezed(value).removesuffix(".0")
     if len(text) > 20:
-        raise ValueError("联系电话过长")
+        raise ValueError(_("联系电话过长"))
     return text
 
 
@@ -415,18 +420,26 @@ def _villages_by_name(actor) -> dict[tuple[str, str], list[Village]]:
     return by_name
 
 
+def _chair(body: str, post: str) -> str:
+    """The one-per-village post as a message names it: 书记, or the committee's 主任."""
+    return _("书记") if post == Post.SECRETARY else str(POST_TITLES[(body, post)])
+
+
 def _village_for(township_name, village_name, villages, actor, editable) -> tuple:
     """(village, None), or (village or None, the message for the 村(社区) cell)."""
     matches = villages.get((township_name, village_name), [])
     if not matches:
-        return None, f"找不到“{township_name}{village_name}”（或无权导入该村）"
+        return None, _("找不到“%(township)s%(village)s”（或无权导入该村）") % {
+            "township": township_name,
+            "village": village_name,
+        }
     if len(matches) > 1:
-        return None, "有多个同名的村，请联系管理员"
+        return None, _("有多个同名的村，请联系管理员")
     village = matches[0]
     if village.township_id not in editable:
         editable[village.township_id] = actor is None or can_edit_township(actor, village.township)
     if not editable[village.township_id]:
-        return village, "您只能导入本乡镇的村(社区)"
+        return village, _("您只能导入本乡镇的村(社区)")
     return village, None
 
 
@@ -435,10 +448,11 @@ def _merged_away(village: Village, term: Term) -> str | None:
     if village.is_active or not (village.merged_on and term.starts_on):
         return None
     if village.merged_on < term.starts_on:
-        return (
-            f"该村已于 {village.merged_on:%Y-%m-%d} 并入{village.merged_into}，"
-            f"不能有 {term.year} 届的任职"
-        )
+        return _("该村已于 %(date)s 并入%(into)s，不能有 %(year)s 届的任职") % {
+            "date": f"{village.merged_on:%Y-%m-%d}",
+            "into": village.merged_into,
+            "year": term.year,
+        }
     return None
 
 
@@ -472,7 +486,7 @@ def _check_rows(sheet: Sheet, terms, villages, actor) -> tuple[list[_Seat], list
         year = values["term"]
         term = terms.get(year) if year else None
         if year and term is None:
-            error(number, "term", f"系统中没有 {year} 届")
+            error(number, "term", _("系统中没有 %(year)s 届") % {"year": year})
             bad = True
         village = None
         township_name, village_name = values["township"], values["village"]
@@ -505,7 +519,12 @@ def _check_rows(sheet: Sheet, terms, villages, actor) -> tuple[list[_Seat], list
                 bad = True
         body, post = values["body"], values["post"]
         if body and post and post not in body_posts[body]:
-            error(number, "post", f"{Body(body).label}没有“{Post(post).label}”职务")
+            error(
+                number,
+                "post",
+                _("%(body)s没有“%(post)s”职务")
+                % {"body": Body(body).label, "post": Post(post).label},
+            )
             bad = True
         parsed = None
         cell = values["id_number"]
@@ -529,16 +548,21 @@ def _check_rows(sheet: Sheet, terms, villages, actor) -> tuple[list[_Seat], list
                 error(
                     number,
                     "birth_date",
-                    f"出生日期 {birth_date:%Y-%m-%d} 与身份证号码中的 "
-                    f"{parsed.birth_date:%Y-%m-%d} 不一致",
+                    _("出生日期 %(typed)s 与身份证号码中的 %(coded)s 不一致")
+                    % {"typed": f"{birth_date:%Y-%m-%d}", "coded": f"{parsed.birth_date:%Y-%m-%d}"},
                 )
                 bad = True
             if values["gender"] and values["gender"] != parsed.gender:
-                error(number, "gender", "性别与身份证号码（第 17 位）不一致")
+                error(number, "gender", _("性别与身份证号码（第 17 位）不一致"))
                 bad = True
             prior = name_of.setdefault(parsed.number, (number, name))
             if name and prior[1] != name:
-                error(number, "name", f"同一身份证号码在第 {prior[0]} 行的姓名为“{prior[1]}”")
+                error(
+                    number,
+                    "name",
+                    _("同一身份证号码在第 %(row)s 行的姓名为“%(name)s”")
+                    % {"row": prior[0], "name": prior[1]},
+                )
                 bad = True
         if (
             bad
@@ -556,7 +580,7 @@ def _check_rows(sheet: Sheet, terms, villages, actor) -> tuple[list[_Seat], list
             error(
                 number,
                 "id_number",
-                f"重复的任职：与第 {first_row[key]} 行是同一人在同一组织的职务",
+                _("重复的任职：与第 %(row)s 行是同一人在同一组织的职务") % {"row": first_row[key]},
             )
             continue
         first_row[key] = number
@@ -564,8 +588,12 @@ def _check_rows(sheet: Sheet, terms, villages, actor) -> tuple[list[_Seat], list
             slot = (village_id, term_id, body, post)
             prior = holder_of.setdefault(slot, (number, id_number))
             if prior[1] != id_number:
-                label = "书记" if post == Post.SECRETARY else f"{Body(body).label}主任"
-                error(number, "post", f"一个村只能有一名{label}，第 {prior[0]} 行已有")
+                error(
+                    number,
+                    "post",
+                    _("一个村只能有一名%(post)s，第 %(row)s 行已有")
+                    % {"post": _chair(body, post), "row": prior[0]},
+                )
                 continue
         person = people.get(id_number)
         if person is None:
@@ -627,11 +655,11 @@ def _plan(sheet: Sheet, seats: list[_Seat], term_ids: list[int]):
         existing = held.get((digest, seat.village_id, seat.term_id, seat.body))
         chair = chairs.get((seat.village_id, seat.term_id, seat.body, seat.post))
         if chair is not None and chair[0] != digest:
-            label = "书记" if seat.post == Post.SECRETARY else f"{Body(seat.body).label}主任"
             sheet.error(
                 seat.row,
                 "post",
-                f"该村 {seat.term.year} 届已有在任{label}（{chair[1]}），请先办理其离任",
+                _("该村 %(year)s 届已有在任%(post)s（%(name)s），请先办理其离任")
+                % {"year": seat.term.year, "post": _chair(seat.body, seat.post), "name": chair[1]},
             )
             continue
         if existing is None:

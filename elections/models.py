@@ -314,6 +314,8 @@ class ImportJob(TimeStampedModel):
     # Where the upload came from: the import's history rows carry it (it runs in a worker).
     client_ip = models.GenericIPAddressField(_("来源 IP"), null=True, blank=True)
     request_id = models.CharField(_("请求编号"), max_length=64, blank=True)
+    # The uploader's language: the background import writes its errors in it.
+    language = models.CharField(_("语言"), max_length=16, blank=True)
     dry_run = models.BooleanField(_("仅检查"), default=False)
     status = models.CharField(
         _("状态"), max_length=12, choices=ImportStatus.choices, default=ImportStatus.QUEUED

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, InterfaceError, OperationalError, connection, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
@@ -558,6 +558,7 @@ def roster_job_create(*, actor, filename: str, content: bytes, dry_run: bool = F
         dry_run=dry_run,
         client_ip=stamp.ip,
         request_id=stamp.request_id,
+        language=translation.get_language() or "",
     )
     job.full_clean(exclude=["content"])
     job.save()
@@ -651,7 +652,9 @@ def roster_job_run(*, job_id: int):
                 return job  # a live worker is importing it
             job.status, job.started_at, job.progress = ImportStatus.RUNNING, timezone.now(), 5
             job.save(update_fields=["status", "started_at", "progress", "updated_at"])
-        return _job_import(job)
+        # The errors are written in the uploader's language (the job page shows them as text).
+        with translation.override(job.language or None):
+            return _job_import(job)
     finally:
         if locked:
             _job_unlock(job_id)

@@ -20,4 +20,9 @@ class Migration(migrations.Migration):
             name='request_id',
             field=models.CharField(blank=True, max_length=64, verbose_name='请求编号'),
         ),
+        migrations.AddField(
+            model_name='importjob',
+            name='language',
+            field=models.CharField(blank=True, max_length=16, verbose_name='语言'),
+        ),
     ]

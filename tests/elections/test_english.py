@@ -72,3 +72,31 @@ def test_seat_end_page_in_english(client, official, village, term):
     )
     assert f"Record departure: {seat.person.name}" in html
     assert chinese_chrome(html) == []
+
+
+def test_a_background_roster_import_reports_in_the_uploaders_language(
+    client, official, village, term, django_capture_on_commit_callbacks
+):
+    """The import runs in a worker; its errors are written in the language of the upload."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import translation
+
+    from elections.models import ImportJob
+    from tests.spreadsheets import xlsx
+
+    in_english(client, official)
+    header = ["乡镇", "村(社区)", "届次", "组织", "职务", "姓名", "公民身份号码"]
+    content = xlsx([header, ["吉昌镇", "东关村", 2030, "党支部", "书记", "张三", "11"]])
+    with django_capture_on_commit_callbacks() as queued:
+        client.post(
+            reverse("elections:roster-import"),
+            {"file": SimpleUploadedFile("roster.xlsx", content)},
+        )
+    with translation.override("zh-hans"):  # a worker: the default language, no request
+        for callback in queued:
+            callback()
+    job = ImportJob.objects.get()
+    assert job.language == "en"
+    html = client.get(job.get_absolute_url()).content.decode()
+    assert "There is no 2030 term in the system" in html
+    assert "系统中没有" not in html
