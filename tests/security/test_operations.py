@@ -138,7 +138,9 @@ def test_api_clients_never_receive_id_numbers_anywhere(api, api_user, village):
 
 def test_health_reports_database_and_broker(client, settings, redis_url):
     settings.CELERY_BROKER_URL = redis_url
-    previous = celery_app.conf.broker_write_url
+    # The raw setting, not the property: that falls back to broker_url, and restoring its
+    # value would pin every later test's tasks to this broker.
+    previous = celery_app.conf.get("broker_write_url")
     celery_app.conf.broker_write_url = redis_url  # what /health/ connects to
     try:
         response = client.get("/health/")
@@ -151,7 +153,9 @@ def test_health_reports_database_and_broker(client, settings, redis_url):
 def test_health_is_503_when_the_broker_is_down(client, settings):
     dead = "redis://127.0.0.1:1/0"  # nothing listens on port 1
     settings.CELERY_BROKER_URL = dead
-    previous = celery_app.conf.broker_write_url
+    # The raw setting, not the property: that falls back to broker_url, and restoring its
+    # value would pin every later test's tasks to this broker.
+    previous = celery_app.conf.get("broker_write_url")
     celery_app.conf.broker_write_url = dead  # what /health/ connects to
     try:
         response = client.get("/health/")
