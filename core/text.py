@@ -17,17 +17,25 @@ _DATE_PATTERNS = (
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
 
 
+def _nfkc(value) -> str:
+    text = value if value.__class__ is str else str(value)
+    # ASCII is already in NFKC form: skip the call for the common cell (importers call this
+    # for every cell of 100,000-row rosters).
+    return text if text.isascii() else unicodedata.normalize("NFKC", text)
+
+
 def normalize_text(value) -> str:
     """Full-width to half-width (NFKC), no surrounding or doubled inner white space."""
     if value is None:
         return ""
-    text = unicodedata.normalize("NFKC", str(value))
-    return re.sub(r"\s+", " ", text).strip()
+    return " ".join(_nfkc(value).split())  # str.split(): the white space regex \s matches
 
 
 def compact(value) -> str:
     """Like normalize_text, but without any white space at all (codes, ID numbers, headers)."""
-    return re.sub(r"\s+", "", normalize_text(value))
+    if value is None:
+        return ""
+    return "".join(_nfkc(value).split())
 
 
 def parse_date(value) -> dt.date:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import operator
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -80,29 +79,8 @@ _BODY_LOOKUP = {compact(a).lower(): b for b, names in BODY_ALIASES.items() for a
 _POST_LOOKUP = {compact(a).lower(): p for p, names in POST_ALIASES.items() for a in names}
 
 
-def _text(value) -> str:
-    """core.text.normalize_text without its regular expression, for the cells every row
-    has (str.split() splits on the characters the regex's \\s matches: str.isspace)."""
-    if value is None:
-        return ""
-    text = value if value.__class__ is str else str(value)
-    if not text.isascii():
-        text = unicodedata.normalize("NFKC", text)
-    return " ".join(text.split())
-
-
-def _squeezed(value) -> str:
-    """core.text.compact, the same way: no white space at all."""
-    if value is None:
-        return ""
-    text = value if value.__class__ is str else str(value)
-    if not text.isascii():
-        text = unicodedata.normalize("NFKC", text)
-    return "".join(text.split())
-
-
 def _body(value) -> str:
-    body = _BODY_LOOKUP.get(_squeezed(value).lower().replace("（", "(").replace("）", ")"))
+    body = _BODY_LOOKUP.get(compact(value).lower().replace("（", "(").replace("）", ")"))
     if body is None:
         raise ValueError(
             _("未知的组织“%(value)s”，应为“党组织”或“村(居)委会”")
@@ -112,7 +90,7 @@ def _body(value) -> str:
 
 
 def _post(value) -> str:
-    post = _POST_LOOKUP.get(_squeezed(value).lower())
+    post = _POST_LOOKUP.get(compact(value).lower())
     if post is None:
         raise ValueError(
             _("未知的职务“%(value)s”，应为书记、副书记、主任、副主任或委员")
@@ -122,14 +100,14 @@ def _post(value) -> str:
 
 
 def _year(value) -> int:
-    text = _squeezed(value).removesuffix(".0").removesuffix("年").removesuffix("届")
+    text = compact(value).removesuffix(".0").removesuffix("年").removesuffix("届")
     if not text.isdigit() or len(text) != 4:
         raise ValueError(_("届次应填写年份，如 2021"))
     return int(text)
 
 
 def _name(value) -> str:
-    text = _text(value)
+    text = normalize_text(value)
     if len(text) > 50:
         raise ValueError(_("过长（最多 50 个字）"))
     return text
@@ -137,13 +115,13 @@ def _name(value) -> str:
 
 def _optional(parse):
     def clean(value):
-        return parse(value) if _squeezed(value) else None
+        return parse(value) if compact(value) else None
 
     return clean
 
 
 def _phone(value) -> str:
-    text = _squeezed(value).removesuffix(".0")
+    text = compact(value).removesuffix(".0")
     if len(text) > 20:
         raise ValueError(_("联系电话过长"))
     return text
@@ -201,7 +179,7 @@ COLUMNS = [
         "公民身份号码",
         ("身份证号", "身份证号码", "身份证", "id_number"),
         True,
-        _squeezed,
+        compact,
         "18 位公民身份号码；同一人任两个职务时填两行",
         "142630197801150031",
     ),
