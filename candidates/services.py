@@ -462,7 +462,6 @@ def candidacy_decide(
         blockers = joint_review_blockers(locked)
         if blockers:
             raise ValidationError({"outcome": blockers})
-    now = timezone.now()
     decision = Decision(
         candidacy=locked,
         stage=stage,
@@ -472,17 +471,11 @@ def candidacy_decide(
         meeting_date=meeting_date,
         minute_number=minute_number,
         decided_by=actor,
-        decided_at=now,
+        decided_at=timezone.now(),
     )
-    decision.full_clean()
-    decision.save()
+    _move(locked, decision)
     if items:
         decision.negative_items.set(items)
-    locked.stage = to_stage
-    locked.stage_changed_at = now
-    locked.version += 1
-    locked.full_clean()
-    locked.save()
     candidacy.stage, candidacy.version = locked.stage, locked.version
     return decision
 
@@ -502,7 +495,6 @@ def candidacy_withdraw(
 
 
 def _record(locked: Candidacy, outcome: str, reason: str, actor) -> Decision:
-    now = timezone.now()
     to_stage = TRANSITIONS[(locked.stage, outcome)]
     decision = Decision(
         candidacy=locked,
@@ -511,15 +503,21 @@ def _record(locked: Candidacy, outcome: str, reason: str, actor) -> Decision:
         to_stage=to_stage,
         reason=reason,
         decided_by=actor,
-        decided_at=now,
+        decided_at=timezone.now(),
     )
-    decision.full_clean()
-    decision.save()
-    locked.stage, locked.stage_changed_at = to_stage, now
-    locked.version += 1
-    locked.full_clean()
-    locked.save()
+    _move(locked, decision)
     return decision
+
+
+def _move(locked: Candidacy, decision: Decision) -> None:
+    """Save the decision and move the locked candidacy to its `to_stage`."""
+    decision.full_clean(exclude=["candidacy", "decided_by"])  # both read just now
+    decision.save()
+    locked.stage, locked.stage_changed_at = decision.to_stage, decision.decided_at
+    locked.version += 1
+    # A transition moves between open stages or ends the candidacy, never reopens it, so
+    # the one-open-candidacy constraint cannot newly fail: save what changed, unchecked.
+    locked.save(update_fields=["stage", "stage_changed_at", "version", "updated_at"])
 
 
 @transaction.atomic
@@ -631,11 +629,12 @@ def sign_off_record(
         raise ValidationError({"department": _("请指定部门")})
     if locked.stage != Stage.JOINT_REVIEW:
         raise ValidationError(_("该人选不在资格联审阶段"))
-    review_departments_ensure(county=locked.village.township.county)
-    taking_part = ReviewDepartment.objects.filter(
-        county_id=locked.village.township.county_id, department=department, takes_part=True
-    )
-    if not taking_part.exists():
+    taking_part = {
+        row.department
+        for row in review_departments_ensure(county=locked.village.township.county)
+        if row.takes_part
+    }
+    if department not in taking_part:
         raise ValidationError({"department": _("该部门不参加本县资格联审")})
     if SignOff.objects.filter(candidacy=locked, department=department).exists():
         raise CandidacyConflict(_("本部门已对 %(name)s 出具意见") % {"name": locked.person.name})
@@ -653,7 +652,9 @@ def sign_off_record(
         signed_by=actor,
         signed_at=timezone.now(),
     )
-    sign_off.full_clean()
+    # The candidacy and signer were read just now; the one-per-department rule was checked
+    # above (and the database enforces it against a racing reviewer).
+    sign_off.full_clean(exclude=["candidacy", "signed_by"])
     try:
         with transaction.atomic():
             sign_off.save()
