@@ -1,9 +1,12 @@
 """Factories for the foundation's models. Each app adds tests/factories/<app>.py."""
 
 import datetime as dt
+import functools
 import itertools
 
 import factory
+from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from stdnum.cn import ric
 
 from accounts.choices import Department
@@ -15,6 +18,18 @@ from people.models import Person
 from registry.models import County, Term, Township, Village
 
 _serial = itertools.count(1)
+TEST_PASSWORD = "Test-password-2026"
+
+
+@functools.cache
+def _password_hash(hasher: str) -> str:
+    return make_password(TEST_PASSWORD)
+
+
+def hashed_test_password() -> str:
+    """TEST_PASSWORD hashed by the first configured hasher, once per hasher: PBKDF2 costs
+    ~0.4 s a hash, and hashing it afresh for every user made fixtures take seconds."""
+    return _password_hash(settings.PASSWORD_HASHERS[0])
 
 
 def make_id_number(birth_date: dt.date, gender: str = Gender.MALE, area: str = "141028") -> str:
@@ -84,7 +99,6 @@ class PersonFactory(factory.django.DjangoModelFactory):
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = User
-        skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"user{n}")
     role = Role.COUNTY_ORGANIZER
@@ -93,9 +107,4 @@ class UserFactory(factory.django.DjangoModelFactory):
     department = factory.LazyAttribute(
         lambda o: Department.POLICE if o.role == Role.DEPARTMENT_REVIEWER else ""
     )
-    password = factory.PostGenerationMethodCall("set_password", "Test-password-2026")
-
-    @factory.post_generation
-    def save_password(self, create, extracted, **kwargs):
-        if create:
-            self.save()
+    password = factory.LazyFunction(hashed_test_password)
