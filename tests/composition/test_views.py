@@ -5,6 +5,7 @@ import io
 import pytest
 from openpyxl import load_workbook
 
+from composition import selectors
 from composition.services import composition_recompute
 
 
@@ -32,6 +33,21 @@ def test_county_dashboard_shows_targets_and_charts(
     assert 'id="composition-breakdowns"' in html
     assert "<script>" not in html.replace("<script src=", "")  # no inline script
     assert "已是最新" in html
+
+
+def test_percentages_read_with_two_places(client, organizer, computed):
+    client.force_login(organizer)
+    html = client.get("/composition/?term=2021").content.decode()
+    figures = selectors.scope_row(organizer, computed.t2021).figures
+    shares = [
+        item["pct"]
+        for population in ("secretaries", "members")
+        for item in figures[population].values()
+        if isinstance(item, dict) and item["pct"] is not None
+    ]
+    assert any(pct == int(pct) for pct in shares)  # a whole one: 50 reads "50.00", not "50.0"
+    for pct in shares:
+        assert f"{pct:.2f}%" in html
 
 
 def test_coverage_card_follows_the_dashboard_scope(client, organizer, computed):
