@@ -46,7 +46,11 @@ class Seat(TimeStampedModel):
         Village, on_delete=models.PROTECT, related_name="seats", verbose_name=_("村(社区)")
     )
     term = models.ForeignKey(
-        Term, on_delete=models.PROTECT, related_name="seats", verbose_name=_("届次")
+        Term,
+        on_delete=models.PROTECT,
+        related_name="seats",
+        verbose_name=_("届次"),
+        db_index=False,  # led by the (term, village) and (term, body, post) indexes
     )
     body = models.CharField(_("组织"), max_length=16, choices=Body.choices)
     post = models.CharField(_("职务"), max_length=20, choices=Post.choices)
@@ -69,7 +73,9 @@ class Seat(TimeStampedModel):
     )
 
     objects = SeatQuerySet.as_manager()
-    history = audited_history()
+    # History is read per seat (id), by user, by date and by county (through the village);
+    # an index on its other keys would only slow a roster import's 100,000 history rows.
+    history = audited_history(no_db_index=["election", "person", "term"])
 
     class Meta:
         verbose_name = _("任职")
