@@ -292,8 +292,9 @@ def _import(sheet: Sheet, actor, dry_run: bool, progress, origin=None) -> Roster
         return result
     with transaction.atomic():
         term_ids = sorted({seat.term_id for seat in seats})
-        # Concurrent imports of the same term wait here, then see each other's seats.
-        list(Term.objects.select_for_update().filter(pk__in=term_ids).order_by("pk"))
+        # Concurrent imports (and recomputes) of the same term wait here, then see each
+        # other's seats. NO KEY: rows that merely refer to the term are not held up.
+        list(Term.objects.select_for_update(no_key=True).filter(pk__in=term_ids).order_by("pk"))
         plan = _plan(sheet, seats, term_ids)
         progress(0.6)
         if sheet.errors:

@@ -5,13 +5,15 @@ import threading
 import time
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.urls import reverse
 
-from elections import services
+from core.spreadsheets import read_bytes
+from elections import importers, services
 from elections.choices import ImportStatus
 from elections.models import ImportJob, Seat
 from tests.factories import TermFactory, make_id_number
+from tests.factories.elections import ElectionFactory
 from tests.spreadsheets import upload, xlsx
 
 HEADER = ["乡镇", "村(社区)", "届次", "组织", "职务", "姓名", "公民身份号码"]
@@ -86,3 +88,38 @@ def test_two_imports_of_the_same_roster_leave_consistent_data(official, village)
     assert Seat.objects.count() == 8
     outcomes = sorted((j.seats_created, j.seats_unchanged) for j in ImportJob.objects.all())
     assert outcomes == [(0, 8), (8, 0)]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_import_holds_up_no_other_work_in_its_term(official, village):
+    """While an import of 2021 waits inside its transaction, an election of 2021 is saved at
+    once: the import locks the term against other imports and recomputes only."""
+    if connection.vendor == "sqlite":
+        pytest.skip("row locks need PostgreSQL; SQLite serialises writers anyway")
+    term = TermFactory(year=2021)
+    sheet = read_bytes(roster(), "roster.xlsx", importers.COLUMNS)
+    inside, release, outcome = threading.Event(), threading.Event(), []
+
+    def progress(fraction):
+        if fraction == 0.6:  # the term is locked, nothing is written yet
+            inside.set()
+            release.wait(30)
+
+    def run():
+        try:
+            outcome.append(importers.import_roster(sheet, actor=official, progress=progress))
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    try:
+        assert inside.wait(30)
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SET LOCAL lock_timeout = '3s'")  # a wait would fail, not hang
+            ElectionFactory(village=village, term=term)
+    finally:
+        release.set()
+        thread.join(30)
+    assert outcome and outcome[0].ok and outcome[0].seats_created == 6
+    assert Seat.objects.filter(term=term).count() == 6
