@@ -4,9 +4,12 @@ Declare `history = audited_history()` on a model. Each historical row then carri
 user (from HistoryRequestMiddleware), the client IP and the request id of the change.
 """
 
+import functools
+
 from django.db import models
 from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
+from simple_history.manager import HistoryManager
 from simple_history.models import HistoricalRecords
 from simple_history.signals import pre_create_historical_record
 
@@ -19,10 +22,24 @@ class AuditedHistoricalModel(models.Model):
         abstract = True
 
 
+class AuditedHistoryManager(HistoryManager):
+    """simple-history builds its manager class afresh, by `from_queryset`, each time
+    `instance.history` is read — and it reads it on every save. The class is the same
+    every time: build it once."""
+
+    @classmethod
+    @functools.cache
+    def from_queryset(cls, queryset_class, class_name=None):
+        return super().from_queryset(queryset_class, class_name)
+
+
 def audited_history(**kwargs) -> HistoricalRecords:
     excluded = set(kwargs.pop("excluded_fields", ())) | {"updated_at"}
     return HistoricalRecords(
-        bases=[AuditedHistoricalModel], excluded_fields=sorted(excluded), **kwargs
+        bases=[AuditedHistoricalModel],
+        excluded_fields=sorted(excluded),
+        history_manager=AuditedHistoryManager,
+        **kwargs,
     )
 
 
