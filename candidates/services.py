@@ -652,9 +652,9 @@ def sign_off_record(
         signed_by=actor,
         signed_at=timezone.now(),
     )
-    # The candidacy and signer were read just now; the one-per-department rule was checked
-    # above (and the database enforces it against a racing reviewer).
-    sign_off.full_clean(exclude=["candidacy", "signed_by"])
+    # The candidacy (and the signer, if any) were read just now; the one-per-department rule
+    # was checked above (and the database enforces it against a racing reviewer).
+    sign_off.full_clean(exclude=["candidacy", "signed_by"] if actor else ["candidacy"])
     try:
         with transaction.atomic():
             sign_off.save()

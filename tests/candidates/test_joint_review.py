@@ -33,6 +33,15 @@ def test_missing_department_blocks(in_review, reviewer, organizer):
         pass_review(in_review, organizer)
 
 
+def test_a_sign_off_needs_a_signer(in_review):
+    with pytest.raises(ValidationError) as caught:
+        services.sign_off_record(
+            candidacy=in_review, outcome=SignOffOutcome.PASS, actor=None, department="police"
+        )
+    assert "signed_by" in caught.value.message_dict
+    assert not in_review.sign_offs.exists()
+
+
 def test_all_required_pass_lets_it_through(in_review, reviewer, org_reviewer, organizer):
     for user in (reviewer, org_reviewer):
         services.sign_off_record(candidacy=in_review, outcome=SignOffOutcome.PASS, actor=user)
