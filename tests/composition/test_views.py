@@ -48,6 +48,9 @@ def test_percentages_read_with_two_places(client, organizer, computed):
     assert any(pct == int(pct) for pct in shares)  # a whole one: 50 reads "50.00", not "50.0"
     for pct in shares:
         assert f"{pct:.2f}%" in html
+    ages = [figures[p]["avg_age"] for p in ("secretaries", "members")]
+    for age in ages:
+        assert f"<td>{age:.2f}</td>" in html
 
 
 def test_coverage_card_follows_the_dashboard_scope(client, organizer, computed):
