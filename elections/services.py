@@ -9,7 +9,14 @@ import logging
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import DatabaseError, InterfaceError, OperationalError, connection, transaction
+from django.db import (
+    DatabaseError,
+    IntegrityError,
+    InterfaceError,
+    OperationalError,
+    connection,
+    transaction,
+)
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
@@ -688,6 +695,15 @@ def _job_import(job):
         # job stays "running" without a live worker; the task's retry, or the sweep, runs it
         # again. Not a failure the uploader must act on.
         raise
+    except IntegrityError:
+        # Only imports and recomputes wait for each other on the term: a seat saved by hand
+        # meanwhile can clash with one this import was about to write. All rolled back; a
+        # new upload checks against what is saved now.
+        return _job_finish(
+            job,
+            None,
+            [_("导入期间本届任职被他人同时修改，本次未保存任何数据；请核对后重新上传文件")],
+        )
     except Exception:
         job.refresh_from_db()
         if job.is_finished:
@@ -697,7 +713,7 @@ def _job_import(job):
             status=ImportStatus.FAILED,
             progress=100,
             finished_at=timezone.now(),
-            errors=["导入时发生意外错误，未保存任何数据；请联系管理员"],
+            errors=[_("导入时发生意外错误，未保存任何数据；请联系管理员")],
         )
         raise
     return job

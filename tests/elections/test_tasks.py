@@ -12,8 +12,9 @@ from core.spreadsheets import read_bytes
 from elections import importers, services
 from elections.choices import ImportStatus
 from elections.models import ImportJob, Seat
+from people.models import Person
 from tests.factories import TermFactory, make_id_number
-from tests.factories.elections import ElectionFactory
+from tests.factories.elections import ElectionFactory, SeatFactory
 from tests.spreadsheets import upload, xlsx
 
 HEADER = ["乡镇", "村(社区)", "届次", "组织", "职务", "姓名", "公民身份号码"]
@@ -123,3 +124,46 @@ def test_an_import_holds_up_no_other_work_in_its_term(official, village):
         thread.join(30)
     assert outcome and outcome[0].ok and outcome[0].seats_created == 6
     assert Seat.objects.filter(term=term).count() == 6
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_seat_saved_by_hand_during_an_import_fails_it_cleanly(official, village, monkeypatch):
+    """The import has checked its rows; before it writes the seats, another official saves a
+    secretary for the same village and term. The upload fails with a clear message and
+    writes nothing; uploading it again reports the clash against the saved secretary."""
+    if connection.vendor == "sqlite":
+        pytest.skip("row locks need PostgreSQL; SQLite serialises writers anyway")
+    from elections.choices import Body, Post
+
+    term = TermFactory(year=2021)
+    content = roster()
+    write_people = importers.persons_bulk_write
+
+    def people_then_a_secretary_by_hand(*args, **kwargs):
+        written = write_people(*args, **kwargs)
+        thread = threading.Thread(target=save_secretary)
+        thread.start()
+        thread.join(30)
+        return written
+
+    def save_secretary():
+        try:
+            SeatFactory(village=village, term=term, body=Body.PARTY_COMMITTEE, post=Post.SECRETARY)
+        finally:
+            connection.close()
+
+    monkeypatch.setattr(importers, "persons_bulk_write", people_then_a_secretary_by_hand)
+    job = ImportJob.objects.create(created_by=official, filename="r.xlsx", content=content)
+    job = services.roster_job_run(job_id=job.pk)
+    assert job.status == ImportStatus.FAILED
+    assert job.errors == [
+        "导入期间本届任职被他人同时修改，本次未保存任何数据；请核对后重新上传文件"
+    ]
+    assert list(Seat.objects.values_list("post", flat=True)) == [Post.SECRETARY]  # by hand
+    assert not Person.objects.filter(name__startswith="人员").exists()
+
+    monkeypatch.setattr(importers, "persons_bulk_write", write_people)
+    again = ImportJob.objects.create(created_by=official, filename="r.xlsx", content=content)
+    again = services.roster_job_run(job_id=again.pk)
+    assert again.status == ImportStatus.FAILED
+    assert any("书记" in error for error in again.errors), again.errors
