@@ -232,6 +232,13 @@ def test_roster_upload_runs_as_a_job_and_reports_errors(
     assert "roster.xlsx" in listing
 
 
+def test_roster_page_ticks_a_dry_run_beside_its_label(client, official):
+    client.force_login(official)
+    html = client.get(reverse("elections:roster-import")).content.decode()
+    box = '<input type="checkbox" name="dry_run" id="id_dry_run">'
+    assert f"<label>{box} 仅检查，不保存</label>" in html
+
+
 def test_roster_template_downloads(client, official):
     client.force_login(official)
     response = client.get(reverse("elections:roster-template"))
