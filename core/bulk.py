@@ -79,11 +79,10 @@ class HistoryStamp:
         """The acting user (or the signed-in user of the request being served), the client
         address and request id of that request if there is one, and now. `origin` = (ip,
         request id) of the request that asked for work done later (a background import)."""
+        user = actor if getattr(actor, "pk", None) else None
         if origin is not None:
-            user = actor if getattr(actor, "pk", None) else None
             return cls(user=user, ip=origin[0], request_id=origin[1][:64], date=timezone.now())
         request = getattr(HistoricalRecords.context, "request", None)
-        user = actor if getattr(actor, "pk", None) else None
         if user is None and request is not None:
             request_user = getattr(request, "user", None)
             if getattr(request_user, "is_authenticated", False):

@@ -11,7 +11,6 @@ import csv
 import datetime as dt
 import io
 import re
-import unicodedata
 import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -22,7 +21,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import column_index_from_string, get_column_letter
 from python_calamine import CalamineWorkbook, SheetTypeEnum
 
 from .bulk import gc_paused
@@ -145,13 +144,6 @@ _POSITION_ROW = re.compile(rb' r="[A-Z]{0,3}([0-9]+)"')
 _PREFIXED = re.compile(rb"<(\w+):worksheet\b")
 
 
-def _column_number(letters: bytes) -> int:
-    number = 0
-    for letter in letters.decode():
-        number = number * 26 + ord(letter) - 64
-    return number
-
-
 def _elements(data: bytes, tag: bytes) -> int:
     prefix = _PREFIXED.search(data, 0, 4096)
     opening = b"<" + (prefix[1] + b":" if prefix else b"") + tag
@@ -168,7 +160,9 @@ def _check_extent(archive: zipfile.ZipFile) -> None:
         data = archive.read(name)  # the zip-bomb check has bounded its size
         placed_columns = _POSITION_COLUMN.findall(data)
         placed_rows = _POSITION_ROW.findall(data)  # cells' rows and rows' own numbers
-        columns = max(map(_column_number, set(placed_columns)), default=0)
+        columns = max(
+            (column_index_from_string(c.decode()) for c in set(placed_columns)), default=0
+        )
         columns += max(_elements(data, b"c") - len(placed_columns), 0)
         rows = max(map(int, set(placed_rows)), default=0)
         rows += max(_elements(data, b"row") + len(placed_columns) - len(placed_rows), 0)
@@ -304,14 +298,6 @@ def _read(content: bytes, filename: str, columns: list[Column]) -> Sheet:
 _EMPTY = object()
 
 
-def _normalize(text: str) -> str:
-    """core.text.normalize_text for a str, without its regular expression: str.split() and
-    the regex's \\s split on the same characters (str.isspace)."""
-    if not text.isascii():
-        text = unicodedata.normalize("NFKC", text)
-    return " ".join(text.split())
-
-
 def _cell_value(cell):
     """A cell as openpyxl gave it (calamine gives "" for an empty cell, 2021.0 for 2021 and a
     date for a date cell without a time)."""
@@ -326,7 +312,7 @@ def _clean(column: Column, cell) -> tuple | object:
     """_EMPTY, or (value, None), or (None, the message for the user)."""
     cell = _cell_value(cell)
     if isinstance(cell, str):
-        cell = _normalize(cell)
+        cell = normalize_text(cell)
     if cell is None or cell == "":
         return _EMPTY
     try:
