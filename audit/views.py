@@ -9,9 +9,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
-from accounts.permissions import RoleRequiredMixin
 from core.access import COUNTY_ROLES
 from core.exports import xlsx_response
+from core.permissions import RoleRequiredMixin
 
 from .forms import HistoryFilterForm
 from .selectors import (

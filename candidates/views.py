@@ -11,13 +11,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
 
-from accounts.permissions import RoleRequiredMixin
 from core.access import COUNTY_ROLES, EDITOR_ROLES, STAFF_ROLES, Role
 from core.exports import XLSX_TYPE
+from core.forms import form_errors_from
+from core.permissions import RoleRequiredMixin
 from core.spreadsheets import SpreadsheetError, read_upload, template_workbook
 from registry.forms import UploadForm
 from registry.models import County, Term, Township
-from registry.views import form_errors_from
 
 from . import importers, selectors, services
 from .choices import MEETING_STAGES, STAGE_PATH, Outcome, Stage

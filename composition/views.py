@@ -7,9 +7,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
-from accounts.permissions import RoleRequiredMixin
 from core.access import STAFF_ROLES
 from core.exports import xlsx_response
+from core.permissions import RoleRequiredMixin
 from core.text import join_words
 from elections.choices import Body, Post
 from elections.models import Seat

@@ -10,12 +10,12 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import pgettext_lazy
 from django.views import View
 
-from accounts.permissions import RoleRequiredMixin
 from core.access import COUNTY_ROLES, STAFF_ROLES
 from core.exports import XLSX_TYPE, csv_response, xlsx_response
+from core.forms import form_errors_from
+from core.permissions import RoleRequiredMixin
 from core.spreadsheets import template_workbook
 from people.models import Person
-from registry.views import form_errors_from
 
 from . import importers, rules, selectors, services
 from .filters import ElectionFilter, SeatFilter

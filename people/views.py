@@ -7,8 +7,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
 
-from accounts.permissions import RoleRequiredMixin
-from registry.views import form_errors_from
+from core.forms import form_errors_from
+from core.permissions import RoleRequiredMixin
 
 from . import services
 from .filters import PersonFilter

@@ -8,23 +8,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
 
-from accounts.permissions import RoleRequiredMixin
 from core.exports import XLSX_TYPE
+from core.forms import form_errors_from
+from core.permissions import RoleRequiredMixin
 from core.spreadsheets import SpreadsheetError, read_upload, template_workbook
 
 from . import importers, services
 from .filters import VillageFilter
 from .forms import UploadForm, VillageForm
 from .models import Term, Village
-
-
-def form_errors_from(exc: ValidationError, form) -> None:
-    """Put a service's ValidationError on the form, by field where the form has it."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 class VillageListView(RoleRequiredMixin, View):

@@ -69,7 +69,7 @@ class Route:
 
 def P(read=STAFF, write=None, obj=None, ok=200, **kw):
     ok = frozenset({ok} if isinstance(ok, int) else ok)
-    # Superusers pass every role check (accounts.permissions.role_allows).
+    # Superusers pass every role check (core.policy.has_role).
     read = read | {ADMIN} if read else read
     write = write | {ADMIN} if write else write
     return Route(read=read, write=write, obj=obj, ok=ok, **kw)

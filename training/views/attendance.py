@@ -13,8 +13,8 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views import View
 from openpyxl import load_workbook
 
-from accounts.permissions import RoleRequiredMixin
 from core.exports import XLSX_TYPE, xlsx_response
+from core.permissions import RoleRequiredMixin
 from core.spreadsheets import SpreadsheetError, read_upload, template_workbook
 from registry.forms import UploadForm
 

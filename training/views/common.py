@@ -3,7 +3,7 @@
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import JsonResponse
 
-from registry.views import form_errors_from
+from core.forms import form_errors_from
 
 
 def wants_json(request) -> bool:

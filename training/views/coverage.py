@@ -4,7 +4,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.views import View
 
-from accounts.permissions import RoleRequiredMixin
+from core.permissions import RoleRequiredMixin
 from registry.models import Term
 
 from .. import selectors

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 
-from accounts.permissions import RoleRequiredMixin
+from core.permissions import RoleRequiredMixin
 
 from .. import selectors, services
 from ..choices import MentorshipStatus

@@ -8,8 +8,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
 
-from accounts.permissions import RoleRequiredMixin
 from core.access import Role
+from core.permissions import RoleRequiredMixin
 
 from .. import selectors, services
 from ..choices import SESSION_TRANSITIONS, EnrolmentStatus, SessionStatus

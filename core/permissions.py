@@ -1,21 +1,14 @@
-"""Role checks for pages and API alike; row scoping is `ScopedQuerySet.for_user`.
+"""The doors' role checks, for pages and API alike; both ask `core.policy.has_role`.
 
 A view (page or API) declares `read_roles` and `write_roles`; `RolePermission` (DRF) and
-`RoleRequiredMixin` (pages) both read them through `role_allows`.
+`RoleRequiredMixin` (pages) read them. Which rows a user then sees is `ScopedQuerySet.for_user`.
 """
 
 from django.contrib.auth.mixins import AccessMixin
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
-from core.access import API_READ_ROLES, EDITOR_ROLES, STAFF_ROLES, Role
-
-
-def role_allows(user, roles) -> bool:
-    if not user or not user.is_authenticated or not user.is_active:
-        return False
-    if user.is_superuser:
-        return True
-    return user.role in roles
+from .policy import has_role
+from .roles import API_READ_ROLES, EDITOR_ROLES, STAFF_ROLES, Role
 
 
 class RolePermission(BasePermission):
@@ -24,12 +17,12 @@ class RolePermission(BasePermission):
     def has_permission(self, request, view):
         user = request.user
         if request.method in SAFE_METHODS:
-            return role_allows(user, getattr(view, "read_roles", API_READ_ROLES))
+            return has_role(user, getattr(view, "read_roles", API_READ_ROLES))
         if request.auth is not None and not getattr(request.auth, "can_write", False):
             return False
         if getattr(user, "role", None) == Role.API_CLIENT and not request.auth:
             return False
-        return role_allows(user, getattr(view, "write_roles", EDITOR_ROLES))
+        return has_role(user, getattr(view, "write_roles", EDITOR_ROLES))
 
 
 class RoleRequiredMixin(AccessMixin):
@@ -42,7 +35,7 @@ class RoleRequiredMixin(AccessMixin):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
         roles = self.read_roles if request.method in ("GET", "HEAD") else self.write_roles
-        if not role_allows(request.user, roles):
+        if not has_role(request.user, roles):
             self.raise_exception = True
             return self.handle_no_permission()
         return super().dispatch(request, *args, **kwargs)

@@ -1,0 +1,217 @@
+"""Who may do what: every access rule of the portal, and the one row-scoping rule.
+
+Pages (`RoleRequiredMixin`, the `{% can %}` template tag), the API (`RolePermission`) and the
+services all ask here; nothing else decides access. Two kinds of question:
+
+- `has_role(user, roles)`: may this kind of user use this door at all (pages and API views
+  declare `read_roles` / `write_roles`);
+- `can(user, action, obj)`: may this user do this to this object. The generic rules are below;
+  an app registers the rules of its own objects with `@rule("app.action")` in its
+  `policies.py` (imported by its AppConfig), so `grep '"candidacy.decide"'` finds the rule.
+
+Row scoping (`scope_filter`) is what `core.access.ScopedQuerySet.for_user` applies.
+
+Fail closed: `None` is nobody and may do nothing. Background jobs, management commands and
+the demo build act as `SYSTEM`, which every rule lets through, and which history records as
+no user (the change is the system's).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext_lazy as _
+
+from .roles import COUNTY_ROLES, Role
+
+
+class SystemActor:
+    """The actor of work no person does right now: jobs, commands, the demo build."""
+
+    pk = id = None
+    county_id = township_id = None
+    department = ""
+    username = "system"
+    role = "system"
+    is_authenticated = True
+    is_active = True
+    is_superuser = False
+    is_staff = False
+    is_anonymous = False
+
+    def __str__(self) -> str:
+        return str(_("系统"))
+
+    def __repr__(self) -> str:
+        return "SYSTEM"
+
+
+SYSTEM = SystemActor()
+
+
+def is_system(actor) -> bool:
+    return isinstance(actor, SystemActor)
+
+
+def history_user(actor):
+    """The user a history row records for `actor`: nobody for the system."""
+    return None if actor is None or is_system(actor) else actor
+
+
+def is_active_user(user) -> bool:
+    return bool(user is not None and user.is_authenticated and user.is_active)
+
+
+def is_admin(user) -> bool:
+    """Administrators (and superusers) see and change everything; the system is not one."""
+    return is_active_user(user) and (user.is_superuser or getattr(user, "role", None) == Role.ADMIN)
+
+
+def has_role(user, roles) -> bool:
+    """Whether `user` is one of `roles` (superusers are every role)."""
+    if not is_active_user(user) or is_system(user):
+        return False
+    return user.is_superuser or user.role in roles
+
+
+def is_department_reviewer(user) -> bool:
+    """A joint-review department's reviewer: sees only names in joint review, and only
+    their own department's sign-offs."""
+    return getattr(user, "role", None) == Role.DEPARTMENT_REVIEWER and not user.is_superuser
+
+
+# --- Row scoping -------------------------------------------------------------------------
+
+
+ALL = object()  # scope_filter's answer when every row is visible
+
+
+def scope_filter(user, *, county_lookup: str, township_lookup: str | None):
+    """The filter of the rows `user` may see: `ALL`, `None` (no row) or filter kwargs.
+
+    All for administrators, their county for county roles, department reviewers and
+    county-bound API clients, their township for officials (rows with no township are the
+    county's: hidden from officials)."""
+    if not is_active_user(user) or is_system(user):
+        return None
+    role = getattr(user, "role", None)
+    if is_admin(user):
+        return ALL
+    if role == Role.TOWNSHIP_OFFICIAL:
+        if not user.township_id or township_lookup is None:
+            return None
+        return {township_lookup: user.township_id}
+    if user.county_id:
+        return {county_lookup: user.county_id}
+    if role == Role.API_CLIENT:
+        return ALL
+    return None
+
+
+# --- Generic rules -----------------------------------------------------------------------
+
+
+def can_edit_township(user, township) -> bool:
+    """Whether `user` may change data that belongs to `township` (a Township instance)."""
+    if is_system(user):
+        return True
+    if not is_active_user(user):
+        return False
+    if is_admin(user):
+        return True
+    role = getattr(user, "role", None)
+    if role == Role.COUNTY_ORGANIZER:
+        return township.county_id == user.county_id
+    if role == Role.TOWNSHIP_OFFICIAL:
+        return township.pk == user.township_id
+    return False
+
+
+def can_manage_county(user, county_id) -> bool:
+    """County reference data and county-level rows: the county organizers of that county."""
+    if is_system(user):
+        return True
+    if not is_active_user(user):
+        return False
+    if is_admin(user):
+        return True
+    return user.role == Role.COUNTY_ORGANIZER and user.county_id == county_id
+
+
+def can_see_id_numbers(user) -> bool:
+    """Whole ID numbers are shown only to the roles that enter and check them."""
+    return is_admin(user) or has_role(user, {Role.COUNTY_ORGANIZER, Role.TOWNSHIP_OFFICIAL})
+
+
+def can_browse_history(user) -> bool:
+    """The audit trail: administrators everywhere, county organizers in their county."""
+    return has_role(user, {Role.ADMIN, Role.COUNTY_ORGANIZER})
+
+
+def is_county_level(user) -> bool:
+    """Administrators and county organizers: they see every upload job of their scope."""
+    return has_role(user, COUNTY_ROLES)
+
+
+# --- can(user, action, obj) --------------------------------------------------------------
+
+_RULES: dict[str, Callable[..., bool]] = {}
+
+
+def rule(action: str):
+    """Register the rule that answers `can(user, action, obj)`; one rule per action."""
+
+    def register(predicate):
+        if action in _RULES and _RULES[action] is not predicate:
+            raise ValueError(f"the rule {action!r} is registered twice")
+        _RULES[action] = predicate
+        return predicate
+
+    return register
+
+
+def can(user, action: str, obj=None) -> bool:
+    """Whether `user` may do `action` (to `obj`). The system may do anything; nobody
+    (`None`, anonymous, inactive) nothing; an action with no rule is refused."""
+    if is_system(user):
+        return True
+    if not is_active_user(user):
+        return False
+    try:
+        predicate = _RULES[action]
+    except KeyError:
+        raise LookupError(f"no rule is registered for {action!r}") from None
+    return bool(predicate(user, obj))
+
+
+def ensure(user, action: str, obj=None, *, message=None) -> None:
+    """Raise PermissionDenied (with a message for the user) unless `can(user, action, obj)`."""
+    if not can(user, action, obj):
+        raise PermissionDenied(message or _("您无权执行此操作"))
+
+
+def ensure_actor(actor) -> None:
+    """Refuse a write that does not say who acts: a door that forgot is closed, not open."""
+    if actor is None or not (is_system(actor) or is_active_user(actor)):
+        raise PermissionDenied(_("未指明操作人，已拒绝"))
+
+
+rule("township.edit")(can_edit_township)
+rule("county.manage")(lambda user, county: can_manage_county(user, getattr(county, "pk", county)))
+rule("id_number.see")(lambda user, obj=None: can_see_id_numbers(user))
+rule("history.browse")(lambda user, obj=None: can_browse_history(user))
+rule("admin")(lambda user, obj=None: is_admin(user))
+
+
+def ensure_can_edit_township(user, township) -> None:
+    """Raise PermissionDenied unless `user` may change `township`'s data."""
+    ensure_actor(user)
+    if not can_edit_township(user, township):
+        raise PermissionDenied(_("您只能修改本乡镇的数据"))
+
+
+def ensure_can_manage_county(user, county_id, *, message=None) -> None:
+    ensure_actor(user)
+    if not can_manage_county(user, county_id):
+        raise PermissionDenied(message or _("县级数据只能由县委组织部修改"))
