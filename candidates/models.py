@@ -14,7 +14,8 @@ from accounts.choices import Department
 from core.access import Role, ScopedQuerySet
 from core.history import audited_history
 from core.models import TimeStampedModel
-from elections.choices import BODY_POSTS, POST_TITLES, Body, Post
+from elections import seat_rules
+from elections.choices import POST_TITLES, Body, Post
 from people.models import Person
 from registry.models import County, Term, Village
 
@@ -243,11 +244,9 @@ class Candidacy(TimeStampedModel):
 
     def clean(self):
         errors = {}
-        if self.body and self.post and self.post not in BODY_POSTS.get(self.body, ()):
-            errors["post"] = _("%(body)s没有“%(post)s”职务") % {
-                "body": self.get_body_display(),
-                "post": self.get_post_display(),
-            }
+        message = seat_rules.post_not_on_body(self.body, self.post)
+        if message:
+            errors["post"] = message
         if self.audit_recommendation and self.source != Source.INCUMBENT:
             errors["audit_recommendation"] = _("只有留任人选才有离任审计建议")
         if errors:

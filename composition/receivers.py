@@ -1,17 +1,19 @@
-"""Queue a recompute after any change to post holders or to a person who holds a post."""
+"""Queue a recompute after any change to post holders or to a person who holds a post;
+retire the cached coverage cards after any change to training attendance."""
 
 import threading
 from collections import defaultdict
 
 from django.db import transaction
-from django.db.models.signals import post_save
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from elections.models import Seat
 from elections.signals import seats_changed
 from people.models import Person
+from training.models import Enrolment, TrainingSession
 
-from . import services
+from . import fragments, services
 
 _batches = threading.local()
 
@@ -64,3 +66,13 @@ def person_saved(sender, instance, created, raw=False, **kwargs):
         villages[term_id].add(village_id)
     for term_id, ids in villages.items():
         request_after_commit({term_id}, ids)
+
+
+@receiver(post_save, sender=Enrolment, dispatch_uid="composition_enrolment_saved")
+@receiver(post_delete, sender=Enrolment, dispatch_uid="composition_enrolment_deleted")
+@receiver(post_save, sender=TrainingSession, dispatch_uid="composition_session_saved")
+@receiver(post_delete, sender=TrainingSession, dispatch_uid="composition_session_deleted")
+def training_changed(sender, **kwargs):
+    # After the commit: a card rendered meanwhile from the old rows must not be stored
+    # under the new version.
+    transaction.on_commit(fragments.training_changed)

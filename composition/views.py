@@ -15,7 +15,7 @@ from elections.choices import Body, Post
 from elections.models import Seat
 from registry.models import Term
 
-from . import figures, selectors
+from . import figures, fragments, selectors
 from .choices import ScopeKind
 
 FLAG_LABELS = [
@@ -93,6 +93,7 @@ class DashboardView(RoleRequiredMixin, View):
                 "charts": row.breakdowns,
                 "pending": bool(selectors.pending_terms([term.pk])),
                 "child_kind": _child_label(row.scope_kind),
+                "coverage_card": fragments.coverage_card(term, row),
             },
         )
 

@@ -29,7 +29,8 @@ from people.models import Person
 from people.services import PersonData, persons_bulk_write
 from registry.models import Term, Village
 
-from .choices import BODY_POSTS, POST_TITLES, Body, Post, SeatSource
+from . import seat_rules
+from .choices import Body, Post, SeatSource
 from .models import Seat
 from .signals import seats_changed
 
@@ -399,11 +400,6 @@ def _villages_by_name(actor) -> dict[tuple[str, str], list[Village]]:
     return by_name
 
 
-def _chair(body: str, post: str) -> str:
-    """The one-per-village post as a message names it: 书记, or the committee's 主任."""
-    return _("书记") if post == Post.SECRETARY else str(POST_TITLES[(body, post)])
-
-
 def _village_for(township_name, village_name, villages, actor, editable) -> tuple:
     """(village, None), or (village or None, the message for the 村(社区) cell)."""
     matches = villages.get((township_name, village_name), [])
@@ -446,8 +442,8 @@ def _check_rows(sheet: Sheet, terms, villages, actor) -> tuple[list[_Seat], list
     """
     seats: list[_Seat] = []
     people: dict[str, PersonData] = {}
-    first_row: dict[tuple, int] = {}
-    holder_of: dict[tuple, tuple[int, str]] = {}
+    # the seat rules over the file's own rows: one post per person per body, one chair
+    ledger = seat_rules.SeatLedger()
     name_of: dict[str, tuple[int, str]] = {}
     editable: dict[int, bool] = {}
     # (township, village) -> (village, message, village pk, county pk, pk of its current)
@@ -456,8 +452,7 @@ def _check_rows(sheet: Sheet, terms, villages, actor) -> tuple[list[_Seat], list
     parsed_numbers: dict[str, idnumbers.IdNumber | str] = {}  # cell -> parsed, or message
     today = dt.date.today()
     error = sheet.error
-    body_posts = BODY_POSTS
-    chair_posts = (Post.SECRETARY, Post.DIRECTOR)
+    post_not_on_body = seat_rules.post_not_on_body
     for row in sheet.rows:
         values = row.values
         number = row.number
@@ -497,13 +492,9 @@ def _check_rows(sheet: Sheet, terms, villages, actor) -> tuple[list[_Seat], list
                 error(number, "village", merged[key])
                 bad = True
         body, post = values["body"], values["post"]
-        if body and post and post not in body_posts[body]:
-            error(
-                number,
-                "post",
-                _("%(body)s没有“%(post)s”职务")
-                % {"body": Body(body).label, "post": Post(post).label},
-            )
+        message = post_not_on_body(body, post)
+        if message:
+            error(number, "post", message)
             bad = True
         parsed = None
         cell = values["id_number"]
@@ -554,26 +545,16 @@ def _check_rows(sheet: Sheet, terms, villages, actor) -> tuple[list[_Seat], list
         ):
             continue
         id_number, term_id = parsed.number, term.pk
-        key = (id_number, village_id, term_id, body)
-        if key in first_row:
-            error(
-                number,
-                "id_number",
-                _("重复的任职：与第 %(row)s 行是同一人在同一组织的职务") % {"row": first_row[key]},
-            )
+        where = {"person": id_number, "village": village_id, "term": term_id, "body": body}
+        message = ledger.post_clash(**where)
+        if message:
+            error(number, "id_number", message)
             continue
-        first_row[key] = number
-        if post in chair_posts:
-            slot = (village_id, term_id, body, post)
-            prior = holder_of.setdefault(slot, (number, id_number))
-            if prior[1] != id_number:
-                error(
-                    number,
-                    "post",
-                    _("一个村只能有一名%(post)s，第 %(row)s 行已有")
-                    % {"post": _chair(body, post), "row": prior[0]},
-                )
-                continue
+        message = ledger.chair_clash(post=post, **where)
+        ledger.take(post=post, label=(number, name), **where)
+        if message:
+            error(number, "post", message)
+            continue
         person = people.get(id_number)
         if person is None:
             person = people[id_number] = PersonData(
@@ -616,7 +597,7 @@ def _plan(sheet: Sheet, seats: list[_Seat], term_ids: list[int]):
     """Compare with the seats already held: what to create, update, or leave alone."""
     village_ids = {seat.village_id for seat in seats}
     held: dict[tuple, tuple[int, str]] = {}
-    chairs: dict[tuple, tuple[str, str]] = {}
+    chairs = seat_rules.SeatLedger()  # the one-holder posts held now, by ID number digest
     current = Seat.objects.current().filter(term_id__in=term_ids).order_by()
     if len(village_ids) < 900:
         current = current.filter(village_id__in=village_ids)
@@ -624,22 +605,25 @@ def _plan(sheet: Sheet, seats: list[_Seat], term_ids: list[int]):
         "pk", "village_id", "term_id", "body", "post", "person__id_number_digest", "person__name"
     ):
         held[(digest, village_id, term_id, body)] = (pk, post)
-        if post in (Post.SECRETARY, Post.DIRECTOR):
-            chairs[(village_id, term_id, body, post)] = (digest, name)
+        if post in seat_rules.CHAIR_POSTS:
+            chairs.take(
+                person=digest, village=village_id, term=term_id, body=body, post=post, label=name
+            )
     to_create, to_update, unchanged = [], [], 0
     if not held:  # a first import: nothing to compare with
         return list(seats), to_update, 0
     for seat in seats:
         digest = seat.person.digest
         existing = held.get((digest, seat.village_id, seat.term_id, seat.body))
-        chair = chairs.get((seat.village_id, seat.term_id, seat.body, seat.post))
-        if chair is not None and chair[0] != digest:
-            sheet.error(
-                seat.row,
-                "post",
-                _("该村 %(year)s 届已有在任%(post)s（%(name)s），请先办理其离任")
-                % {"year": seat.term.year, "post": _chair(seat.body, seat.post), "name": chair[1]},
-            )
+        clash = chairs.chair_clash(
+            person=digest,
+            village=seat.village_id,
+            term=seat.term_id,
+            body=seat.body,
+            post=seat.post,
+        )
+        if clash:
+            sheet.error(seat.row, "post", clash)
             continue
         if existing is None:
             to_create.append(seat)

@@ -25,7 +25,7 @@ from core.access import COUNTY_ROLES, ensure_can_edit_township
 from people.models import Person
 from registry.models import Term, Village
 
-from . import rules
+from . import rules, seat_rules
 from .choices import BODY_POSTS, Body, ElectionRound, ElectionState, Post, SeatSource
 from .models import Election, ElectionCandidate, ElectionTransition, Seat
 from .signals import seats_changed
@@ -144,17 +144,14 @@ def _post_findings(election: Election, candidates=None) -> list[rules.Finding]:
     for candidate in candidates:
         if not candidate.post:
             continue
-        if candidate.post not in allowed:
+        message = seat_rules.post_not_on_body(election.body, candidate.post)
+        if message:
             findings.append(
                 rules.Finding(
                     "post_not_on_body",
                     rules.ERROR,
-                    _("%(body)s没有“%(post)s”职务（%(name)s）")
-                    % {
-                        "body": election.get_body_display(),
-                        "post": Post(candidate.post).label,
-                        "name": candidate.person.name,
-                    },
+                    _("%(name)s：%(message)s")
+                    % {"name": candidate.person.name, "message": message},
                     str(candidate.person_id),
                 )
             )
@@ -426,13 +423,9 @@ def election_certify(*, election: Election, actor=None, expected_version=None) -
 
 
 def _check_new_seats(election: Election, seats: list[Seat]) -> None:
-    """The seat constraints, checked against the seats held now in one query (the database
+    """The seat rules, checked against the seats held now in one query (the database
     constraints stay as the last line of defence)."""
-    held = list(
-        Seat.objects.current()
-        .filter(village=election.village, term=election.term, body=election.body)
-        .select_related("person")
-    )
+    ledger = _ledger(village=election.village, term=election.term, body=election.body)
     errors = []
     for seat in seats:
         try:
@@ -444,19 +437,61 @@ def _check_new_seats(election: Election, seats: list[Seat]) -> None:
                 _("%(name)s：%(message)s") % {"name": seat.person.name, "message": message}
                 for message in exc.messages
             ]
-        for other in held:
-            if other.person_id == seat.person_id:
-                errors.append(_("%(name)s：此人在该组织本届已有职务") % {"name": seat.person.name})
-            elif other.post == seat.post and seat.post in (Post.SECRETARY, Post.DIRECTOR):
+        where = {"village": seat.village_id, "term": seat.term_id, "body": seat.body}
+        for message in (
+            ledger.post_clash(person=seat.person_id, **where),
+            ledger.chair_clash(person=seat.person_id, post=seat.post, **where),
+        ):
+            if message:
                 errors.append(
-                    _("%(name)s：该村本届已有在任%(post)s（%(holder)s），请先办理其离任")
-                    % {
-                        "name": seat.person.name,
-                        "post": other.get_post_display(),
-                        "holder": other.person.name,
-                    }
+                    _("%(name)s：%(message)s") % {"name": seat.person.name, "message": message}
                 )
-        held.append(seat)
+        ledger.take(person=seat.person_id, post=seat.post, label=_seat_label(seat), **where)
+    if errors:
+        raise ValidationError(errors)
+
+
+def _seat_label(seat: Seat) -> str:
+    """How the seat rules' messages name a held seat: its holder for a one-holder post (the
+    clash is with another person), else the post (the clash is with the same person)."""
+    if seat.post in seat_rules.CHAIR_POSTS:
+        return seat.person.name
+    return str(Post(seat.post).label)
+
+
+def _ledger(*, village, term, body, exclude_pk=None) -> seat_rules.SeatLedger:
+    """The seats held now on one body of a village in a term, for the seat rules."""
+    ledger = seat_rules.SeatLedger()
+    held = Seat.objects.current().filter(village=village, term=term, body=body)
+    if exclude_pk is not None:
+        held = held.exclude(pk=exclude_pk)
+    for seat in held.select_related("person"):
+        ledger.take(
+            person=seat.person_id,
+            village=seat.village_id,
+            term=seat.term_id,
+            body=seat.body,
+            post=seat.post,
+            label=_seat_label(seat),
+        )
+    return ledger
+
+
+def _check_seat(seat: Seat) -> None:
+    """A seat saved by hand: the seat rules against the seats held now, each message on
+    its field."""
+    if seat.ended_on or not (seat.village_id and seat.term_id and seat.body and seat.person_id):
+        return
+    ledger = _ledger(village=seat.village_id, term=seat.term_id, body=seat.body, exclude_pk=seat.pk)
+    errors: dict[str, list[str]] = {}
+    for field, message in ledger.clashes(
+        person=seat.person_id,
+        village=seat.village_id,
+        term=seat.term_id,
+        body=seat.body,
+        post=seat.post,
+    ):
+        errors.setdefault(field, []).append(message)
     if errors:
         raise ValidationError(errors)
 
@@ -504,6 +539,7 @@ def seat_create(
         started_on=started_on,
         source=source,
     )
+    _check_seat(seat)
     seat.full_clean()
     seat.save()
     _seat_changed(seat)
@@ -519,6 +555,7 @@ def seat_update(*, seat: Seat, actor=None, **fields) -> Seat:
         raise TypeError(f"unknown fields: {sorted(set(fields) - allowed)}")
     for name, value in fields.items():
         setattr(locked, name, value)
+    _check_seat(locked)
     locked.full_clean()
     locked.save()
     _seat_changed(locked)
