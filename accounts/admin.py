@@ -8,7 +8,15 @@ from .models import ApiToken, User
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
-    list_display = ["username", "full_name", "role", "county", "township", "department", "is_active"]
+    list_display = [
+        "username",
+        "full_name",
+        "role",
+        "county",
+        "township",
+        "department",
+        "is_active",
+    ]
     list_filter = ["role", "county", "is_active"]
     search_fields = ["username", "full_name"]
     fieldsets = BaseUserAdmin.fieldsets + (
@@ -21,12 +29,30 @@ class UserAdmin(BaseUserAdmin):
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):
-    list_display = ["prefix", "name", "user", "can_write", "created_at", "expires_at",
-                    "revoked_at", "last_used_at"]
+    list_display = [
+        "prefix",
+        "name",
+        "user",
+        "can_write",
+        "created_at",
+        "expires_at",
+        "revoked_at",
+        "last_used_at",
+    ]
     list_filter = ["can_write"]
-    readonly_fields = ["prefix", "created_at", "last_used_at", "revoked_at"]
-    fields = ["user", "name", "can_write", "expires_at", "prefix", "created_at",
-              "last_used_at", "revoked_at"]
+    # The holder and the expiry are set when the token is issued, within the role's lifetime
+    # (API_TOKEN_MAX_DAYS); the admin may revoke a token, never stretch it or hand it over.
+    readonly_fields = ["user", "expires_at", "prefix", "created_at", "last_used_at", "revoked_at"]
+    fields = [
+        "user",
+        "name",
+        "can_write",
+        "expires_at",
+        "prefix",
+        "created_at",
+        "last_used_at",
+        "revoked_at",
+    ]
     actions = ["revoke"]
 
     def has_add_permission(self, request):

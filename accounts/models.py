@@ -1,8 +1,10 @@
 """Users with a role and a scope (county, township, department), and hashed API tokens."""
 
+import datetime as dt
 import hashlib
 import secrets
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -56,7 +58,16 @@ class User(AbstractUser):
             self.county_id = self.township.county_id
         if self.is_superuser and not self.role:
             self.role = Role.ADMIN
+        # set_password() keeps the new password in _password until saved; Django's rehash on
+        # login clears it first, so only a real change (any door: services, the admin's
+        # password form, `changepassword`) gets here with it set.
+        password_changed = self._password is not None
         super().save(*args, **kwargs)
+        if password_changed or not self.is_active:
+            # A token must not outlive the password it was obtained with, nor the account.
+            from .services import api_tokens_revoke_for_user
+
+            api_tokens_revoke_for_user(user=self)
 
     @property
     def is_admin(self) -> bool:
@@ -64,8 +75,11 @@ class User(AbstractUser):
 
     @property
     def can_see_id_numbers(self) -> bool:
-        """Whole ID numbers are shown only to the roles that enter and check them."""
-        return self.is_admin or self.role in {Role.COUNTY_ORGANIZER, Role.TOWNSHIP_OFFICIAL}
+        """Whole ID numbers are shown only to the roles that enter and check them; what the
+        other roles see instead (last four, age, no birth date) is people/privacy.py's."""
+        from core.policy import can_see_id_numbers
+
+        return can_see_id_numbers(self)
 
 
 class ApiTokenQuerySet(models.QuerySet):
@@ -108,6 +122,26 @@ class ApiToken(models.Model):
     @staticmethod
     def generate() -> str:
         return "lty_" + secrets.token_urlsafe(32)
+
+    @staticmethod
+    def max_days_for(user: User) -> int:
+        """The longest lifetime a token of this user's role may have (API_TOKEN_MAX_DAYS)."""
+        limits = settings.API_TOKEN_MAX_DAYS
+        return limits.get(user.role, limits["*"])
+
+    def clean(self):
+        super().clean()
+        if not self.user_id:
+            return
+        max_days = self.max_days_for(self.user)
+        issued = self.created_at or timezone.now()
+        if self.expires_at is None or self.expires_at > issued + dt.timedelta(days=max_days):
+            raise ValidationError(
+                {
+                    "expires_at": _("令牌有效期须为 1 至 %(max)s 天（%(role)s）。")
+                    % {"max": max_days, "role": self.user.get_role_display() or self.user.role}
+                }
+            )
 
     @property
     def is_usable(self) -> bool:

@@ -2,8 +2,11 @@
 
 import datetime as dt
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .models import ApiToken, User
 
@@ -29,9 +32,29 @@ def user_upsert(
 
 @transaction.atomic
 def api_token_create(
-    *, user: User, name: str, days: int | None = 365, can_write: bool = False
+    *, user: User, name: str, days: int | None = None, can_write: bool = False
 ) -> tuple[ApiToken, str]:
-    """Issue a token; returns the row and the raw token, which is never stored."""
+    """Issue a token; returns the row and the raw token, which is never stored.
+
+    Every token expires: after `days`, at most the role's lifetime (the default). A user
+    holds at most API_TOKEN_MAX_PER_USER usable tokens; another is refused (not made by
+    revoking the oldest, which would silently cut off a running integration).
+    """
+    max_days = ApiToken.max_days_for(user)
+    days = max_days if days is None else days
+    if not 1 <= days <= max_days:
+        raise ValidationError(
+            _("令牌有效期须为 1 至 %(max)s 天（%(role)s）。")
+            % {"max": max_days, "role": user.get_role_display() or user.role}
+        )
+    # The user's row serialises concurrent requests, so the cap holds under a burst.
+    User.objects.select_for_update().filter(pk=user.pk).first()
+    cap = settings.API_TOKEN_MAX_PER_USER
+    if user.api_tokens.usable().count() >= cap:
+        raise ValidationError(
+            _("每个用户最多 %(cap)s 个有效令牌，请先吊销不用的令牌（管理后台“接口令牌”）。")
+            % {"cap": cap}
+        )
     raw = ApiToken.generate()
     token = ApiToken(
         user=user,
@@ -39,7 +62,7 @@ def api_token_create(
         prefix=raw[4:12],
         digest=ApiToken.hash(raw),
         can_write=can_write,
-        expires_at=timezone.now() + dt.timedelta(days=days) if days else None,
+        expires_at=timezone.now() + dt.timedelta(days=days),
     )
     token.full_clean(exclude=["digest"])
     token.save()
@@ -50,3 +73,8 @@ def api_token_revoke(*, token: ApiToken) -> ApiToken:
     token.revoked_at = timezone.now()
     token.save(update_fields=["revoked_at"])
     return token
+
+
+def api_tokens_revoke_for_user(*, user: User) -> int:
+    """Revoke every usable token of the user (password changed, account deactivated)."""
+    return user.api_tokens.usable().update(revoked_at=timezone.now())

@@ -9,3 +9,5 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 app = Celery("lingtouyan")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+# Every worker writes a heartbeat that /health/ reads (core/workers.py).
+app.steps["consumer"].add("core.workers:WorkerHeartbeat")

@@ -5,6 +5,7 @@ config/production.py tightens them and removes the defaults that must not reach 
 """
 
 import datetime as dt
+import ipaddress
 from pathlib import Path
 
 import environ
@@ -144,8 +145,27 @@ AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
 AXES_COOLOFF_MESSAGE = _("登录失败次数过多，账户已暂时锁定，请稍后再试。")
 AXES_PERMALOCK_MESSAGE = _("登录失败次数过多，账户已锁定，请联系管理员解锁。")
 AXES_SENSITIVE_PARAMETERS = ["password"]
-# Behind the proxy the client is the first X-Forwarded-For hop (as core.history.client_ip).
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+# The lock is keyed on the real client (core.clientip.client_ip, the function history and
+# the DRF throttles use): behind the proxy, one client's failures lock only that client out
+# of the account, and a forged X-Forwarded-For from anyone else counts against its sender.
+AXES_CLIENT_IP_CALLABLE = "core.clientip.client_ip"
+
+# --- The client's address (issue 18) -------------------------------------------------------
+# Addresses or networks of the reverse proxies in front of the app. Only a connection from
+# one of them may name the client (X-Forwarded-For) and the request id (X-Request-ID); with
+# the default, nobody: the connecting address is the client. Production: the proxy's address.
+TRUSTED_PROXIES = [
+    str(ipaddress.ip_network(entry, strict=False))
+    for entry in env.list("TRUSTED_PROXIES", default=[])
+]
+
+# --- API tokens (issue 18) -----------------------------------------------------------------
+# Usable tokens one user may hold; the longest lifetime, in days, per role ("*": any other).
+API_TOKEN_MAX_PER_USER = env.int("API_TOKEN_MAX_PER_USER", default=5)
+API_TOKEN_MAX_DAYS = {
+    "api_client": env.int("API_TOKEN_MAX_DAYS_API_CLIENT", default=365),
+    "*": env.int("API_TOKEN_MAX_DAYS_STAFF", default=30),
+}
 
 # Headers every response carries (production adds HSTS and secure cookies).
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -216,6 +236,18 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", default="celery")
+# Health (core/views.py): each worker writes a heartbeat to the broker every
+# WORKER_HEARTBEAT_SECONDS (core/workers.py); /health/ is 503 "degraded" when no worker
+# of the default queue was seen for HEALTH_WORKER_STALE_SECONDS, or when a job has waited in
+# the queue for longer than HEALTH_QUEUE_MAX_AGE_MINUTES (the oldest of HEALTH_QUEUED_WORK:
+# model, filter, time it was queued).
+WORKER_HEARTBEAT_SECONDS = env.int("WORKER_HEARTBEAT_SECONDS", default=10)
+HEALTH_WORKER_STALE_SECONDS = env.int("HEALTH_WORKER_STALE_SECONDS", default=60)
+HEALTH_QUEUE_MAX_AGE_MINUTES = env.int("HEALTH_QUEUE_MAX_AGE_MINUTES", default=15)
+HEALTH_QUEUED_WORK = {
+    "roster_imports": ("elections.ImportJob", {"status": "queued"}, "created_at"),
+    "recomputes": ("composition.RecomputeRequest", {}, "requested_at"),
+}
 CELERY_BEAT_SCHEDULE = {
     # Safety net: the figures are recomputed after every change; nightly catches anything else.
     "composition-nightly": {
@@ -247,6 +279,9 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "core.api.exception_handler",
     "DEFAULT_VERSIONING_CLASS": None,
+    # Throttles name the client with core.clientip.ClientIpThrottleMixin; a throttle without
+    # it then sees the connecting address only, never a caller's X-Forwarded-For.
+    "NUM_PROXIES": 0,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "领头雁 Lingtouyan API",

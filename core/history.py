@@ -13,6 +13,10 @@ from simple_history.manager import HistoryManager
 from simple_history.models import HistoricalRecords
 from simple_history.signals import pre_create_historical_record
 
+from .clientip import client_ip
+
+__all__ = ["AuditedHistoricalModel", "audited_history", "client_ip"]
+
 
 class AuditedHistoricalModel(models.Model):
     history_ip = models.GenericIPAddressField(_("来源 IP"), null=True, blank=True)
@@ -41,13 +45,6 @@ def audited_history(**kwargs) -> HistoricalRecords:
         history_manager=AuditedHistoryManager,
         **kwargs,
     )
-
-
-def client_ip(request) -> str | None:
-    """The client address; behind the proxy, the first X-Forwarded-For hop it appended."""
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    address = forwarded.split(",")[0].strip() if forwarded else request.META.get("REMOTE_ADDR")
-    return address or None
 
 
 @receiver(pre_create_historical_record)

@@ -12,6 +12,8 @@ import logging
 import re
 from datetime import UTC, datetime
 
+from .clientip import client_ip
+
 request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="")
 
 # Attributes every LogRecord has; anything else was passed with `extra=` and is kept.
@@ -74,6 +76,8 @@ class JsonFormatter(logging.Formatter):
         if request is not None and hasattr(request, "path"):
             entry["method"] = getattr(request, "method", "")
             entry["path"] = request.path
+            if hasattr(request, "META"):
+                entry["client_ip"] = client_ip(request)
         for key, value in vars(record).items():
             if key not in _STANDARD and not key.startswith("_"):
                 entry[key] = value if isinstance(value, (str, int, float, bool)) else repr(value)

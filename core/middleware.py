@@ -1,6 +1,7 @@
 """Request-wide middleware: a request id on every request, and the API docs' own CSP.
 
-`RequestIdMiddleware` accepts a sane X-Request-ID from the proxy or makes one, sets
+`RequestIdMiddleware` accepts a sane X-Request-ID from a trusted proxy (`TRUSTED_PROXIES`)
+and otherwise makes one (a caller could else name the change after someone else's), sets
 `request.request_id` (history rows and log lines carry it) and echoes it in the response.
 `ApiDocsCSPMiddleware` relaxes the Content Security Policy for the Swagger/Redoc pages only,
 whose third-party templates carry inline script and style.
@@ -11,6 +12,7 @@ import uuid
 
 from csp.constants import UNSAFE_INLINE
 
+from .clientip import peer_is_trusted_proxy
 from .logging import request_id_var
 
 REQUEST_ID_HEADER = "X-Request-ID"
@@ -30,7 +32,8 @@ class RequestIdMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        request.request_id = clean_request_id(request.headers.get(REQUEST_ID_HEADER))
+        incoming = request.headers.get(REQUEST_ID_HEADER) if peer_is_trusted_proxy(request) else None
+        request.request_id = clean_request_id(incoming)
         token = request_id_var.set(request.request_id)
         try:
             response = self.get_response(request)

@@ -1,4 +1,5 @@
 from django.contrib.auth import authenticate
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema
@@ -9,6 +10,7 @@ from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from core.access import ALL_ROLES
+from core.clientip import ClientIpThrottleMixin
 
 from .. import services
 from ..lockout import lockout_message
@@ -20,6 +22,13 @@ class LockedOut(exceptions.APIException):
     default_code = "locked_out"
 
 
+class TokenRefused(exceptions.APIException):
+    """The user may not hold another token (too many usable ones): a 400 with one message."""
+
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_code = "token_refused"
+
+
 def _locked_out(request) -> bool:
     """django-axes flags the request it refused (the DRF request or the one it wraps)."""
     return bool(
@@ -28,7 +37,9 @@ def _locked_out(request) -> bool:
     )
 
 
-class TokenThrottle(AnonRateThrottle):
+class TokenThrottle(ClientIpThrottleMixin, AnonRateThrottle):
+    """20 attempts a minute per client (core.clientip.client_ip), whatever it forwards."""
+
     rate = "20/min"
 
 
@@ -56,7 +67,10 @@ class TokenView(APIView):
             raise LockedOut(lockout_message())
         if user is None or not user.is_active:
             raise exceptions.AuthenticationFailed(_("用户名或密码错误"))
-        token, raw = services.api_token_create(user=user, name=data.validated_data["name"])
+        try:
+            token, raw = services.api_token_create(user=user, name=data.validated_data["name"])
+        except DjangoValidationError as error:
+            raise TokenRefused(" ".join(error.messages)) from error
         body = {"token": raw, "expires_at": token.expires_at, "can_write": token.can_write}
         return Response(TokenResponseSerializer(body).data, status=status.HTTP_201_CREATED)
 

@@ -5,6 +5,7 @@ import io
 
 import pytest
 from django.conf import settings
+from django.test import override_settings
 from openpyxl import load_workbook
 from rest_framework.test import APIClient
 
@@ -20,9 +21,13 @@ HISTORY = "/audit/people.person/"
 
 
 def edit_person_over_api(user, person, **fields):
-    client = APIClient(REMOTE_ADDR="10.20.30.40", HTTP_X_REQUEST_ID="req-audit-0001")
+    # Through the proxy, which names the client and the request (TRUSTED_PROXIES).
+    client = APIClient(
+        REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="10.20.30.40", HTTP_X_REQUEST_ID="req-audit-0001"
+    )
     client.force_login(user)
-    response = client.patch(f"/api/v1/people/{person.pk}/", fields, format="json")
+    with override_settings(TRUSTED_PROXIES=["10.0.0.2"]):
+        response = client.patch(f"/api/v1/people/{person.pk}/", fields, format="json")
     assert response.status_code == 200, response.content
     return response
 

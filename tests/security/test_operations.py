@@ -41,7 +41,8 @@ def log_lines():
         root.setLevel(previous)
 
 
-def test_request_id_is_accepted_or_made_and_returned(client, official):
+def test_request_id_is_accepted_or_made_and_returned(client, official, settings):
+    settings.TRUSTED_PROXIES = ["127.0.0.1"]  # the proxy's id is kept; see test_proxy_and_tokens
     client.force_login(official)
     response = client.get(reverse("home"), HTTP_X_REQUEST_ID="abc-123")
     assert response["X-Request-ID"] == "abc-123"
@@ -52,7 +53,8 @@ def test_request_id_is_accepted_or_made_and_returned(client, official):
     assert odd["X-Request-ID"] != "x\n{fake}" and len(odd["X-Request-ID"]) == 32
 
 
-def test_logs_are_json_lines_carrying_the_request_id(client, log_lines):
+def test_logs_are_json_lines_carrying_the_request_id(client, log_lines, settings):
+    settings.TRUSTED_PROXIES = ["127.0.0.1"]
     client.post(
         reverse("login"), {"username": "nobody", "password": "wrong"}, HTTP_X_REQUEST_ID="trace-42"
     )
@@ -98,6 +100,7 @@ def test_id_numbers_never_reach_the_logs(client, official, village, log_lines):
 @pytest.mark.urls("tests.security.urls_errors")
 def test_error_pages_and_their_logs_hold_no_id_number(settings, log_lines):
     settings.DEBUG = False
+    settings.TRUSTED_PROXIES = ["127.0.0.1"]
     client = Client(raise_request_exception=False)
     response = client.get("/boom/", HTTP_X_REQUEST_ID="boom-1")
     assert response.status_code == 500
@@ -145,7 +148,16 @@ def test_health_reports_database_and_broker(client, settings, redis_url):
     try:
         response = client.get("/health/")
         assert response.status_code == 200
-        assert response.json() == {"status": "ok", "database": "ok", "broker": "ok"}
+        # Tasks run in-process here; workers and the queue: tests/security/test_proxy_and_tokens.py
+        assert response.json() == {
+            "status": "ok",
+            "database": "ok",
+            "broker": "ok",
+            "workers": "in-process",
+            "queue": "ok",
+            "worker_last_seen_seconds": None,
+            "oldest_queued_seconds": None,
+        }
     finally:
         celery_app.conf.broker_write_url = previous
 
