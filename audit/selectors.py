@@ -16,7 +16,7 @@ from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.access import Role
+from core import policy
 from core.text import join_sentences
 
 # Secrets whose history is kept but never shown: only the fact that they changed.
@@ -78,11 +78,7 @@ def audited_model(label: str) -> AuditedModel | None:
 
 
 def can_browse(user) -> bool:
-    return bool(
-        user.is_authenticated
-        and user.is_active
-        and (user.is_superuser or user.role in {Role.ADMIN, Role.COUNTY_ORGANIZER})
-    )
+    return policy.can_browse_history(user)
 
 
 def history_for(
@@ -107,7 +103,7 @@ def history_for(
     )
     if not can_browse(user):
         return rows.none()
-    if not (user.is_superuser or user.role == Role.ADMIN):
+    if not policy.is_admin(user):
         if not audited.county_lookup or not user.county_id:
             return rows.none()
         rows = rows.filter(**{audited.county_lookup: user.county_id})

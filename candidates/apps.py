@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class CandidatesConfig(AppConfig):
     name = "candidates"
     verbose_name = _("人选审查")
+
+    def ready(self):
+        from . import ui
+
+        ui.register_slots()

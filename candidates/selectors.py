@@ -239,3 +239,23 @@ def funnel(candidacies) -> dict:
             for row in township_rows
         ],
     }
+
+
+def village_candidacies(village, user) -> list[Candidacy]:
+    """The village page's candidacy panel: the village's candidacies `user` may see."""
+    return list(
+        Candidacy.objects.for_user(user)
+        .filter(village=village)
+        .select_related("person", "term")
+        .order_by("-term__year", "body", "post", "pk")
+    )
+
+
+def person_candidacies(person, user) -> list[Candidacy]:
+    """The person page's candidacy panel."""
+    return list(
+        Candidacy.objects.for_user(user)
+        .filter(person=person)
+        .select_related("village", "term")
+        .order_by("-term__year")
+    )

@@ -7,4 +7,6 @@ class CompositionConfig(AppConfig):
     verbose_name = _("结构统计")
 
     def ready(self):
-        from . import receivers  # noqa: F401
+        from . import receivers, ui  # noqa: F401
+
+        ui.register_slots()

@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class RegistryConfig(AppConfig):
     name = "registry"
     verbose_name = _("区划与届次")
+
+    def ready(self):
+        from . import ui
+
+        ui.register_slots()

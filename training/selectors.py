@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from elections.models import Seat
+from registry.models import Term
 
 from .choices import EnrolmentStatus, MentorshipStatus, SessionKind, Topic
 from .models import Enrolment
@@ -305,3 +306,11 @@ def mentorships_with_activity(queryset, *, today: dt.date | None = None):
 
 def stale_mentorships(queryset, *, today: dt.date | None = None):
     return mentorships_with_activity(queryset, today=today).filter(is_stale=True)
+
+
+def village_latest_coverage(village, *, user, days: int = DEFAULT_COVERAGE_DAYS):
+    """Induction coverage of the village's members in the latest term (None without one)."""
+    term = Term.objects.latest_first().first()
+    if term is None:
+        return None
+    return induction_coverage(term, user=user, village=village, days=days)

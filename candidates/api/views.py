@@ -10,6 +10,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.response import Response
 
+from core import policy
 from core.access import API_READ_ROLES, COUNTY_ROLES, EDITOR_ROLES, Role
 from core.api import Conflict
 from registry.models import County, Term, Village
@@ -58,10 +59,6 @@ def expected_version(request, body_version):
     return body_version, False
 
 
-def _is_reviewer(user) -> bool:
-    return getattr(user, "role", None) == Role.DEPARTMENT_REVIEWER and not user.is_superuser
-
-
 class CandidacyViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Candidacies (人选). Department reviewers see only names in joint review, with the
     fields a check needs (ID number masked, no phone, no assessment). A retrieve returns an
@@ -83,7 +80,7 @@ class CandidacyViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     def get_serializer_class(self):
         if self.action == "create":
             return CandidacyCreateSerializer
-        if _is_reviewer(self.request.user):
+        if policy.is_department_reviewer(self.request.user):
             return ReviewerCandidacySerializer
         return CandidacySerializer
 

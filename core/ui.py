@@ -1,0 +1,45 @@
+"""What each app adds to the shared pages: navigation links, home cards, and the panels of the
+village and person pages.
+
+An app registers its slots in its AppConfig.ready() (`<app>/ui.py`); the base templates render
+what is registered for the user (`{% slots "nav" %}`), so a new app adds its panel without
+editing an upstream template. Who sees a slot is `core.policy.has_role`; a panel's data comes
+from a selector given as `context`, never from queries in a template tag.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from .policy import has_role
+
+KINDS = ("nav", "home", "village", "person")
+
+
+@dataclass(frozen=True)
+class Slot:
+    template: str
+    roles: frozenset
+    order: int = 100
+    # (user, obj) -> extra template context, or None to leave the slot out for this object.
+    context: Callable | None = None
+
+
+_SLOTS: dict[str, list[Slot]] = {kind: [] for kind in KINDS}
+
+
+def register(kind: str, template: str, *, roles, order: int = 100, context=None) -> None:
+    """Add `template` to every page's `kind` slot for `roles`, in `order`."""
+    if kind not in _SLOTS:
+        raise ValueError(f"unknown slot {kind!r}; one of {KINDS}")
+    slots = _SLOTS[kind]
+    if any(slot.template == template for slot in slots):
+        return  # ready() may run twice (tests); one registration per template
+    slots.append(Slot(template, frozenset(roles), order, context))
+    slots.sort(key=lambda slot: slot.order)
+
+
+def slots_for(kind: str, user) -> list[Slot]:
+    """The `kind` slots `user` sees, in order."""
+    return [slot for slot in _SLOTS[kind] if has_role(user, slot.roles)]
