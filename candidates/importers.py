@@ -16,7 +16,12 @@ from elections.choices import Body, Post
 from people.choices import Education, Gender, PoliticalStatus
 from people.idnumbers import IdNumberError, parse_id_number
 from people.models import Person
-from people.services import PersonData, persons_bulk_upsert
+from people.services import (
+    PersonData,
+    digests_out_of_scope,
+    out_of_scope_message,
+    persons_bulk_upsert,
+)
 from registry.models import Term, Township, Village
 
 from . import services
@@ -181,8 +186,19 @@ def import_nominees(sheet: Sheet, *, actor, dry_run: bool = False) -> ImportResu
     rows = [row for row in sheet.rows if row.values["id_number"] and row.values["post"]]
     numbers = [row.values["id_number"].number for row in rows]
     known = {}
-    for person in Person.objects.filter(id_number_digest__in=[_digest(n) for n in numbers]):
+    for person in Person.objects.filter(
+        id_number_digest__in=[_digest(n) for n in numbers]
+    ).select_related("village"):
         known[person.id_number_digest] = person
+    # Nominating a person outside the uploader's scope would put them on the uploader's
+    # pages; the row fails without naming them (people.services.out_of_scope_message).
+    outside = digests_out_of_scope(
+        actor,
+        {
+            key: (person.county_id, person.village.township_id if person.village else None)
+            for key, person in known.items()
+        },
+    )
     seen: dict[tuple, int] = {}
     planned = []
     for row in sheet.rows:
@@ -219,7 +235,10 @@ def import_nominees(sheet: Sheet, *, actor, dry_run: bool = False) -> ImportResu
         if values["birth_date"] and values["birth_date"] != parsed.birth_date:
             sheet.error(row.number, "birth_date", _("出生日期与身份证号码不一致"))
         person = known.get(_digest(parsed.number))
-        if person is not None and values["name"] and person.name != values["name"]:
+        if person is not None and person.id_number_digest in outside:
+            sheet.error(row.number, "id_number", out_of_scope_message())
+            person = None
+        elif person is not None and values["name"] and person.name != values["name"]:
             sheet.error(
                 row.number,
                 "name",
@@ -285,7 +304,7 @@ def _save(planned, known, actor, result: ImportResult) -> None:
                 phone=values["phone"] or None,
             )
         )
-    people = persons_bulk_upsert(people_rows) if people_rows else {}
+    people = persons_bulk_upsert(people_rows, actor=actor) if people_rows else {}
     result.new_people = len(people)
     errors = []
     for row, parsed, village, term, body, post in planned:

@@ -18,7 +18,7 @@ from accounts.choices import Department
 from core.access import Role, ensure_can_edit_township
 from core.text import join_sentences, join_words
 from people.models import Person
-from people.services import check_identity, person_create
+from people.services import check_identity, ensure_can_use_found_person, person_create
 from registry.models import County, Term, Village
 
 from .choices import (
@@ -279,11 +279,13 @@ def person_for_nomination(
     """The person with this ID number, created in `village` if the portal does not know them.
 
     A known person's name must match: a different name under the same number is a typing
-    mistake in one of them, which the user has to settle.
+    mistake in one of them, which the user has to settle. A known person outside `actor`'s
+    scope is refused on the ID number, without their name.
     """
     parsed = check_identity(id_number, birth_date=birth_date, gender=gender)
-    person = Person.objects.with_id_number(parsed.number).first()
+    person = Person.objects.with_id_number(parsed.number).select_related("village").first()
     if person is not None:
+        ensure_can_use_found_person(actor, person)
         if name and person.name != name.strip():
             raise ValidationError(
                 {

@@ -46,14 +46,16 @@ def can_edit_person_at(user, *, county_id: int, township_id: int | None) -> bool
 
     Administrators: anyone; county organizers: anyone of their county; township officials:
     people whose village is in their township. A person with no village (`township_id`
-    None) is the county's: only county roles may change them. Takes ids, so an import can
-    judge a whole batch in memory from one query.
+    None) is the county's: only county roles may change them. The system may; nobody
+    (`None`) may not. Takes ids, so an import judges a whole batch in memory from one query.
     """
-    if user is None or not user.is_authenticated or not user.is_active:
-        return False
-    role = getattr(user, "role", None)
-    if user.is_superuser or role == Role.ADMIN:
+    if policy.is_system(user):
         return True
+    if not policy.is_active_user(user):
+        return False
+    if policy.is_admin(user):
+        return True
+    role = getattr(user, "role", None)
     if role == Role.COUNTY_ORGANIZER:
         return county_id == user.county_id
     if role == Role.TOWNSHIP_OFFICIAL:
@@ -65,6 +67,9 @@ def can_edit_person(user, person) -> bool:
     """`can_edit_person_at` for a saved Person (its village is read if not loaded yet)."""
     township_id = person.village.township_id if person.village_id else None
     return can_edit_person_at(user, county_id=person.county_id, township_id=township_id)
+
+
+policy.rule("person.edit")(can_edit_person)
 
 
 def ensure_can_edit_township(user, township) -> None:

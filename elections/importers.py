@@ -26,7 +26,12 @@ from people import idnumbers
 from people.choices import Education, Gender, PoliticalStatus
 from people.idnumbers import IdNumberError
 from people.models import Person
-from people.services import PersonData, persons_bulk_write
+from people.services import (
+    PersonData,
+    digests_out_of_scope,
+    out_of_scope_message,
+    persons_bulk_write,
+)
 from registry.models import Term, Village
 
 from . import seat_rules
@@ -297,12 +302,13 @@ def _import(sheet: Sheet, actor, dry_run: bool, progress, origin=None) -> Roster
         # other's seats. NO KEY: rows that merely refer to the term are not held up.
         list(Term.objects.select_for_update(no_key=True).filter(pk__in=term_ids).order_by("pk"))
         plan = _plan(sheet, seats, term_ids)
+        existing, places = _existing_people([row.digest for row in people])
+        _refuse_people_out_of_scope(sheet, seats, places, actor)
         progress(0.6)
         if sheet.errors:
             result.errors = sorted(sheet.errors, key=lambda e: e.row)
             return result
         to_create, to_update, unchanged = plan
-        existing = _existing_people([row.digest for row in people])
         person_ids: dict[str, int] = {}
         known: dict[str, int] = {}
         changed = []
@@ -368,13 +374,31 @@ PERSON_COMPARED = (
 )
 
 
-def _existing_people(digests: list[str]) -> dict[str, tuple]:
-    """The saved people among `digests`: digest -> (pk, *PERSON_COMPARED)."""
-    found = {}
+def _existing_people(digests: list[str]) -> tuple[dict[str, tuple], dict[str, tuple]]:
+    """The saved people among `digests`: digest -> (pk, *PERSON_COMPARED), and digest ->
+    (county pk, township pk of their village or None), which decides who may change them."""
+    found, places = {}, {}
+    end = 2 + len(PERSON_COMPARED)
     for queryset in filter_in(Person.objects.order_by(), "id_number_digest", digests):
-        for values in queryset.values_list("id_number_digest", "pk", *PERSON_COMPARED):
-            found[values[0]] = values[1:]
-    return found
+        for values in queryset.values_list(
+            "id_number_digest", "pk", *PERSON_COMPARED, "county_id", "village__township_id"
+        ):
+            found[values[0]] = values[1:end]
+            places[values[0]] = values[end:]
+    return found, places
+
+
+def _refuse_people_out_of_scope(sheet: Sheet, seats: list[_Seat], places, actor) -> None:
+    """A row whose ID number belongs to a person the uploader may not change fails: the
+    import would rename them and move them into the uploader's village. The message names
+    neither the person nor their township. One set over the batch, no query per row."""
+    outside = digests_out_of_scope(actor, places)
+    if not outside:
+        return
+    message = out_of_scope_message()
+    for seat in seats:
+        if seat.person.digest in outside:
+            sheet.error(seat.row, "id_number", message)
 
 
 _compared = operator.attrgetter(*PERSON_COMPARED)

@@ -3,12 +3,13 @@
 import datetime as dt
 from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
-from core.access import ensure_can_edit_township
+from core import policy
+from core.access import can_edit_person, can_edit_person_at, ensure_can_edit_township
 from core.bulk import HistoryStamp, filter_in, insert_with_history
 from registry.models import County, Village
 
@@ -51,11 +52,49 @@ def check_identity(
     return parsed
 
 
-def _check_unique(number: str, exclude_pk=None) -> None:
-    others = Person.objects.with_id_number(number)
+# -- people outside the actor's scope ---------------------------------------------------------
+# Every door that finds a person by ID number (forms, nominations, the three uploads, the API)
+# refuses one the actor may not change (core.access.can_edit_person_at) with this message. It
+# admits that the number is registered — unavoidable, numbers are unique — and nothing more:
+# neither the name nor the place of the person.
+
+
+def out_of_scope_message() -> str:
+    return _("该身份证号码已在其他乡镇登记，不能在本乡镇修改，请联系县委组织部")
+
+
+def _actor(actor):
+    """`None` is still the system here, as in core.access.ensure_can_edit_township (the
+    demo, manage.py commands); uploads, pages, the API and background jobs pass a user."""
+    return policy.SYSTEM if actor is None else actor
+
+
+def ensure_can_use_found_person(actor, person: Person) -> None:
+    """Refuse, on the ID number, a person found by their number whom `actor` may not change."""
+    if not can_edit_person(_actor(actor), person):
+        raise ValidationError({"id_number": out_of_scope_message()})
+
+
+def digests_out_of_scope(actor, places: dict[str, tuple[int, int | None]]) -> set[str]:
+    """The digests among `places` (digest -> (county pk, township pk of the village, or
+    None)) of people `actor` may not change: a whole import's batch judged in memory."""
+    actor = _actor(actor)
+    if policy.is_system(actor) or policy.is_admin(actor):
+        return set()
+    return {
+        key
+        for key, (county_id, township_id) in places.items()
+        if not can_edit_person_at(actor, county_id=county_id, township_id=township_id)
+    }
+
+
+def _check_unique(number: str, exclude_pk=None, actor=None) -> None:
+    others = Person.objects.with_id_number(number).select_related("village")
     if exclude_pk:
         others = others.exclude(pk=exclude_pk)
-    if others.exists():
+    other = others.first()
+    if other is not None:
+        ensure_can_use_found_person(actor, other)
         raise ValidationError({"id_number": _("该身份证号码已登记")})
 
 
@@ -74,7 +113,9 @@ def person_create(
     parsed = check_identity(id_number, birth_date=birth_date, gender=gender)
     if village is not None:
         ensure_can_edit_township(actor, village.township)
-    _check_unique(parsed.number)
+    elif not can_edit_person_at(_actor(actor), county_id=county.pk, township_id=None):
+        raise PermissionDenied(_("您只能修改本乡镇的数据"))
+    _check_unique(parsed.number, actor=actor)
     person = Person(
         name=name,
         county=county,
@@ -108,12 +149,12 @@ def person_update(
     )
     if expected_version is not None and locked.version != expected_version:
         raise PersonConflict(_("该人员信息已被他人修改，请刷新后再编辑"))
-    if locked.village is not None:
-        ensure_can_edit_township(actor, locked.village.township)
+    if not can_edit_person(_actor(actor), locked):
+        raise PermissionDenied(_("您只能修改本乡镇的数据"))
     number = id_number or locked.id_number
     parsed = check_identity(number, birth_date=birth_date, gender=gender)
     if id_number:
-        _check_unique(parsed.number, exclude_pk=locked.pk)
+        _check_unique(parsed.number, exclude_pk=locked.pk, actor=actor)
         locked.id_number = parsed.number
     locked.birth_date = parsed.birth_date
     locked.gender = parsed.gender
@@ -178,12 +219,17 @@ def persons_bulk_write(
 
     Call inside a transaction. Rows must already be valid; the last row for a number wins.
     `existing` (digest -> pk of the people already saved) saves the look-up when the caller
-    has just made it. New people and their history rows go in with one COPY each on
+    has just made it — and has refused the people outside `actor`'s scope itself; without
+    it, a saved person `actor` may not change raises PermissionDenied. New people and their
+    history rows go in with one COPY each on
     PostgreSQL (core.bulk); the history names `actor` (or the signed-in user) and the request.
     """
     by_digest = {(row.digest or idnumbers.digest(row.id_number)): row for row in rows}
     if existing is None:
-        existing = _pks_by_digest(list(by_digest))
+        existing, places = _people_by_digest(list(by_digest))
+        # a caller that passes `existing` has judged its batch already (the roster import)
+        if digests_out_of_scope(actor, places):
+            raise PermissionDenied(out_of_scope_message())
     stamp = stamp or HistoryStamp.current(actor)
     new = [(key, row) for key, row in by_digest.items() if key not in existing]
     changed = {existing[key]: row for key, row in by_digest.items() if key in existing}
@@ -224,11 +270,17 @@ def persons_bulk_write(
     return {row.id_number: pks[key] for key, row in by_digest.items()}
 
 
-def _pks_by_digest(digests: list[str]) -> dict[str, int]:
+def _people_by_digest(digests: list[str]) -> tuple[dict[str, int], dict[str, tuple]]:
+    """The saved people among `digests`: their pks, and their (county pk, township pk)."""
     found: dict[str, int] = {}
+    places: dict[str, tuple] = {}
     for queryset in filter_in(Person.objects.order_by(), "id_number_digest", digests):
-        found.update(queryset.values_list("id_number_digest", "pk"))
-    return found
+        for key, pk, county_id, township_id in queryset.values_list(
+            "id_number_digest", "pk", "county_id", "village__township_id"
+        ):
+            found[key] = pk
+            places[key] = (county_id, township_id)
+    return found, places
 
 
 def _update_people(changed: dict[int, PersonData], stamp: HistoryStamp, batch_size: int) -> None:
