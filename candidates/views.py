@@ -263,7 +263,7 @@ class CandidacyDetailView(RoleRequiredMixin, View):
                 "candidates/candidacy_review.html",
                 {
                     "candidacy": candidacy,
-                    "id_display": candidacy.person.id_number_masked,
+                    "id_display": candidacy.person.id_number_for(user),
                     "mine": mine,
                     "form": None if mine else SignOffForm(county_id=county.pk),
                     "can_decide": services.can_decide(user, candidacy),
@@ -489,7 +489,7 @@ class ReviewQueueView(RoleRequiredMixin, View):
         )
         page = Paginator(queue_filter.qs, 50).get_page(request.GET.get("page"))
         for candidacy in page:
-            candidacy.id_display = candidacy.person.id_number_masked
+            candidacy.id_display = candidacy.person.id_number_for(request.user)
         return render(
             request,
             "candidates/review_queue.html",

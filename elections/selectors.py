@@ -152,7 +152,24 @@ SEAT_HEADERS = [
 ]
 
 
-def seat_rows(queryset):
+def seat_headers(user) -> list[str]:
+    """SEAT_HEADERS, with the age instead of the birth date for the roles that may not see
+    birth dates (people.privacy)."""
+    from people import privacy
+
+    headers = [str(h) for h in SEAT_HEADERS]
+    if not privacy.exposure(user).birth_date:
+        headers[headers.index(str(_("出生日期")))] = str(_("年龄"))
+    return headers
+
+
+def seat_rows(queryset, user=None):
+    """One row per seat; the birth date column holds the age (on the latest term's
+    reference date) for a `user` who may not see birth dates."""
+    from people import privacy
+
+    shows_birth = privacy.exposure(user).birth_date
+    reference = None if shows_birth else privacy.age_reference_date()
     for seat in queryset.select_related("village__township", "term", "person").order_by(
         "village__code", "body", "post", "pk"
     ):
@@ -165,7 +182,7 @@ def seat_rows(queryset):
             seat.get_post_display(),
             person.name,
             person.get_gender_display(),
-            person.birth_date,
+            person.birth_date if shows_birth else privacy.age(person, reference),
             person.ethnicity,
             person.get_education_fulltime_display(),
             person.get_education_inservice_display(),

@@ -282,8 +282,8 @@ class ExportView(RoleRequiredMixin, View):
                 request.GET, queryset=Seat.objects.for_user(request.user), request=request
             ).qs
             headers, rows, title = (
-                [str(h) for h in selectors.SEAT_HEADERS],
-                selectors.seat_rows(queryset),
+                selectors.seat_headers(request.user),
+                selectors.seat_rows(queryset, request.user),
                 _("任职"),
             )
         filename = f"{what}.{fmt}"
