@@ -61,7 +61,7 @@ def prepare_database(url: str) -> None:
             cur.execute(f'CREATE DATABASE "{name}"')
     admin.close()
     os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
     import django
 
     django.setup()

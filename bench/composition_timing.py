@@ -135,7 +135,7 @@ def main() -> None:
     os.environ["DATABASE_URL"] = (
         args.database_url or f"postgres://postgres@127.0.0.1:5432/lty_bench_{args.scale}"
     )
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
     import django
 
     django.setup()

@@ -82,12 +82,10 @@ def area_known(area: str, year: int) -> bool:
 
 
 def mask(number: str) -> str:
-    """**************123X: only the last four stay visible. The area code is no secret in a
-    county, and with it the birth date beside the last four is the whole number, so the
-    mask keeps nothing else (people/privacy.py decides who sees what)."""
+    """141028********123X: the area code and the last four stay visible."""
     if not number:
         return ""
-    return "*" * (len(number) - 4) + number[-4:]
+    return number[:6] + "*" * (len(number) - 10) + number[-4:]
 
 
 @functools.lru_cache(maxsize=4)

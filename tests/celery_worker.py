@@ -42,7 +42,7 @@ class WorkerProcess:
             DATABASE_URL=database_url(),
             CELERY_BROKER_URL=self.broker_url,
             CELERY_TASK_DEFAULT_QUEUE=self.queue,
-            DJANGO_SETTINGS_MODULE="config.settings",
+            DJANGO_SETTINGS_MODULE="config.settings.test",
         )
         return env
 

@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def test_check_deploy_with_production_settings_reports_nothing():
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
     env.update(
-        DJANGO_SETTINGS_MODULE="config.production",
+        DJANGO_SETTINGS_MODULE="config.settings.production",
         SECRET_KEY="x" * 20 + "a-long-random-secret-for-the-check-only-0123456789",
         ALLOWED_HOSTS="lingtouyan.example.gov.cn",
         ID_ENCRYPTION_KEYS=Fernet.generate_key().decode(),
@@ -21,14 +21,17 @@ def test_check_deploy_with_production_settings_reports_nothing():
     )
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT, env=env, capture_output=True, text=True,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
     )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_production_refuses_to_start_without_a_secret_key():
     env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "ID_ENCRYPTION_KEYS"}}
-    env.update(DJANGO_SETTINGS_MODULE="config.production", ALLOWED_HOSTS="x")
+    env.update(DJANGO_SETTINGS_MODULE="config.settings.production", ALLOWED_HOSTS="x")
     result = subprocess.run(
         [sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True
     )
@@ -39,6 +42,61 @@ def test_no_missing_migrations():
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     result = subprocess.run(
         [sys.executable, "manage.py", "makemigrations", "--check", "--dry-run"],
-        cwd=ROOT, env=env, capture_output=True, text=True,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def _setting(module: str, expression: str, **extra) -> str:
+    env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
+    env.update(DJANGO_SETTINGS_MODULE=module, **extra)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "manage.py",
+            "shell",
+            "-c",
+            f"from django.conf import settings; print({expression})",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip().splitlines()[-1]
+
+
+def test_debug_is_on_only_where_the_local_settings_turn_it_on():
+    secrets = {
+        "SECRET_KEY": "x" * 50,
+        "ALLOWED_HOSTS": "x",
+        "ID_HASH_KEY": "k",
+        "ID_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
+    }
+    assert _setting("config.settings.local", "settings.DEBUG") == "True"
+    assert _setting("config.settings.base", "settings.DEBUG", **secrets) == "False"
+    assert _setting("config.settings.production", "settings.DEBUG", **secrets) == "False"
+    assert _setting("config.settings.test", "settings.DEBUG") == "False"
+
+
+def test_only_the_test_settings_hash_passwords_fast():
+    """Production and `make run` keep Django's PBKDF2; the suite uses MD5 to save seconds."""
+    secrets = {
+        "SECRET_KEY": "x" * 50,
+        "ALLOWED_HOSTS": "x",
+        "ID_HASH_KEY": "k",
+        "ID_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
+    }
+    production = _setting("config.settings.production", "settings.PASSWORD_HASHERS[0]", **secrets)
+    assert production.endswith("PBKDF2PasswordHasher")
+    assert _setting("config.settings.local", "settings.PASSWORD_HASHERS[0]").endswith(
+        "PBKDF2PasswordHasher"
+    )
+    assert _setting("config.settings.test", "settings.PASSWORD_HASHERS[0]").endswith(
+        "MD5PasswordHasher"
+    )
+    assert "testserver" not in _setting("config.settings.local", "settings.ALLOWED_HOSTS")

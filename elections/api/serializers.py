@@ -1,5 +1,4 @@
-"""Election, result and seat serializers; a person's ID number and birth date appear as
-people.privacy decides for the caller."""
+"""Election, result and seat serializers; people appear without ID numbers for API clients."""
 
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
@@ -7,7 +6,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.text import join_sentences
-from people.api.serializers import AgeField, BirthDateField, IdNumberField
+from people.api.serializers import IdNumberField
 from people.models import Person
 from registry.models import Term, Village
 
@@ -38,8 +37,6 @@ def inline_choice_field(choices, **kwargs):
 
 class PersonBriefSerializer(serializers.ModelSerializer):
     id_number = IdNumberField()
-    birth_date = BirthDateField()
-    age = AgeField()
 
     class Meta:
         model = Person
@@ -48,7 +45,6 @@ class PersonBriefSerializer(serializers.ModelSerializer):
             "name",
             "gender",
             "birth_date",
-            "age",
             "id_number",
             "education_fulltime",
             "education_inservice",

@@ -1,12 +1,9 @@
 """Factories for the foundation's models. Each app adds tests/factories/<app>.py."""
 
 import datetime as dt
-import functools
 import itertools
 
 import factory
-from django.conf import settings
-from django.contrib.auth.hashers import make_password
 from stdnum.cn import ric
 
 from accounts.choices import Department
@@ -19,17 +16,6 @@ from registry.models import County, Term, Township, Village
 
 _serial = itertools.count(1)
 TEST_PASSWORD = "Test-password-2026"
-
-
-@functools.cache
-def _password_hash(hasher: str) -> str:
-    return make_password(TEST_PASSWORD)
-
-
-def hashed_test_password() -> str:
-    """TEST_PASSWORD hashed by the first configured hasher, once per hasher: PBKDF2 costs
-    ~0.4 s a hash, and hashing it afresh for every user made fixtures take seconds."""
-    return _password_hash(settings.PASSWORD_HASHERS[0])
 
 
 def make_id_number(birth_date: dt.date, gender: str = Gender.MALE, area: str = "141028") -> str:
@@ -107,4 +93,4 @@ class UserFactory(factory.django.DjangoModelFactory):
     department = factory.LazyAttribute(
         lambda o: Department.POLICE if o.role == Role.DEPARTMENT_REVIEWER else ""
     )
-    password = factory.LazyFunction(hashed_test_password)
+    password = factory.django.Password(TEST_PASSWORD)

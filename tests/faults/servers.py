@@ -253,7 +253,7 @@ class WebProcess:
 
     def __init__(self, env: dict):
         self.port = free_port()
-        self.env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings", **env}
+        self.env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test", **env}
         self.log_path = ROOT / "test-artifacts" / f"web-{uuid.uuid4().hex[:8]}.log"
         self.process: subprocess.Popen | None = None
 

@@ -69,7 +69,7 @@ def private_state(cluster) -> dict:
     env = {
         **os.environ,
         "DATABASE_URL": cluster.db_url,
-        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "DJANGO_SETTINGS_MODULE": "config.settings.test",
     }
     out = subprocess.run(
         [sys.executable, "-m", "tests.faults.scenario"],

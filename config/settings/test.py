@@ -1,0 +1,21 @@
+"""The test suite (`make test`, pytest): the local settings with a fast password hasher, the
+test client's host name and the test database's name.
+
+Processes the tests start themselves (gunicorn, Celery workers) use these settings too, so
+they read the same database and check the same password hashes.
+"""
+
+from .local import *  # noqa: F403
+from .local import ALLOWED_HOSTS, BASE_DIR, DATABASES, env
+
+DEBUG = False
+ALLOWED_HOSTS = [*ALLOWED_HOSTS, "testserver"]
+# Hashing is not what the tests test (tests/security/test_access.py checks the production
+# hashers separately): MD5 makes a user fixture cost nothing instead of ~0.4 s of PBKDF2.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # A file, not memory, so that a Celery worker started by a test sees the test data.
+    DATABASES["default"]["TEST"] = {
+        "NAME": str(BASE_DIR / env("TEST_SQLITE_NAME", default="test-db.sqlite3"))
+    }
