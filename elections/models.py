@@ -6,14 +6,14 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from core.access import ScopedQuerySet
+from core.access import Role, ScopedQuerySet
 from core.history import audited_history
 from core.models import TimeStampedModel
 from people.models import Person
 from registry.models import Term, Village
 
+from . import seat_rules
 from .choices import (
-    BODY_POSTS,
     Body,
     ElectionRound,
     ElectionState,
@@ -90,19 +90,19 @@ class Seat(TimeStampedModel):
                 fields=["village", "term"],
                 condition=Q(body=Body.PARTY_COMMITTEE, post=Post.SECRETARY, ended_on__isnull=True),
                 name="seat_one_secretary_per_village_term",
-                violation_error_message=_("该村本届已有在任书记"),
+                violation_error_message=seat_rules.ONE_SECRETARY,
             ),
             models.UniqueConstraint(
                 fields=["village", "term", "body"],
                 condition=Q(post=Post.DIRECTOR, ended_on__isnull=True),
                 name="seat_one_director_per_body_term",
-                violation_error_message=_("该组织本届已有在任主任"),
+                violation_error_message=seat_rules.ONE_DIRECTOR,
             ),
             models.UniqueConstraint(
                 fields=["person", "village", "term", "body"],
                 condition=Q(ended_on__isnull=True),
                 name="seat_one_post_per_person_body_term",
-                violation_error_message=_("此人在该组织本届已有职务"),
+                violation_error_message=seat_rules.ONE_POST_PER_PERSON,
             ),
             models.CheckConstraint(
                 condition=Q(ended_on__isnull=True) | ~Q(end_reason=""),
@@ -120,13 +120,9 @@ class Seat(TimeStampedModel):
         }
 
     def clean(self):
-        if self.body and self.post and self.post not in BODY_POSTS.get(self.body, ()):
-            raise ValidationError(
-                {
-                    "post": _("%(body)s没有“%(post)s”职务")
-                    % {"body": self.get_body_display(), "post": self.get_post_display()}
-                }
-            )
+        message = seat_rules.post_not_on_body(self.body, self.post)
+        if message:
+            raise ValidationError({"post": message})
         if self.ended_on and self.started_on and self.ended_on < self.started_on:
             raise ValidationError({"ended_on": _("离任日期不能早于任职日期")})
 
@@ -228,10 +224,9 @@ class Election(TimeStampedModel):
     def clean(self):
         if self.body and self.seat_count == 0:
             raise ValidationError({"seats_member": _("应选名额不能为 0")})
-        if self.body == Body.VILLAGERS_COMMITTEE and self.seats_chair > 1:
-            raise ValidationError({"seats_chair": _("主任只能有 1 名")})
-        if self.body == Body.PARTY_COMMITTEE and self.seats_chair > 1:
-            raise ValidationError({"seats_chair": _("书记只能有 1 名")})
+        message = seat_rules.chair_seats_error(self.body, self.seats_chair)
+        if message:
+            raise ValidationError({"seats_chair": message})
 
 
 class ElectionCandidateQuerySet(ScopedQuerySet):
@@ -336,6 +331,18 @@ class ImportJob(TimeStampedModel):
     errors = models.JSONField(_("错误"), default=list, blank=True)
     started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    # Times a worker started the import: one whose workers keep dying is failed, not retried
+    # for ever (elections.services.MAX_JOB_ATTEMPTS).
+    attempts = models.PositiveSmallIntegerField(_("尝试次数"), default=0)
+    cancelled_by = models.ForeignKey(
+        "accounts.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("取消人"),
+    )
+    cancelled_at = models.DateTimeField(_("取消时间"), null=True, blank=True)
 
     objects = ImportJobQuerySet.as_manager()
 
@@ -352,4 +359,12 @@ class ImportJob(TimeStampedModel):
 
     @property
     def is_finished(self) -> bool:
-        return self.status in (ImportStatus.SUCCEEDED, ImportStatus.FAILED)
+        return self.status in (ImportStatus.SUCCEEDED, ImportStatus.FAILED, ImportStatus.CANCELLED)
+
+    def may_be_cancelled_by(self, user) -> bool:
+        """Administrators, and county organizers for their county's jobs, until it ends."""
+        if self.is_finished or not getattr(user, "is_authenticated", False):
+            return False
+        if user.is_superuser or user.role == Role.ADMIN:
+            return True
+        return user.role == Role.COUNTY_ORGANIZER and user.county_id == self.created_by.county_id

@@ -182,7 +182,7 @@ def test_second_secretary_in_one_village(good_rows):
         ["吉昌镇", "东关村", 2021, "党总支", "书记", "王海军", MEMBER_ID, "", "", "", ""]
     )
     result = run(good_rows)
-    assert messages(result) == ["第 7 行「职务」列：一个村只能有一名书记，第 2 行已有"]
+    assert messages(result) == ["第 7 行「职务」列：一个村只能有一名书记，本届已有第 2 行的张建国"]
     assert not Seat.objects.exists()
 
 
@@ -195,7 +195,7 @@ def test_second_secretary_against_the_database(good_rows, village, term):
         person=PersonFactory(village=village, name="老书记"),
     )
     result = run(good_rows)
-    assert "已有在任书记（老书记）" in messages(result)[0]
+    assert "一个村只能有一名书记，本届已有老书记" in messages(result)[0]
     assert Seat.objects.count() == 1
 
 
@@ -203,7 +203,7 @@ def test_duplicate_seat(good_rows):
     good_rows.append(list(good_rows[4]))
     result = run(good_rows)
     assert messages(result) == [
-        "第 7 行「公民身份号码」列：重复的任职：与第 6 行是同一人在同一组织的职务"
+        "第 7 行「公民身份号码」列：此人在该组织本届已有职务（第 6 行的王海军）"
     ]
 
 

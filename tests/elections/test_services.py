@@ -238,7 +238,7 @@ def test_certify_refuses_when_the_post_is_already_held(entered, official, organi
         person=PersonFactory(village=village, name="原主任"),
     )
     services.election_submit(election=entered, actor=official)
-    with pytest.raises(ValidationError, match="已有在任主任（原主任）"):
+    with pytest.raises(ValidationError, match="一个村只能有一名村\\(居\\)委会主任，本届已有原主任"):
         services.election_certify(election=entered, actor=organizer)
     entered.refresh_from_db()
     assert entered.state == ElectionState.SUBMITTED
