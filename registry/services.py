@@ -2,7 +2,9 @@
 
 import datetime as dt
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from core.access import ensure_can_edit_township
 
@@ -68,9 +70,12 @@ def village_create(
 
 @transaction.atomic
 def village_update(*, village: Village, actor=None, **fields) -> Village:
-    """Change a village's fields; a changed risk class records its date."""
+    """Change a village's fields; a changed risk class records its date. The division code
+    names the village everywhere (imports, other systems): it never changes."""
     village = Village.objects.select_for_update().get(pk=village.pk)
     ensure_can_edit_township(actor, village.township)
+    if "code" in fields and fields["code"] != village.code:
+        raise ValidationError({"code": _("区划代码不可修改")})
     old_risk = village.risk_class
     for name, value in fields.items():
         setattr(village, name, value)

@@ -1,5 +1,3 @@
-from django.core.exceptions import ValidationError
-from django.utils.translation import gettext_lazy as _
 from rest_framework import mixins, viewsets
 
 from core.access import API_READ_ROLES, EDITOR_ROLES, ensure_can_edit_township
@@ -54,11 +52,8 @@ class VillageViewSet(
         )
 
     def perform_update(self, serializer):
-        data = dict(serializer.validated_data)
-        if "code" in data and data["code"] != serializer.instance.code:
-            raise ValidationError({"code": _("区划代码不可修改")})
         serializer.instance = services.village_update(
-            village=serializer.instance, actor=self.request.user, **data
+            village=serializer.instance, actor=self.request.user, **serializer.validated_data
         )
 
 
