@@ -89,10 +89,10 @@ class Person(TimeStampedModel):
         return idnumbers.mask(self.id_number)
 
     def id_number_for(self, user) -> str:
-        """The ID number as `user` may see it: whole, or masked."""
-        if getattr(user, "can_see_id_numbers", False):
-            return self.id_number
-        return self.id_number_masked
+        """The ID number as `user` may see it: whole, its last four, or "" (people/privacy.py)."""
+        from . import privacy
+
+        return privacy.id_number_for(self, user)
 
     def age_on(self, date) -> int:
         return idnumbers.age_on(self.birth_date, date)

@@ -14,19 +14,36 @@ from . import services
 from .filters import PersonFilter
 from .forms import PersonForm
 from .models import Person
+from .throttles import IdNumberSearchThrottle, throttled_message
 
 
 class PersonListView(RoleRequiredMixin, View):
     def get(self, request):
         queryset = Person.objects.for_user(request.user).select_related("village__township")
         person_filter = PersonFilter(request.GET, queryset=queryset, request=request)
-        page = Paginator(person_filter.qs, 50).get_page(request.GET.get("page"))
+        throttle = IdNumberSearchThrottle()
+        status, refusal = 200, ""
+        if not throttle.allow_request(request, self):
+            status, refusal = 429, throttled_message(throttle.wait())
+        elif not person_filter.is_valid():
+            status = 400
+        if status != 200:
+            queryset = queryset.none()
+        else:
+            queryset = person_filter.qs
+        page = Paginator(queryset, 50).get_page(request.GET.get("page"))
         for person in page:
             person.id_display = person.id_number_for(request.user)
         return render(
             request,
             "people/person_list.html",
-            {"filter": person_filter, "page": page, "total": page.paginator.count},
+            {
+                "filter": person_filter,
+                "page": page,
+                "total": page.paginator.count,
+                "refusal": refusal,
+            },
+            status=status,
         )
 
 

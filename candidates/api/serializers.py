@@ -1,12 +1,13 @@
 """Serializers of candidate vetting. Department reviewers get `ReviewerCandidacySerializer`:
-only what a background check needs (no phone, ID number masked, no assessment)."""
+only what a background check needs (no phone, the ID number's last four and an age, no
+assessment)."""
 
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from elections.choices import Body, Post
-from people.api.serializers import IdNumberField
+from people.api.serializers import AgeField, BirthDateField, IdNumberField
 from people.choices import Education, Gender, PoliticalStatus
 
 from ..choices import (
@@ -68,7 +69,8 @@ class CandidacySerializer(serializers.ModelSerializer):
     person_name = serializers.CharField(source="person.name", read_only=True)
     id_number = IdNumberField(source="person")
     gender = serializers.CharField(source="person.gender", read_only=True)
-    birth_date = serializers.DateField(source="person.birth_date", read_only=True)
+    birth_date = BirthDateField(source="person")
+    age = AgeField(source="person")
     village_name = serializers.CharField(source="village.name", read_only=True)
     township = serializers.IntegerField(source="village.township_id", read_only=True)
     township_name = serializers.CharField(source="village.township.name", read_only=True)
@@ -90,6 +92,7 @@ class CandidacySerializer(serializers.ModelSerializer):
             "id_number",
             "gender",
             "birth_date",
+            "age",
             "village",
             "village_name",
             "township",
@@ -131,9 +134,9 @@ class ReviewerCandidacySerializer(serializers.ModelSerializer):
     """What a joint-review department needs to run its check, and nothing more."""
 
     person_name = serializers.CharField(source="person.name", read_only=True)
-    id_number = serializers.CharField(source="person.id_number_masked", read_only=True)
+    id_number = IdNumberField(source="person")
     gender = serializers.CharField(source="person.gender", read_only=True)
-    birth_date = serializers.DateField(source="person.birth_date", read_only=True)
+    age = AgeField(source="person")
     village_name = serializers.CharField(source="village.name", read_only=True)
     township_name = serializers.CharField(source="village.township.name", read_only=True)
 
@@ -144,7 +147,7 @@ class ReviewerCandidacySerializer(serializers.ModelSerializer):
             "person_name",
             "id_number",
             "gender",
-            "birth_date",
+            "age",
             "village_name",
             "township_name",
             "body",

@@ -1,4 +1,5 @@
-"""Election, result and seat serializers; people appear without ID numbers for API clients."""
+"""Election, result and seat serializers; a person's ID number and birth date appear as
+people.privacy decides for the caller."""
 
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
@@ -6,7 +7,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.text import join_sentences
-from people.api.serializers import IdNumberField
+from people.api.serializers import AgeField, BirthDateField, IdNumberField
 from people.models import Person
 from registry.models import Term, Village
 
@@ -37,6 +38,8 @@ def inline_choice_field(choices, **kwargs):
 
 class PersonBriefSerializer(serializers.ModelSerializer):
     id_number = IdNumberField()
+    birth_date = BirthDateField()
+    age = AgeField()
 
     class Meta:
         model = Person
@@ -45,6 +48,7 @@ class PersonBriefSerializer(serializers.ModelSerializer):
             "name",
             "gender",
             "birth_date",
+            "age",
             "id_number",
             "education_fulltime",
             "education_inservice",

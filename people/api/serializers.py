@@ -1,17 +1,31 @@
-"""Person serializers; the ID number is whole, masked or absent according to the caller."""
+"""Person serializers; the ID number and birth date are shown as people.privacy decides."""
 
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from core.access import Role
-
+from .. import privacy
 from ..models import Person
 
 
-@extend_schema_field({"type": "string", "nullable": True, "example": "141028********123X"})
+def _user(field):
+    request = field.context.get("request")
+    return getattr(request, "user", None)
+
+
+@extend_schema_field(
+    {
+        "type": "string",
+        "nullable": True,
+        "example": "**************123X",
+        "description": _(
+            "公民身份号码：系统管理员、县委组织部、乡镇工作人员可见完整号码；县级查看与联审部门"
+            "只见后四位；接口客户端为 null"
+        ),
+    }
+)
 class IdNumberField(serializers.Field):
-    """Whole for roles that need it, masked for others, never for API clients (null)."""
+    """Whole, last four or null, as people.privacy decides for the caller."""
 
     def __init__(self, **kwargs):
         kwargs.setdefault("source", "*")
@@ -19,23 +33,77 @@ class IdNumberField(serializers.Field):
         super().__init__(**kwargs)
 
     def to_representation(self, person):
-        request = self.context.get("request")
-        user = getattr(request, "user", None)
-        if user is None or getattr(user, "role", None) == Role.API_CLIENT:
-            return None
-        return person.id_number_for(user)
+        return privacy.id_number_for(person, _user(self)) or None
+
+
+@extend_schema_field(
+    {
+        "type": "string",
+        "format": "date",
+        "nullable": True,
+        "description": _("出生日期：只对可见完整身份证号码的角色给出，其他角色为 null（见 age）"),
+    }
+)
+class BirthDateField(serializers.Field):
+    """The birth date for the roles that see whole numbers; null for the rest."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("source", "*")
+        kwargs.setdefault("read_only", True)
+        super().__init__(**kwargs)
+
+    def to_representation(self, person):
+        birth = privacy.birth_date_for(person, _user(self))
+        return birth.isoformat() if birth else None
+
+
+@extend_schema_field(
+    {
+        "type": "integer",
+        "example": 45,
+        "description": _("年龄：最近一届统计基准日的周岁"),
+    }
+)
+class AgeField(serializers.Field):
+    """Full years on the latest term's reference date (the same for the whole response)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("source", "*")
+        kwargs.setdefault("read_only", True)
+        super().__init__(**kwargs)
+
+    def to_representation(self, person):
+        root = self.root
+        if not hasattr(root, "_age_reference_date"):
+            root._age_reference_date = privacy.age_reference_date()
+        return privacy.age(person, root._age_reference_date)
 
 
 class PersonSerializer(serializers.ModelSerializer):
     id_number = IdNumberField()
+    birth_date = BirthDateField()
+    age = AgeField()
     village_name = serializers.CharField(source="village.name", read_only=True, default=None)
 
     class Meta:
         model = Person
         fields = [
-            "id", "name", "gender", "birth_date", "id_number", "ethnicity",
-            "education_fulltime", "education_inservice", "political_status", "phone",
-            "county", "village", "village_name", "version", "updated_at",
+            "id",
+            "name",
+            "gender",
+            "birth_date",
+            "age",
+            "id_number",
+            "ethnicity",
+            "education_fulltime",
+            "education_inservice",
+            "political_status",
+            "phone",
+            "county",
+            "village",
+            "village_name",
+            "version",
+            "updated_at",
         ]
 
 
@@ -50,7 +118,16 @@ class PersonWriteSerializer(serializers.ModelSerializer):
     class Meta:
         model = Person
         fields = [
-            "id_number", "name", "gender", "birth_date", "ethnicity", "education_fulltime",
-            "education_inservice", "political_status", "phone", "village", "version",
+            "id_number",
+            "name",
+            "gender",
+            "birth_date",
+            "ethnicity",
+            "education_fulltime",
+            "education_inservice",
+            "political_status",
+            "phone",
+            "village",
+            "version",
         ]
         extra_kwargs = {"village": {"required": True, "allow_null": False}}

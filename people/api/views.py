@@ -1,27 +1,41 @@
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
+from rest_framework.exceptions import Throttled
 from rest_framework.response import Response
 
 from core.access import API_READ_ROLES, EDITOR_ROLES
 from core.api import Conflict
 
-from .. import services
+from .. import privacy, services
 from ..filters import PersonFilter
 from ..models import Person
+from ..throttles import IdNumberSearchThrottle, throttled_message
 from .serializers import PersonSerializer, PersonWriteSerializer
 
 
 class PersonViewSet(
     mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet
 ):
-    """People. `q` finds by name, or by an exact 18-digit ID number. API clients never
-    receive ID numbers; viewers see them masked."""
+    """People. `q` finds by name; the roles that see whole ID numbers may also give an exact
+    18-character number (30 such searches a minute, then 429), the others get 400 for it.
+    Whole ID numbers and birth dates go only to administrators, county organizers and
+    township officials; viewers get the last four and the age, API clients the age."""
 
     filterset_class = PersonFilter
     read_roles = API_READ_ROLES
     write_roles = EDITOR_ROLES
-    ordering_fields = ["name", "birth_date", "updated_at"]
+    throttle_classes = [IdNumberSearchThrottle]
+
+    @property
+    def ordering_fields(self):
+        # Sorting by birth date ranks people by it: with ages, that narrows each birth date.
+        if privacy.exposure(getattr(getattr(self, "request", None), "user", None)).birth_date:
+            return ["name", "birth_date", "updated_at"]
+        return ["name", "updated_at"]
+
+    def throttled(self, request, wait):
+        raise Throttled(wait, detail=throttled_message(wait))
 
     def get_queryset(self):
         return Person.objects.for_user(self.request.user).select_related("village")
