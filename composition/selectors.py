@@ -405,12 +405,13 @@ def village_scopes(term: Term, village_ids) -> tuple[Tree, dict[int, dict]]:
 # --- reads of the stored snapshot -----------------------------------------------------
 
 
-def default_scope(user) -> tuple[str, str] | None:
-    """The scope a user lands on: their township for officials, else their county."""
+def default_scope(user) -> tuple[str, dict] | None:
+    """The scope a user lands on: their township for officials, else their county, as the
+    snapshot filter that finds its row (by id: no look-up of the code)."""
     if getattr(user, "township_id", None) and user.role == "township_official":
-        return ScopeKind.TOWNSHIP, user.township.code
+        return ScopeKind.TOWNSHIP, {"township_id": user.township_id}
     if getattr(user, "county_id", None):
-        return ScopeKind.COUNTY, user.county.code
+        return ScopeKind.COUNTY, {"county_id": user.county_id}
     return None
 
 
@@ -443,13 +444,23 @@ class ScopeNotFound(Exception):
     """No stored figures the user may see for that term and scope."""
 
 
-def resolve_term(year) -> Term:
-    """The term of `year`, or the latest term."""
-    qs = Term.objects.all()
-    try:
-        term = qs.get(year=int(year)) if year not in (None, "") else qs.order_by("-year").first()
-    except (Term.DoesNotExist, ValueError, TypeError):
-        term = None
+def resolve_term(year, terms=None) -> Term:
+    """The term of `year`, or the latest term; from `terms` (every term, latest first) when
+    the caller has them already."""
+    if terms is None:
+        qs = Term.objects.all()
+        try:
+            term = (
+                qs.get(year=int(year)) if year not in (None, "") else qs.order_by("-year").first()
+            )
+        except (Term.DoesNotExist, ValueError, TypeError):
+            term = None
+    else:
+        try:
+            wanted = int(year) if year not in (None, "") else None
+        except (ValueError, TypeError):
+            raise ScopeNotFound("term") from None
+        term = next((t for t in terms if wanted is None or t.year == wanted), None)
     if term is None:
         raise ScopeNotFound("term")
     return term
@@ -472,7 +483,7 @@ def scope_row(user, term, code=None) -> CompositionSnapshot:
     else:
         default = default_scope(user) if user is not None else None
         if default:
-            qs = qs.filter(scope_kind=default[0], scope_code=default[1])
+            qs = qs.filter(scope_kind=default[0], **default[1])
         else:
             # No home scope (administrators, national API clients): the only county, or the
             # highest scope there is (with several, the first one).

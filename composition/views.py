@@ -28,9 +28,14 @@ FLAG_LABELS = [
 ]
 
 
-def _load(request):
+def _terms():
+    """Every term, latest first: the term picker, and where the requested one is found."""
+    return list(Term.objects.order_by("-year"))
+
+
+def _load(request, terms):
     try:
-        term = selectors.resolve_term(request.GET.get("term"))
+        term = selectors.resolve_term(request.GET.get("term"), terms)
         row = selectors.scope_row(request.user, term, request.GET.get("scope"))
     except selectors.ScopeNotFound:
         raise Http404(_("没有该届次或区划的统计结果")) from None
@@ -80,13 +85,14 @@ class DashboardView(RoleRequiredMixin, View):
     read_roles = STAFF_ROLES
 
     def get(self, request):
-        term, row = _load(request)
+        terms = _terms()
+        term, row = _load(request, terms)
         return render(
             request,
             "composition/dashboard.html",
             {
                 "term": term,
-                "terms": Term.objects.order_by("-year"),
+                "terms": terms,
                 "row": row,
                 "value": row.figures,
                 "headline": headline_rows(row.figures),
@@ -135,7 +141,8 @@ class TableView(RoleRequiredMixin, View):
     read_roles = STAFF_ROLES
 
     def get(self, request):
-        term, parent = _load(request)
+        terms = _terms()
+        term, parent = _load(request, terms)
         children = selectors.child_rows(request.user, term, parent.scope_code)
         table = [
             {"row": child, "cells": table_cells(child.figures), "missed": child.missed_targets}
@@ -168,7 +175,7 @@ class TableView(RoleRequiredMixin, View):
             "composition/table.html",
             {
                 "term": term,
-                "terms": Term.objects.order_by("-year"),
+                "terms": terms,
                 "parent": parent,
                 "table": table,
                 "columns": [label for _k, label in TABLE_COLUMNS],
@@ -184,7 +191,8 @@ class VillageTeamView(RoleRequiredMixin, View):
     read_roles = STAFF_ROLES
 
     def get(self, request, code):
-        term, row = _load_village(request, code)
+        terms = _terms()
+        term, row = _load_village(request, code, terms)
         seats = (
             Seat.objects.for_user(request.user)
             .current()
@@ -202,7 +210,7 @@ class VillageTeamView(RoleRequiredMixin, View):
             "composition/village.html",
             {
                 "term": term,
-                "terms": Term.objects.order_by("-year"),
+                "terms": terms,
                 "row": row,
                 "value": row.figures,
                 "headline": headline_rows(row.figures),
@@ -213,9 +221,9 @@ class VillageTeamView(RoleRequiredMixin, View):
         )
 
 
-def _load_village(request, code):
+def _load_village(request, code, terms):
     try:
-        term = selectors.resolve_term(request.GET.get("term"))
+        term = selectors.resolve_term(request.GET.get("term"), terms)
         if selectors.scope_kind_for_code(code) != ScopeKind.VILLAGE:
             raise selectors.ScopeNotFound(code)
         row = selectors.scope_row(request.user, term, code)
