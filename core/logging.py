@@ -33,11 +33,12 @@ ID_NUMBER_PATTERN = re.compile(
 
 
 def redact(text: str) -> str:
-    """141028198001011234 -> 141028********1234 (as people.idnumbers.mask)."""
+    """141028198001011234 -> **************1234 (as people.idnumbers.mask): a log line that
+    also holds a birth date must not give the number away."""
 
     def mask(match):
         whole = match.group(0)
-        return whole[:6] + "*" * (len(whole) - 10) + whole[-4:]
+        return "*" * (len(whole) - 4) + whole[-4:]
 
     return ID_NUMBER_PATTERN.sub(mask, text)
 
