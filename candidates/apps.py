@@ -7,6 +7,6 @@ class CandidatesConfig(AppConfig):
     verbose_name = _("人选审查")
 
     def ready(self):
-        from . import ui
+        from . import receivers, ui  # noqa: F401 (receivers connect on import)
 
         ui.register_slots()

@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from accounts.choices import Department
 from core.access import Role, ensure_can_edit_township
@@ -125,17 +126,27 @@ def _ensure_can_decide(actor, candidacy, stage) -> None:
 
 
 @transaction.atomic
+def county_reference_data_create(*, county: County) -> None:
+    """Give a new county its negative list and joint-review departments (the defaults), so
+    that pages and the API only read them. Called when a county is created
+    (candidates.receivers) and by a data migration for the counties that predate it."""
+    negative_list_ensure(county=county)
+    review_departments_ensure(county=county)
+
+
+@transaction.atomic
 def negative_list_ensure(*, county: County) -> list[NegativeListItem]:
-    """The county's negative list, created from the defaults on first use."""
+    """The county's negative list, created from the defaults if it has none."""
     items = list(NegativeListItem.objects.filter(county=county).order_by("number"))
     if items:
         return items
-    for number, text in enumerate(DEFAULT_NEGATIVE_LIST, start=1):
-        item = NegativeListItem(county=county, number=number, text=text)
-        item.full_clean()
-        item.save()
-        items.append(item)
-    return items
+    items = [
+        NegativeListItem(county=county, number=number, text=text)
+        for number, text in enumerate(DEFAULT_NEGATIVE_LIST, start=1)
+    ]
+    for item in items:
+        item.full_clean(validate_constraints=False)  # a county without items: none clash
+    return bulk_create_with_history(items, NegativeListItem)
 
 
 def _ensure_county_organizer(actor, county) -> None:
@@ -176,16 +187,14 @@ def negative_item_save(
 
 @transaction.atomic
 def review_departments_ensure(*, county: County) -> list[ReviewDepartment]:
-    """The county's joint-review departments, created from the usual set on first use."""
+    """The county's joint-review departments, created from the usual set if it has none."""
     rows = list(ReviewDepartment.objects.filter(county=county))
     if rows:
         return rows
-    for department in DEFAULT_DEPARTMENTS:
-        row = ReviewDepartment(county=county, department=department)
-        row.full_clean()
-        row.save()
-        rows.append(row)
-    return rows
+    rows = [ReviewDepartment(county=county, department=d) for d in DEFAULT_DEPARTMENTS]
+    for row in rows:
+        row.full_clean(validate_constraints=False)  # a county without rows: none clash
+    return bulk_create_with_history(rows, ReviewDepartment)
 
 
 @transaction.atomic
@@ -204,7 +213,6 @@ def review_department_set(
 
 
 def required_departments(county: County) -> list[str]:
-    review_departments_ensure(county=county)
     return list(
         ReviewDepartment.objects.filter(county=county, takes_part=True, required=True)
         .order_by("department")

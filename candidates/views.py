@@ -33,7 +33,7 @@ from .forms import (
     WithdrawForm,
     split_post,
 )
-from .models import Candidacy, NegativeListItem, SignOff
+from .models import Candidacy, NegativeListItem, ReviewDepartment, SignOff
 
 REVIEWER = frozenset({Role.DEPARTMENT_REVIEWER})
 ALL_PAGE_ROLES = STAFF_ROLES | REVIEWER
@@ -570,7 +570,6 @@ class NegativeListView(RoleRequiredMixin, View):
 
     def get(self, request, form=None, status=200):
         county = self._county(request)
-        services.negative_list_ensure(county=county)
         items = NegativeListItem.objects.for_user(request.user).filter(county=county)
         return render(
             request,
@@ -580,7 +579,7 @@ class NegativeListView(RoleRequiredMixin, View):
                 "county": county,
                 "form": form or NegativeItemForm(),
                 "can_edit": request.user.role in COUNTY_ROLES or request.user.is_superuser,
-                "departments": services.review_departments_ensure(county=county),
+                "departments": ReviewDepartment.objects.filter(county=county),
             },
             status=status,
         )

@@ -328,10 +328,7 @@ class NegativeListViewSet(
     write_roles = COUNTY_ROLES
 
     def get_queryset(self):
-        user = self.request.user
-        if getattr(user, "county_id", None):
-            services.negative_list_ensure(county=user.county)
-        return NegativeListItem.objects.for_user(user).order_by("county", "number")
+        return NegativeListItem.objects.for_user(self.request.user).order_by("county", "number")
 
     def _county(self):
         county = self.request.user.county or County.objects.order_by("code").first()
