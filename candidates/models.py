@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import Department
+from core import policy
 from core.access import Role, ScopedQuerySet
 from core.history import audited_history
 from core.models import TimeStampedModel
@@ -131,7 +132,7 @@ class CandidacyQuerySet(ScopedQuerySet):
     def for_user(self, user):
         """As ScopedQuerySet, but a department reviewer sees only names in joint review."""
         rows = super().for_user(user)
-        if getattr(user, "role", None) == Role.DEPARTMENT_REVIEWER and not user.is_superuser:
+        if policy.is_department_reviewer(user):
             rows = rows.filter(stage=Stage.JOINT_REVIEW)
         return rows
 
@@ -278,7 +279,7 @@ class DecisionQuerySet(ScopedQuerySet):
 
     def for_user(self, user):
         rows = super().for_user(user)
-        if getattr(user, "role", None) == Role.DEPARTMENT_REVIEWER and not user.is_superuser:
+        if policy.is_department_reviewer(user):
             rows = rows.filter(candidacy__stage=Stage.JOINT_REVIEW)
         return rows
 
@@ -328,7 +329,7 @@ class SignOffQuerySet(ScopedQuerySet):
     def for_user(self, user):
         """A department reviewer sees only their department's sign-offs on names in review."""
         rows = super().for_user(user)
-        if getattr(user, "role", None) == Role.DEPARTMENT_REVIEWER and not user.is_superuser:
+        if policy.is_department_reviewer(user):
             rows = rows.filter(department=user.department, candidacy__stage=Stage.JOINT_REVIEW)
         return rows
 

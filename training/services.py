@@ -14,7 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
-from core.access import Role, ensure_can_edit_township
+from core import policy
+from core.access import ensure_can_edit_township
 from core.text import join_words
 from elections.choices import Body
 from elections.models import Seat
@@ -47,13 +48,7 @@ TWO_COMMITTEES = (Body.PARTY_COMMITTEE, Body.VILLAGERS_COMMITTEE)
 
 
 def can_manage_county(user, county_id) -> bool:
-    if user is None:
-        return True
-    if not user.is_authenticated or not user.is_active:
-        return False
-    if user.is_superuser or user.role == Role.ADMIN:
-        return True
-    return user.role == Role.COUNTY_ORGANIZER and user.county_id == county_id
+    return policy.can_manage_county(policy.SYSTEM if user is None else user, county_id)
 
 
 def ensure_can_edit_scope(actor, *, county_id, township=None) -> None:
