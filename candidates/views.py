@@ -6,16 +6,16 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
 
 from core.access import COUNTY_ROLES, EDITOR_ROLES, STAFF_ROLES, Role
-from core.exports import XLSX_TYPE
+from core.exports import template_response
 from core.forms import form_errors_from
 from core.permissions import RoleRequiredMixin
-from core.spreadsheets import SpreadsheetError, read_upload, template_workbook
+from core.spreadsheets import SpreadsheetError, read_upload
 from registry.forms import UploadForm
 from registry.models import County, Term, Township
 
@@ -230,10 +230,7 @@ class CandidacyTemplateView(RoleRequiredMixin, View):
     read_roles = EDITOR_ROLES
 
     def get(self, request):
-        content = template_workbook(importers.COLUMNS, "人选名单")
-        response = HttpResponse(content, content_type=XLSX_TYPE)
-        response["Content-Disposition"] = "attachment; filename*=UTF-8''nominees-template.xlsx"
-        return response
+        return template_response("nominees-template.xlsx", importers.COLUMNS, "人选名单")
 
 
 def _candidacy(request, pk):

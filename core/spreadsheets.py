@@ -19,9 +19,7 @@ from typing import Any
 
 from django.conf import settings
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Font, PatternFill
-from openpyxl.utils import column_index_from_string, get_column_letter
+from openpyxl.utils import column_index_from_string
 from python_calamine import CalamineWorkbook, SheetTypeEnum
 
 from .bulk import gc_paused
@@ -353,30 +351,3 @@ def _find_header(rows, columns: list[Column]) -> tuple[int, dict[str, int], dict
     for column in columns:
         headers.setdefault(column.key, column.header)
     return number, positions, headers
-
-
-def template_workbook(columns: list[Column], title: str) -> bytes:
-    """A template to download: the header row, one example row, and a sheet of instructions."""
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = title[:31]
-    bold = Font(bold=True)
-    required_fill = PatternFill("solid", fgColor="FDE9D9")
-    for index, column in enumerate(columns, start=1):
-        cell = sheet.cell(row=1, column=index, value=column.header)
-        cell.font = bold
-        if column.required:
-            cell.fill = required_fill
-        sheet.cell(row=2, column=index, value=column.example or None)
-        sheet.column_dimensions[get_column_letter(index)].width = max(12, len(column.header) * 3)
-    notes = workbook.create_sheet(_("填写说明"))
-    notes.append([_("列名"), _("是否必填"), _("说明")])
-    for column in columns:
-        notes.append(
-            [column.header, _("必填") if column.required else _("选填"), str(column.help_text)]
-        )
-    notes.append([])
-    notes.append([_("第 2 行是示例，上传前请删除或改为真实数据。")])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()

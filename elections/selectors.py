@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from .choices import Body, Post
 from .models import Election, ElectionCandidate, Seat
 
+EXPORT_CHUNK = 2000  # rows fetched at a time by the exports: memory stays bounded
 POST_ORDER = {
     Post.SECRETARY: 0,
     Post.DIRECTOR: 0,
@@ -103,8 +104,10 @@ RESULT_HEADERS = [
 
 
 def result_rows(queryset):
-    for election in elections_with_candidates(queryset).order_by(
-        "term__year", "village__code", "body", "held_on"
+    for election in (
+        elections_with_candidates(queryset)
+        .order_by("term__year", "village__code", "body", "held_on")
+        .iterator(chunk_size=EXPORT_CHUNK)
     ):
         head = [
             election.village.township.name,

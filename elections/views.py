@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -11,10 +11,9 @@ from django.utils.translation import pgettext_lazy
 from django.views import View
 
 from core.access import COUNTY_ROLES, STAFF_ROLES
-from core.exports import XLSX_TYPE, csv_response, xlsx_response
+from core.exports import csv_response, template_response, xlsx_response
 from core.forms import form_errors_from
 from core.permissions import RoleRequiredMixin
-from core.spreadsheets import template_workbook
 from people.models import Person
 
 from . import importers, rules, selectors, services
@@ -294,10 +293,7 @@ class ExportView(RoleRequiredMixin, View):
 
 class RosterTemplateView(RoleRequiredMixin, View):
     def get(self, request):
-        content = template_workbook(importers.COLUMNS, "花名册")
-        response = HttpResponse(content, content_type=XLSX_TYPE)
-        response["Content-Disposition"] = "attachment; filename*=UTF-8''roster-template.xlsx"
-        return response
+        return template_response("roster-template.xlsx", importers.COLUMNS, "花名册")
 
 
 class RosterImportView(RoleRequiredMixin, View):

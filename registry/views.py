@@ -3,15 +3,14 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
 
-from core.exports import XLSX_TYPE
+from core.exports import template_response
 from core.forms import form_errors_from
 from core.permissions import RoleRequiredMixin
-from core.spreadsheets import SpreadsheetError, read_upload, template_workbook
+from core.spreadsheets import SpreadsheetError, read_upload
 
 from . import importers, services
 from .filters import VillageFilter
@@ -117,10 +116,7 @@ class VillageImportView(RoleRequiredMixin, View):
 
 class VillageTemplateView(RoleRequiredMixin, View):
     def get(self, request):
-        content = template_workbook(importers.COLUMNS, "村(社区)")
-        response = HttpResponse(content, content_type=XLSX_TYPE)
-        response["Content-Disposition"] = "attachment; filename*=UTF-8''villages-template.xlsx"
-        return response
+        return template_response("villages-template.xlsx", importers.COLUMNS, "村(社区)")
 
 
 class TermListView(RoleRequiredMixin, View):

@@ -234,9 +234,8 @@ def import_attendance(sheet: Sheet, *, session, actor, dry_run: bool = False) ->
     return result
 
 
-def template_rows(session) -> list[list]:
+def template_rows(session):
     """The invitees, pre-filled, so that the sheet only needs ticks, times and reasons."""
-    return [
-        [e.person.name, "", "", "", "", ""]
-        for e in session.enrolments.select_related("person").order_by("person__name")
-    ]
+    names = session.enrolments.order_by("person__name", "pk").values_list("person__name")
+    for (name,) in names.iterator(chunk_size=2000):
+        yield [name, "", "", "", "", ""]

@@ -123,7 +123,7 @@ def test_export_is_an_xlsx_with_formulas_neutralised(client, official, organizer
     client.force_login(organizer)
     response = client.get(HISTORY + "export.xlsx", {"object_id": person.pk})
     assert response.status_code == 200
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    sheet = load_workbook(io.BytesIO(response.getvalue())).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][:4] == ("时间", "操作人", "来源 IP", "请求编号")
     assert len(rows) == 3  # header, the update, the creation

@@ -169,7 +169,7 @@ def test_upload_page_lists_errors_and_template_downloads(client, official, villa
     client.force_login(official)
     template = client.get(reverse("candidates:candidacy-template"))
     assert template.status_code == 200
-    parsed = read_bytes(template.content, "t.xlsx", COLUMNS)
+    parsed = read_bytes(template.getvalue(), "t.xlsx", COLUMNS)
     assert [c for c in parsed.headers.values()][:7] == [
         "乡镇",
         "村(社区)",

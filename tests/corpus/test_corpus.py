@@ -331,8 +331,8 @@ def test_exports_neutralise_formula_cells():
     from core.exports import csv_response, xlsx_response
 
     evil = ["=1+2", "+SUM(A1)", "-3+4", "@cmd", "\tx", "安全"]
-    book = load_workbook(io.BytesIO(xlsx_response("x.xlsx", ["a"], [[v] for v in evil]).content))
+    book = load_workbook(io.BytesIO(xlsx_response("x.xlsx", ["a"], [[v] for v in evil]).getvalue()))
     cells = [row[0] for row in book.active.iter_rows(min_row=2, values_only=True)]
     assert cells == ["'=1+2", "'+SUM(A1)", "'-3+4", "'@cmd", "'\tx", "安全"]
-    text = csv_response("x.csv", ["a"], [[v] for v in evil]).content.decode("utf-8-sig")
+    text = csv_response("x.csv", ["a"], [[v] for v in evil]).getvalue().decode("utf-8-sig")
     assert "'=1+2" in text and "\n=1+2" not in text

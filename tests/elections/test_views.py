@@ -184,10 +184,10 @@ def test_exports_neutralise_formulas(client, organizer, village, term):
     client.force_login(organizer)
     csv_text = client.get(
         reverse("elections:export", args=["seats", "csv"]), {"term": 2021}
-    ).content.decode("utf-8-sig")
+    ).getvalue().decode("utf-8-sig")
     assert "'=HYPERLINK" in csv_text and "书记" in csv_text
     workbook = load_workbook(
-        io.BytesIO(client.get(reverse("elections:export", args=["results", "xlsx"])).content)
+        io.BytesIO(client.get(reverse("elections:export", args=["results", "xlsx"])).getvalue())
     )
     values = [cell.value for row in workbook.active.iter_rows() for cell in row]
     assert '\'=HYPERLINK("x")' in values and 500 in values
@@ -242,7 +242,7 @@ def test_roster_page_ticks_a_dry_run_beside_its_label(client, official):
 def test_roster_template_downloads(client, official):
     client.force_login(official)
     response = client.get(reverse("elections:roster-template"))
-    headers = [c.value for c in load_workbook(io.BytesIO(response.content)).active[1]]
+    headers = [c.value for c in load_workbook(io.BytesIO(response.getvalue())).active[1]]
     assert headers[:7] == ["乡镇", "村(社区)", "届次", "组织", "职务", "姓名", "公民身份号码"]
 
 

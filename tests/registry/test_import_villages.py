@@ -126,5 +126,5 @@ def test_template_download_has_the_headers(client, official):
 
     client.force_login(official)
     response = client.get(reverse("registry:village-template"))
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    sheet = load_workbook(io.BytesIO(response.getvalue())).active
     assert [c.value for c in sheet[1]] == HEADER

@@ -484,7 +484,7 @@ def test_whole_id_numbers_only_reach_the_roles_that_may_see_them(world):
         for role in ROLES:
             if role in WHOLE_ID_ROLES or role not in route.read:
                 continue
-            body = client_for(world["users"][role], is_api(name)).get(url).content
+            body = client_for(world["users"][role], is_api(name)).get(url).getvalue()
             text = body.decode("utf-8", "replace")
             leaks += [f"{url} as {role}" for n in numbers if n in text]
     assert leaks == []

@@ -33,7 +33,7 @@ def post(client, session, rows, **extra):
 def test_template_lists_the_invitees(client, organizer, county_session, invited):
     client.force_login(organizer)
     response = client.get(reverse("training:attendance-template", args=[county_session.pk]))
-    sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
+    sheet = load_workbook(io.BytesIO(response.getvalue())).worksheets[0]
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][:3] == ("姓名", "公民身份号码", "签到")
     assert sorted(row[0] for row in rows[1:]) == ["张三", "李四", "王五"]

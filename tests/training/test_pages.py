@@ -189,7 +189,7 @@ def test_attendance_export_lists_people_without_id_numbers(client, organizer, co
     client.force_login(organizer)
     client.post(reverse("training:enrolment-action", args=[enrolment.pk, "check-in"]))
     response = client.get(reverse("training:attendance-export", args=[county_session.pk]))
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    sheet = load_workbook(io.BytesIO(response.getvalue())).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][1] == "姓名"
     assert rows[1][1] == "'=王五" and rows[1][5] == "已签到" and rows[1][8] == 8

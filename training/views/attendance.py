@@ -1,21 +1,20 @@
 """Attendance: the phone roll call, the sign-in sheet upload and the attendance export."""
 
-import io
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse, JsonResponse
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views import View
-from openpyxl import load_workbook
 
-from core.exports import XLSX_TYPE, xlsx_response
+from core.exports import template_response, xlsx_response
 from core.permissions import RoleRequiredMixin
-from core.spreadsheets import SpreadsheetError, read_upload, template_workbook
+from core.spreadsheets import SpreadsheetError, read_upload
 from registry.forms import UploadForm
 
 from .. import importers, services
@@ -24,6 +23,8 @@ from ..forms import AbsenceForm
 from ..models import Enrolment
 from .common import json_error, wants_json
 from .sessions import visible_session
+
+ROLL_CALL_PAGE = 100
 
 
 def roll_call_rows(session, user):
@@ -42,16 +43,22 @@ class RollCallView(RoleRequiredMixin, View):
 
     def get(self, request, pk):
         session = visible_session(request, pk)
-        rows = list(roll_call_rows(session, request.user))
+        rows = roll_call_rows(session, request.user)
         counts = {status: 0 for status in EnrolmentStatus.values}
-        for enrolment in rows:
-            counts[enrolment.status] += 1
+        for row in rows.order_by().values("status").annotate(n=Count("pk")):
+            counts[row["status"]] = row["n"]
+        search = request.GET.get("q", "").strip()
+        if search:
+            rows = rows.filter(person__name__contains=search)
+        page = Paginator(rows, ROLL_CALL_PAGE).get_page(request.GET.get("page"))
         return render(
             request,
             "training/roll_call.html",
             {
                 "session": session,
-                "rows": rows,
+                "page": page,
+                "rows": page.object_list,
+                "invited": sum(counts.values()),
                 "counts": counts,
                 "can_edit": services.can_edit_session(request.user, session),
                 "absence_form": AbsenceForm(),
@@ -155,20 +162,14 @@ class AttendanceTemplateView(RoleRequiredMixin, View):
 
     def get(self, request, pk):
         session = visible_session(request, pk)
-        workbook = load_workbook(io.BytesIO(template_workbook(importers.COLUMNS, "签到表")))
-        sheet = workbook.worksheets[0]
-        rows = importers.template_rows(session)
-        if rows:
-            sheet.delete_rows(2)
-            for row in rows:
-                sheet.append(row)
-        buffer = io.BytesIO()
-        workbook.save(buffer)
-        response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)
-        response["Content-Disposition"] = (
-            f"attachment; filename*=UTF-8''sign-in-sheet-{session.pk}.xlsx"
+        # The invitees replace the example row; a session nobody is invited to keeps it.
+        invited = session.enrolments.exists()
+        return template_response(
+            f"sign-in-sheet-{session.pk}.xlsx",
+            importers.COLUMNS,
+            "签到表",
+            rows=importers.template_rows(session) if invited else None,
         )
-        return response
 
 
 class AttendanceExportView(RoleRequiredMixin, View):
@@ -188,26 +189,26 @@ class AttendanceExportView(RoleRequiredMixin, View):
 
     def get(self, request, pk):
         session = visible_session(request, pk)
-        rows = []
-        for number, enrolment in enumerate(roll_call_rows(session, request.user), start=1):
-            person, village = enrolment.person, enrolment.person.village
-            checked = enrolment.checked_in_at
-            rows.append(
-                [
-                    number,
-                    person.name,
-                    person.get_gender_display(),
-                    village.township.name if village else "",
-                    village.name if village else "",
-                    str(enrolment.get_status_display()),
-                    timezone.localtime(checked).strftime("%Y-%m-%d %H:%M") if checked else "",
-                    enrolment.absence_reason,
-                    float(enrolment.hours_credited),
-                ]
-            )
         return xlsx_response(
             f"attendance-{session.pk}.xlsx",
-            [str(h) for h in self.HEADERS],
-            rows,
+            self.HEADERS,
+            self.rows(roll_call_rows(session, request.user)),
             title=session.title[:31],
         )
+
+    @staticmethod
+    def rows(enrolments):
+        for number, enrolment in enumerate(enrolments.iterator(chunk_size=2000), start=1):
+            person, village = enrolment.person, enrolment.person.village
+            checked = enrolment.checked_in_at
+            yield [
+                number,
+                person.name,
+                person.get_gender_display(),
+                village.township.name if village else "",
+                village.name if village else "",
+                str(enrolment.get_status_display()),
+                timezone.localtime(checked).strftime("%Y-%m-%d %H:%M") if checked else "",
+                enrolment.absence_reason,
+                float(enrolment.hours_credited),
+            ]
