@@ -8,8 +8,16 @@ import zipfile
 import pytest
 from openpyxl import Workbook
 
+from core import sandbox
 from core.spreadsheets import Column, SpreadsheetError, read_bytes
 from core.text import parse_date
+from tests.corpus.make_corpus import (
+    ROSTER,
+    crafted_cases,
+    with_sheet_data,
+    workbook_parts,
+    zip_parts,
+)
 
 COLUMNS = [
     Column("name", "姓名"),
@@ -111,3 +119,74 @@ def test_csv_and_xlsx_of_the_same_rows_read_the_same():
     from_xlsx = read_bytes(book(fill), "same.xlsx", COLUMNS)
     assert [r.values for r in from_csv.rows] == [r.values for r in from_xlsx.rows]
     assert [r.number for r in from_csv.rows] == [r.number for r in from_xlsx.rows] == [2, 3]
+
+
+# -- issue 18: files made to kill or swamp the process that reads them ----------------------
+
+CRAFTED = crafted_cases(ROSTER)
+
+
+@pytest.mark.parametrize("case", CRAFTED, ids=[case.name for case in CRAFTED])
+def test_crafted_files_are_refused_by_a_reader_that_stays_small(case):
+    """Each is refused with its message before anything big is allocated: the child that
+    parses it peaks far below 300 MB (it reports its own VmHWM)."""
+    parsed = sandbox.parse(case.content, case.filename)
+    assert parsed.refused is not None and not parsed.rows
+    assert 0 < parsed.max_rss_kb < 300 * 1024, parsed.max_rss_kb
+    with pytest.raises(SpreadsheetError) as refused:
+        read_bytes(case.content, case.filename, COLUMNS)
+    assert str(refused.value) == case.message
+
+
+def shared_string_flood(cells: int) -> bytes:
+    """Within every limit (1,000 characters, `cells` rows), but the one string is copied
+    into every cell by the parser: `cells` KB."""
+    parts = workbook_parts(("姓名",))
+    parts["xl/sharedStrings.xml"] = (
+        b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>'
+        + b"x" * 1000
+        + b"</t></si></sst>"
+    )
+    rows = b"".join(
+        b'<row r="%d"><c r="A%d" t="s"><v>0</v></c></row>' % (n, n) for n in range(2, cells + 2)
+    )
+    parts["xl/worksheets/sheet1.xml"] = with_sheet_data(parts["xl/worksheets/sheet1.xml"], rows)
+    parts["xl/_rels/workbook.xml.rels"] = parts["xl/_rels/workbook.xml.rels"].replace(
+        b"</Relationships>",
+        b'<Relationship Id="rIdS" Target="sharedStrings.xml" Type="http://schemas.openxmlformats'
+        b'.org/officeDocument/2006/relationships/sharedStrings"/></Relationships>',
+    )
+    return zip_parts(parts)
+
+
+def test_a_parser_that_runs_out_of_memory_kills_only_its_child(monkeypatch):
+    """The parser (Rust) aborts the process when an allocation fails: under a 100 MB limit
+    150,000 copies of a 1,000-character string do that. The child dies; the caller gets the
+    refusal and goes on serving."""
+    monkeypatch.setattr(sandbox, "PARSE_MEMORY_BYTES", 100 * 1024 * 1024)
+    content = shared_string_flood(150_000)
+    with pytest.raises(sandbox.SandboxCrash, match="exited with -"):
+        sandbox.parse(content, "flood.xlsx")
+    with pytest.raises(SpreadsheetError) as refused:
+        read_bytes(content, "flood.xlsx", COLUMNS)
+    assert str(refused.value) == "无法读取该文件（文件可能已损坏或过大），未保存任何数据"
+
+
+def test_what_comes_back_is_bounded_too():
+    """Under the default limits the same flood parses, but the text sent back is capped."""
+    with pytest.raises(SpreadsheetError) as refused:
+        read_bytes(shared_string_flood(45_000), "flood.xlsx", COLUMNS)
+    assert str(refused.value) == "表格中的文字过多（上限 40000000 个字），请分批上传"
+
+
+def test_a_reader_past_its_time_is_killed(monkeypatch):
+    monkeypatch.setattr(sandbox, "PARSE_SECONDS", 0.01)
+    with pytest.raises(SpreadsheetError, match="无法读取该文件"):
+        read_bytes(book(lambda workbook: workbook.active.append(["姓名"])), "slow.xlsx", COLUMNS)
+
+
+def test_only_the_first_200_errors_are_kept():
+    text = "姓名,届次\n" + "张三,x\n" * 1000
+    sheet = read_bytes(text.encode(), "errors.csv", COLUMNS)
+    assert len(sheet.errors) == 201
+    assert str(sheet.errors[-1]) == "…还有 800 处错误"

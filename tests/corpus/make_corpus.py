@@ -14,8 +14,11 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import io
+import random
+import struct
 import sys
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,6 +41,14 @@ REFUSED = (
     "old 15-digit ID",
     "duplicate rows",
     "over-long name",
+    # Issue 18: files that killed or swamped the process reading them.
+    "relocated sheet with a far cell",
+    "huge shared string in 1,000 cells",
+    "19.9 M declared cells",
+    "lying zip sizes",
+    "1,048,576 rows",
+    "CSV of one 20 MB line",
+    "CSV of 1,048,576 rows",
 )
 ACCEPTED = (
     "date with slashes",
@@ -55,6 +66,8 @@ CASE_NAMES = REFUSED + ACCEPTED
 
 # The tests lower the upload limit to this, so that "oversized" stays small.
 UPLOAD_LIMIT = 1024 * 1024
+# The production limit (config/settings/base.py), which the crafted files of issue 18 live within.
+PRODUCTION_LIMIT = 20 * 1024 * 1024
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 FULL_WIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
 
@@ -68,6 +81,7 @@ class Case:
     # What the reader itself says when the file does not come through an upload form
     # (management commands); None: the same as `message`.
     reader_message: str | None = None
+    upload_limit: int = UPLOAD_LIMIT  # the UPLOAD_MAX_BYTES the case is uploaded under
 
 
 @dataclass(frozen=True)
@@ -127,6 +141,260 @@ def zip_bomb() -> bytes:
             for _ in range(300):
                 member.write(block)
     return buffer.getvalue()
+
+
+def zip_parts(parts: dict[str, bytes], level: int = 6) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=level) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+def workbook_parts(header) -> dict[str, bytes]:
+    """The parts of a small honest workbook with the header row, by name."""
+    source = zipfile.ZipFile(io.BytesIO(xlsx([header])))
+    return {name: source.read(name) for name in source.namelist()}
+
+
+def with_sheet_data(sheet: bytes, rows: bytes, dimension: bytes | None = None) -> bytes:
+    """The sheet with `rows` (XML) added after its own, its <dimension> replaced if given."""
+    if dimension is not None:
+        start = sheet.index(b"<dimension ")
+        sheet = (
+            sheet[:start]
+            + b'<dimension ref="'
+            + dimension
+            + b'" />'
+            + sheet[sheet.index(b">", start) + 1 :]
+        )
+    return sheet.replace(b"</sheetData>", rows + b"</sheetData>")
+
+
+def relocated_far_cell(header) -> bytes:
+    """The sheet stored as xl/data/grid.xml (the workbook's relationships say where), with a
+    cell at XFD1048576: a reader asks for 512 GiB and aborts."""
+    parts = workbook_parts(header)
+    sheet = parts.pop("xl/worksheets/sheet1.xml")
+    far = b'<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row>'
+    parts["xl/data/grid.xml"] = with_sheet_data(sheet, far)
+    for name in ("xl/_rels/workbook.xml.rels", "[Content_Types].xml"):
+        parts[name] = parts[name].replace(b"worksheets/sheet1.xml", b"data/grid.xml")
+    return zip_parts(parts)
+
+
+def huge_shared_string(header) -> bytes:
+    """One string of 1 MiB, shared by 1,000 cells: a reader copying it per cell holds 1 GiB.
+    (Pseudo-random letters, so the zip is not refused as a bomb first.)"""
+    parts = workbook_parts(header)
+    text = "".join(random.Random(18).choices("abcdefghijklmnop", k=1024 * 1024))
+    parts["xl/sharedStrings.xml"] = (
+        '<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/'
+        f'spreadsheetml/2006/main" count="1000" uniqueCount="1"><si><t>{text}</t></si></sst>'
+    ).encode()
+    rows = b"".join(
+        b'<row r="%d"><c r="A%d" t="s"><v>0</v></c></row>' % (n, n) for n in range(2, 1002)
+    )
+    sheet = parts["xl/worksheets/sheet1.xml"]
+    parts["xl/worksheets/sheet1.xml"] = with_sheet_data(sheet, rows, b"A1:H1001")
+    parts["xl/_rels/workbook.xml.rels"] = parts["xl/_rels/workbook.xml.rels"].replace(
+        b"</Relationships>",
+        b'<Relationship Id="rIdS" Target="sharedStrings.xml" Type="http://schemas.openxmlformats'
+        b'.org/officeDocument/2006/relationships/sharedStrings"/></Relationships>',
+    )
+    parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(
+        b"</Types>",
+        b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats'
+        b'-officedocument.spreadsheetml.sharedStrings+xml"/></Types>',
+    )
+    return zip_parts(parts)
+
+
+def declared_cells(header) -> bytes:
+    """2 KB declaring A1:T995000, 19.9 million cells: a reader allocates them all."""
+    parts = workbook_parts(header)
+    sheet = parts["xl/worksheets/sheet1.xml"]
+    parts["xl/worksheets/sheet1.xml"] = with_sheet_data(sheet, b"", b"A1:T995000")
+    return zip_parts(parts)
+
+
+@functools.cache
+def lying_sizes(header) -> bytes:
+    """The sheet's entry declares 4 KB (and the CRC of its first 4 KB) over a deflate stream of
+    200 MB: a reader trusting the declared size is fooled, one inflating the stream swells."""
+    parts = workbook_parts(header)
+    name = "xl/worksheets/sheet1.xml"
+    sheet = parts[name]
+    head = sheet[: sheet.index(b"</sheetData>")]
+    declared = 4096
+    padding = declared + 200 * 1024 * 1024
+    real = head + b" " * (padding - len(head)) + sheet[len(head) :]
+    compressor = zlib.compressobj(9, zlib.DEFLATED, -15)
+    stream = (
+        b"".join(
+            compressor.compress(real[i : i + 1024 * 1024]) for i in range(0, len(real), 1024 * 1024)
+        )
+        + compressor.flush()
+    )
+    honest = zipfile.ZipFile(io.BytesIO(zip_parts({n: d for n, d in parts.items() if n != name})))
+    out = io.BytesIO()
+    entries = []
+    for item in [*honest.infolist(), None]:
+        if item is None:
+            filename, data, crc, method, size = (
+                name.encode(),
+                stream,
+                zlib.crc32(real[:declared]),
+                8,
+                declared,
+            )
+        else:
+            filename, crc, method, size = (
+                item.filename.encode(),
+                item.CRC,
+                item.compress_type,
+                item.file_size,
+            )
+            raw = honest.fp
+            raw.seek(item.header_offset)
+            local = raw.read(30)
+            start = (
+                item.header_offset
+                + 30
+                + int.from_bytes(local[26:28], "little")
+                + int.from_bytes(local[28:30], "little")
+            )
+            raw.seek(start)
+            data = raw.read(item.compress_size)
+        offset = out.tell()
+        out.write(
+            struct.pack(
+                "<4s5H3L2H",
+                b"PK\x03\x04",
+                20,
+                0,
+                method,
+                0,
+                0x21,
+                crc,
+                len(data),
+                size,
+                len(filename),
+                0,
+            )
+        )
+        out.write(filename + data)
+        entries.append((filename, crc, method, len(data), size, offset))
+    directory = out.tell()
+    for filename, crc, method, compressed, size, offset in entries:
+        out.write(
+            struct.pack(
+                "<4s6H3L5H2L",
+                b"PK\x01\x02",
+                20,
+                20,
+                0,
+                method,
+                0,
+                0x21,
+                crc,
+                compressed,
+                size,
+                len(filename),
+                0,
+                0,
+                0,
+                0,
+                0,
+                offset,
+            )
+            + filename
+        )
+    end = out.tell()
+    out.write(
+        struct.pack(
+            "<4s4H2LH",
+            b"PK\x05\x06",
+            0,
+            0,
+            len(entries),
+            len(entries),
+            end - directory,
+            directory,
+            0,
+        )
+    )
+    return out.getvalue()
+
+
+@functools.cache
+def million_rows(header) -> bytes:
+    """1,048,576 rows, every one numbered (Excel's last row): 3.3 GB and 105 s of reading."""
+    parts = workbook_parts(header)
+    rows = b"".join(
+        b'<row r="%d"><c r="A%d"><v>%d</v></c></row>' % (n, n, n * 7919 % 1000003)
+        for n in range(2, 1048577)
+    )
+    parts["xl/worksheets/sheet1.xml"] = with_sheet_data(
+        parts["xl/worksheets/sheet1.xml"], rows, b"A1:A1048576"
+    )
+    return zip_parts(parts, level=1)
+
+
+def crafted_cases(upload: Upload) -> list[Case]:
+    """Issue 18's files: small, within the upload limit, made to kill or swamp the reader."""
+    header = tuple(upload.header)
+    range_message = "表格的使用范围过大（{} 行 × {} 列），请删除数据以外的内容后再上传"
+    too_long = "有单元格内容过长（上限 1000 个字），已拒绝"
+    rows_message = "表格行数过多（1048576 行，上限 200000 行），请分批上传"
+    line = ",".join(header).encode("utf-8")
+    one_line = line + b",x" * ((PRODUCTION_LIMIT - len(line) - 1024) // 2)
+    million = line + b"\n" + b"1\n" * (1048576 - 1)
+    return [
+        Case(
+            "relocated sheet with a far cell",
+            "relocated.xlsx",
+            relocated_far_cell(header),
+            range_message.format(1048576, 16384),
+        ),
+        Case(
+            "huge shared string in 1,000 cells", "shared.xlsx", huge_shared_string(header), too_long
+        ),
+        Case(
+            "19.9 M declared cells",
+            "declared.xlsx",
+            declared_cells(header),
+            range_message.format(995000, 20),
+        ),
+        Case(
+            "lying zip sizes",
+            "lying.xlsx",
+            lying_sizes(header),
+            "文件解压后过大，疑似异常文件，已拒绝",
+            upload_limit=PRODUCTION_LIMIT,
+        ),
+        Case(
+            "1,048,576 rows",
+            "rows.xlsx",
+            million_rows(header),
+            range_message.format(1048576, len(header)),
+            upload_limit=PRODUCTION_LIMIT,
+        ),
+        Case(
+            "CSV of one 20 MB line",
+            "line.csv",
+            one_line,
+            "文件第 1 行过长（上限 100000 个字符），已拒绝",
+            upload_limit=PRODUCTION_LIMIT,
+        ),
+        Case(
+            "CSV of 1,048,576 rows",
+            "rows.csv",
+            million,
+            rows_message,
+            upload_limit=PRODUCTION_LIMIT,
+        ),
+    ]
 
 
 def date_forms(day: dt.date) -> dict:
@@ -270,7 +538,7 @@ def row_cases(upload: Upload, numbers: list[str] | None = None) -> list[Case]:
 
 
 def cases(upload: Upload, numbers: list[str] | None = None) -> list[Case]:
-    return [*file_cases(upload), *row_cases(upload, numbers)]
+    return [*file_cases(upload), *crafted_cases(upload), *row_cases(upload, numbers)]
 
 
 BIRTH = dt.date(1987, 1, 26)
