@@ -1,8 +1,12 @@
 """Read-mostly admin: every change to elections and seats goes through the services."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
+from . import services
 from .models import Election, ElectionCandidate, ElectionTransition, ImportJob, Seat
 
 
@@ -53,9 +57,23 @@ class SeatAdmin(ReadOnlyAdmin):
 
 @admin.register(ImportJob)
 class ImportJobAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "created_by", "filename", "status", "total_rows"]
+    list_display = ["created_at", "created_by", "filename", "status", "attempts", "total_rows"]
     list_filter = ["status"]
     exclude = ["content"]
+    actions = ["cancel_jobs"]
+
+    @admin.action(description=gettext_lazy("取消所选的导入任务"))
+    def cancel_jobs(self, request, queryset):
+        cancelled = 0
+        for job in queryset:
+            try:
+                services.roster_job_cancel(job=job, actor=request.user)
+            except (ValidationError, PermissionDenied):
+                continue
+            cancelled += 1
+        self.message_user(
+            request, _("已取消 %(count)s 个导入任务") % {"count": cancelled}, messages.SUCCESS
+        )
 
     def has_add_permission(self, request):
         return False

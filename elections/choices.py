@@ -66,3 +66,4 @@ class ImportStatus(models.TextChoices):
     RUNNING = "running", _("导入中")
     SUCCEEDED = "succeeded", _("已完成")
     FAILED = "failed", _("有错误，未保存")
+    CANCELLED = "cancelled", _("已取消")

@@ -619,6 +619,9 @@ def roster_job_create(*, actor, filename: str, content: bytes, dry_run: bool = F
 # after RUNNING_STALE_AFTER is taken for lost.
 QUEUED_STALE_AFTER = dt.timedelta(minutes=2)
 RUNNING_STALE_AFTER = dt.timedelta(minutes=30)
+# A job started this many times without finishing (its workers died) is failed, so that its
+# redelivered message does nothing instead of killing workers for ever.
+MAX_JOB_ATTEMPTS = 3
 _JOB_LOCK_BASE = 0x524F5354 << 32  # "ROST": the advisory-lock key space of roster jobs
 
 
@@ -694,8 +697,23 @@ def roster_job_run(*, job_id: int):
             locked = _job_lock(job)
             if not locked:
                 return job  # a live worker is importing it
+            if job.attempts >= MAX_JOB_ATTEMPTS:
+                with translation.override(job.language or None):
+                    job.errors = [
+                        _(
+                            "导入已中断 %(count)s 次（文件可能已损坏或过大），未保存任何数据；"
+                            "请检查文件后重新上传"
+                        )
+                        % {"count": job.attempts}
+                    ]
+                job.status, job.progress, job.finished_at = ImportStatus.FAILED, 100, timezone.now()
+                job.save(
+                    update_fields=["status", "errors", "progress", "finished_at", "updated_at"]
+                )
+                return job
             job.status, job.started_at, job.progress = ImportStatus.RUNNING, timezone.now(), 5
-            job.save(update_fields=["status", "started_at", "progress", "updated_at"])
+            job.attempts += 1
+            job.save(update_fields=["status", "started_at", "progress", "attempts", "updated_at"])
         # The errors are written in the uploader's language (the job page shows them as text).
         with translation.override(job.language or None):
             return _job_import(job)
@@ -712,9 +730,13 @@ def _job_import(job):
     from .models import ImportJob
 
     try:
-        sheet = read_bytes(bytes(job.content), job.filename, importers.COLUMNS)
-    except SpreadsheetError as exc:
-        return _job_finish(job, None, [str(exc)])
+        try:
+            sheet = read_bytes(bytes(job.content), job.filename, importers.COLUMNS)
+        except SpreadsheetError as exc:
+            return _job_finish(job, None, [str(exc)])
+    except JobCancelled:
+        job.refresh_from_db()
+        return job
     _job_progress(job.pk, 0.3)
     try:
         # The outcome is saved in the import's own transaction, so that a failing
@@ -727,6 +749,9 @@ def _job_import(job):
                 origin=(job.client_ip, job.request_id),
             )
             job = _job_finish(job, result, [str(error) for error in result.errors])
+    except JobCancelled:
+        job.refresh_from_db()  # cancelled meanwhile: everything rolled back
+        return job
     except (OperationalError, InterfaceError):
         # The database went away (restarted, connection cut): the import rolled back. The
         # job stays "running" without a live worker; the task's retry, or the sweep, runs it
@@ -756,9 +781,19 @@ def _job_import(job):
     return job
 
 
+class JobCancelled(Exception):
+    """The job was cancelled while it ran: its import is rolled back."""
+
+
 def _job_finish(job, result, errors: list[str]):
     from .choices import ImportStatus
+    from .models import ImportJob
 
+    # Under the job's row lock: a cancel either came first (and this import rolls back) or
+    # waits for this outcome (and finds the job finished).
+    status = ImportJob.objects.select_for_update().values_list("status", flat=True).get(pk=job.pk)
+    if status == ImportStatus.CANCELLED:
+        raise JobCancelled(job.pk)
     job.refresh_from_db()
     job.status = ImportStatus.FAILED if errors else ImportStatus.SUCCEEDED
     job.errors = errors[:1000]
@@ -771,3 +806,42 @@ def _job_finish(job, result, errors: list[str]):
             job.people_created, job.people_updated = result.people_created, result.people_updated
     job.save()
     return job
+
+
+@transaction.atomic
+def roster_job_cancel(*, job, actor):
+    """Cancel a queued or running roster job: it is never run again, and an import under way
+    is rolled back when it reaches its end. Administrators, and county organizers for their
+    county's jobs."""
+    from core.bulk import HistoryStamp
+
+    from .choices import ImportStatus
+    from .models import ImportJob
+
+    locked = ImportJob.objects.select_for_update().select_related("created_by").get(pk=job.pk)
+    if locked.is_finished:
+        raise ValidationError(_("该任务已结束，无法取消"))
+    if not locked.may_be_cancelled_by(actor):
+        raise PermissionDenied(_("只有系统管理员和本县组织部可以取消导入任务"))
+    now = timezone.now()
+    locked.status, locked.progress, locked.finished_at = ImportStatus.CANCELLED, 100, now
+    locked.cancelled_by, locked.cancelled_at = actor, now
+    locked.save(
+        update_fields=[
+            "status",
+            "progress",
+            "finished_at",
+            "cancelled_by",
+            "cancelled_at",
+            "updated_at",
+        ]
+    )
+    stamp = HistoryStamp.current(actor)
+    logger.info(
+        "roster job %s cancelled by user %s from %s (request %s)",
+        locked.pk,
+        actor.pk,
+        stamp.ip,
+        stamp.request_id,
+    )
+    return locked

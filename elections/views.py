@@ -335,7 +335,26 @@ class ImportJobView(RoleRequiredMixin, View):
     read_roles = STAFF_ROLES
 
     def get(self, request, pk):
-        return render(request, "elections/import_job.html", {"job": _job(request, pk)})
+        job = _job(request, pk)
+        context = {"job": job, "can_cancel": job.may_be_cancelled_by(request.user)}
+        return render(request, "elections/import_job.html", context)
+
+
+class ImportJobCancelView(RoleRequiredMixin, View):
+    """Cancel a queued or running roster job (administrators; county organizers for their
+    county's jobs, which are the only ones they can see)."""
+
+    read_roles = write_roles = COUNTY_ROLES
+
+    def post(self, request, pk):
+        job = _job(request, pk)
+        try:
+            services.roster_job_cancel(job=job, actor=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("已取消该导入任务，未保存任何数据"))
+        return redirect(job)
 
 
 class ImportJobStatusView(RoleRequiredMixin, View):

@@ -150,6 +150,7 @@ ROUTES: dict[str, Route] = {
     # else only the jobs they uploaded, so a viewer gets 404 on the official's job.
     "elections:import-job": P(STAFF, obj="import_job", hidden=frozenset({VIEW})),
     "elections:import-job-status": P(STAFF, obj="import_job", hidden=frozenset({VIEW})),
+    "elections:import-job-cancel": P(COUNTY, write=COUNTY, obj="import_job", ok=POST_ONLY),
     "election-submit": P(API_READ, write=EDIT, obj="election", ok=POST_ONLY),
     "election-confirm": P(API_READ, write=EDIT, obj="election", ok=POST_ONLY),
     "seat-end": P(API_READ, write=EDIT, obj="seat", ok=POST_ONLY),
