@@ -17,6 +17,7 @@ from simple_history.utils import bulk_create_with_history
 
 from accounts.choices import Department
 from core.access import Role, ensure_can_edit_township
+from core.concurrency import VersionConflict, bump_version, check_version
 from core.text import join_sentences, join_words
 from people.models import Person
 from people.services import check_identity, ensure_can_use_found_person, person_create
@@ -44,7 +45,7 @@ from .models import (
 )
 
 
-class CandidacyConflict(Exception):
+class CandidacyConflict(VersionConflict):
     """Somebody else moved or changed the candidacy since the decider loaded it."""
 
 
@@ -362,7 +363,7 @@ def candidacy_update(
         locked.audit_recommendation = audit_recommendation
     for key, value in _ratings(assessment).items():
         setattr(locked, key, value)
-    locked.version += 1
+    bump_version(locked)
     locked.full_clean()
     locked.save()
     return locked
@@ -377,11 +378,14 @@ def _lock(candidacy: Candidacy, expected_version: int | None) -> Candidacy:
         .select_related("village__township__county", "person", "term")
         .get(pk=candidacy.pk)
     )
-    if expected_version is not None and locked.version != expected_version:
-        raise CandidacyConflict(
+    check_version(
+        locked,
+        expected_version,
+        lambda: CandidacyConflict(
             _("%(name)s 的审查状态已被他人更新（现为“%(stage)s”），请刷新后再操作")
             % {"name": locked.person.name, "stage": locked.get_stage_display()}
-        )
+        ),
+    )
     return locked
 
 
@@ -524,7 +528,7 @@ def _move(locked: Candidacy, decision: Decision) -> None:
     decision.full_clean(exclude=["candidacy", "decided_by"])  # both read just now
     decision.save()
     locked.stage, locked.stage_changed_at = decision.to_stage, decision.decided_at
-    locked.version += 1
+    bump_version(locked)
     # A transition moves between open stages or ends the candidacy, never reopens it, so
     # the one-open-candidacy constraint cannot newly fail: save what changed, unchecked.
     locked.save(update_fields=["stage", "stage_changed_at", "version", "updated_at"])
@@ -672,7 +676,7 @@ def sign_off_record(
         raise CandidacyConflict(_("本部门已对该人选出具意见")) from None
     if items:
         sign_off.negative_items.set(items)
-    locked.version += 1
+    bump_version(locked)
     locked.save(update_fields=["version", "updated_at"])
     candidacy.version = locked.version
     return sign_off
@@ -717,6 +721,6 @@ def flag_clear(*, sign_off: SignOff, reason: str, actor) -> FlagClearance:
     )
     clearance.full_clean()
     clearance.save()
-    locked.version += 1
+    bump_version(locked)
     locked.save(update_fields=["version", "updated_at"])
     return clearance

@@ -10,6 +10,8 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from .concurrency import VersionConflict
+
 
 class Pagination(PageNumberPagination):
     page_size = 50
@@ -25,8 +27,22 @@ class Conflict(exceptions.APIException):
     default_code = "conflict"
 
 
+class PreconditionFailed(exceptions.APIException):
+    """The `If-Match` version the caller sent is no longer the object's."""
+
+    status_code = status.HTTP_412_PRECONDITION_FAILED
+    default_detail = _("If-Match 与当前版本不符：数据已被他人修改，请重新读取。")
+    default_code = "precondition_failed"
+
+
 def exception_handler(exc, context):
-    """DRF's handler, plus Django's ValidationError from services as a 400 with its messages."""
+    """DRF's handler, plus Django's ValidationError from services as a 400 with its messages,
+    and a lost optimistic lock (core.concurrency) as 409, or 412 when the caller's version
+    came from If-Match."""
+    if isinstance(exc, VersionConflict):
+        request = context.get("request")
+        stale_header = getattr(request, "version_from_if_match", False)
+        exc = (PreconditionFailed if stale_header else Conflict)(str(exc))
     if isinstance(exc, DjangoValidationError):
         detail = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
         return Response(detail, status=status.HTTP_400_BAD_REQUEST)

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from core.access import COUNTY_ROLES, ensure_can_edit_township
+from core.concurrency import VersionConflict, bump_version, check_version
 from people.models import Person
 from registry.models import Term, Village
 
@@ -51,7 +52,7 @@ EDITABLE_FIELDS = (
 )
 
 
-class ElectionConflict(Exception):
+class ElectionConflict(VersionConflict):
     """Someone else saved the election since it was read (optimistic locking)."""
 
 
@@ -178,8 +179,9 @@ def _lock(election: Election, expected_version: int | None) -> Election:
         .select_related("village__township", "term")
         .get(pk=election.pk)
     )
-    if expected_version is not None and locked.version != expected_version:
-        raise ElectionConflict(_("该选举已被他人修改，请刷新后重试"))
+    check_version(
+        locked, expected_version, lambda: ElectionConflict(_("该选举已被他人修改，请刷新后重试"))
+    )
     return locked
 
 
@@ -242,7 +244,7 @@ def election_update(
         raise TypeError(f"unknown fields: {sorted(unknown)}")
     for name, value in fields.items():
         setattr(locked, name, value)
-    locked.version += 1
+    bump_version(locked)
     locked.full_clean()
     locked.save()
     return locked
@@ -362,7 +364,7 @@ def _transition(
         reason=reason.strip(),
     )
     locked.state = target
-    locked.version += 1
+    bump_version(locked)
     return locked
 
 

@@ -11,6 +11,7 @@ from simple_history.utils import bulk_update_with_history
 from core import policy
 from core.access import can_edit_person, can_edit_person_at, ensure_can_edit_township
 from core.bulk import HistoryStamp, filter_in, insert_with_history
+from core.concurrency import VersionConflict, bump_version, check_version
 from registry.models import County, Village
 
 from . import idnumbers
@@ -27,7 +28,7 @@ PERSON_FIELDS = (
 )
 
 
-class PersonConflict(Exception):
+class PersonConflict(VersionConflict):
     """Another user saved the person since the form was opened."""
 
 
@@ -147,8 +148,11 @@ def person_update(
         .select_related("village__township")
         .get(pk=person.pk)
     )
-    if expected_version is not None and locked.version != expected_version:
-        raise PersonConflict(_("该人员信息已被他人修改，请刷新后再编辑"))
+    check_version(
+        locked,
+        expected_version,
+        lambda: PersonConflict(_("该人员信息已被他人修改，请刷新后再编辑")),
+    )
     if not can_edit_person(_actor(actor), locked):
         raise PermissionDenied(_("您只能修改本乡镇的数据"))
     number = id_number or locked.id_number
@@ -162,7 +166,7 @@ def person_update(
         setattr(locked, name, value)
     if "village" in fields and fields["village"] is not None:
         ensure_can_edit_township(actor, fields["village"].township)
-    locked.version += 1  # the row is locked, so this cannot lose an increment
+    bump_version(locked)  # the row is locked, so this cannot lose an increment
     locked.full_clean(exclude=["id_number_digest"])
     locked.save()
     return locked
@@ -299,7 +303,7 @@ def _update_people(changed: dict[int, PersonData], stamp: HistoryStamp, batch_si
             value = getattr(row, name)
             if value is not None:
                 setattr(person, name, value)
-        person.version += 1
+        bump_version(person)
         person.updated_at = stamp.date
     bulk_update_with_history(
         people,

@@ -7,12 +7,12 @@ from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import APIException, ValidationError
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from core import policy
 from core.access import API_READ_ROLES, COUNTY_ROLES, EDITOR_ROLES, Role
-from core.api import Conflict
+from core.concurrency import expected_version
 from registry.models import County, Term, Village
 
 from .. import selectors, services
@@ -36,27 +36,8 @@ from .serializers import (
 REVIEWER = frozenset({Role.DEPARTMENT_REVIEWER})
 
 
-class PreconditionFailed(APIException):
-    status_code = status.HTTP_412_PRECONDITION_FAILED
-    default_detail = _("If-Match 与当前版本不符：数据已被他人修改，请重新读取。")
-    default_code = "precondition_failed"
-
-
 def _etag(candidacy) -> str:
     return f'"{candidacy.version}"'
-
-
-def expected_version(request, body_version):
-    """The version the caller saw: If-Match (412 when stale) or `version` in the body (409).
-
-    Returns (version, header_used)."""
-    header = request.headers.get("If-Match")
-    if header:
-        text = header.strip().removeprefix("W/").strip('"')
-        if not text.isdigit():
-            raise ValidationError({"If-Match": _('应为读取时返回的 ETag，如 "3"')})
-        return int(text), True
-    return body_version, False
 
 
 class CandidacyViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
@@ -138,18 +119,15 @@ class CandidacyViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         candidacy = self.get_object()
         serializer = CandidacyUpdateSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        version, header = expected_version(request, serializer.validated_data.get("version"))
-        try:
-            candidacy = services.candidacy_update(
-                candidacy=candidacy,
-                expected_version=version,
-                actor=request.user,
-                source=serializer.validated_data.get("source"),
-                assessment=serializer.assessment(),
-                audit_recommendation=serializer.validated_data.get("audit_recommendation"),
-            )
-        except services.CandidacyConflict as exc:
-            raise (PreconditionFailed if header else Conflict)(str(exc)) from None
+        version = expected_version(request, serializer.validated_data.get("version"))
+        candidacy = services.candidacy_update(
+            candidacy=candidacy,
+            expected_version=version,
+            actor=request.user,
+            source=serializer.validated_data.get("source"),
+            assessment=serializer.assessment(),
+            audit_recommendation=serializer.validated_data.get("audit_recommendation"),
+        )
         return self._out(candidacy)
 
     @extend_schema(request=DecideSerializer, responses={201: DecisionSerializer})
@@ -170,20 +148,17 @@ class CandidacyViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         serializer = DecideSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        version, header = expected_version(request, data.get("version"))
-        try:
-            decision = services.candidacy_decide(
-                candidacy=candidacy,
-                outcome=data["outcome"],
-                expected_version=version,
-                actor=request.user,
-                negative_items=data.get("negative_items", []),
-                reason=data.get("reason", ""),
-                meeting_date=data.get("meeting_date"),
-                minute_number=data.get("minute_number", ""),
-            )
-        except services.CandidacyConflict as exc:
-            raise (PreconditionFailed if header else Conflict)(str(exc)) from None
+        version = expected_version(request, data.get("version"))
+        decision = services.candidacy_decide(
+            candidacy=candidacy,
+            outcome=data["outcome"],
+            expected_version=version,
+            actor=request.user,
+            negative_items=data.get("negative_items", []),
+            reason=data.get("reason", ""),
+            meeting_date=data.get("meeting_date"),
+            minute_number=data.get("minute_number", ""),
+        )
         response = Response(DecisionSerializer(decision).data, status=status.HTTP_201_CREATED)
         response["ETag"] = f'"{decision.candidacy.version}"'
         return response
@@ -195,16 +170,13 @@ class CandidacyViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         candidacy = self.get_object()
         serializer = WithdrawSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        version, header = expected_version(request, serializer.validated_data.get("version"))
-        try:
-            decision = services.candidacy_withdraw(
-                candidacy=candidacy,
-                expected_version=version,
-                reason=serializer.validated_data["reason"],
-                actor=request.user,
-            )
-        except services.CandidacyConflict as exc:
-            raise (PreconditionFailed if header else Conflict)(str(exc)) from None
+        version = expected_version(request, serializer.validated_data.get("version"))
+        decision = services.candidacy_withdraw(
+            candidacy=candidacy,
+            expected_version=version,
+            reason=serializer.validated_data["reason"],
+            actor=request.user,
+        )
         return Response(DecisionSerializer(decision).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=ReplaceSerializer, responses={201: CandidacySerializer})
@@ -216,7 +188,7 @@ class CandidacyViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         serializer = ReplaceSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        version, header = expected_version(request, data.get("version"))
+        version = expected_version(request, data.get("version"))
         person_keys = (
             "id_number",
             "name",
@@ -227,19 +199,16 @@ class CandidacyViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
             "political_status",
             "phone",
         )
-        try:
-            new = services.candidacy_replace(
-                candidacy=candidacy,
-                person_data={k: data.get(k) for k in person_keys},
-                source=data["source"],
-                reason=data["reason"],
-                expected_version=version,
-                actor=request.user,
-                assessment=serializer.assessment(),
-                audit_recommendation=data.get("audit_recommendation", ""),
-            )
-        except services.CandidacyConflict as exc:
-            raise (PreconditionFailed if header else Conflict)(str(exc)) from None
+        new = services.candidacy_replace(
+            candidacy=candidacy,
+            person_data={k: data.get(k) for k in person_keys},
+            source=data["source"],
+            reason=data["reason"],
+            expected_version=version,
+            actor=request.user,
+            assessment=serializer.assessment(),
+            audit_recommendation=data.get("audit_recommendation", ""),
+        )
         return self._out(new, status.HTTP_201_CREATED)
 
 
@@ -285,16 +254,13 @@ class SignOffViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         candidacy = get_object_or_404(
             Candidacy.objects.for_user(request.user), pk=data["candidacy"].pk
         )
-        try:
-            sign_off = services.sign_off_record(
-                candidacy=candidacy,
-                outcome=data["outcome"],
-                actor=request.user,
-                negative_items=data.get("negative_items", []),
-                note=data.get("note", ""),
-            )
-        except services.CandidacyConflict as exc:
-            raise Conflict(str(exc)) from None
+        sign_off = services.sign_off_record(
+            candidacy=candidacy,
+            outcome=data["outcome"],
+            actor=request.user,
+            negative_items=data.get("negative_items", []),
+            note=data.get("note", ""),
+        )
         return Response(self.get_serializer(sign_off).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=ClearanceSerializer, responses={201: SignOffSerializer})
@@ -304,14 +270,11 @@ class SignOffViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         sign_off = self.get_object()
         serializer = ClearanceSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
-            services.flag_clear(
-                sign_off=sign_off,
-                reason=serializer.validated_data["reason"],
-                actor=request.user,
-            )
-        except services.CandidacyConflict as exc:
-            raise Conflict(str(exc)) from None
+        services.flag_clear(
+            sign_off=sign_off,
+            reason=serializer.validated_data["reason"],
+            actor=request.user,
+        )
         sign_off = self.get_queryset().get(pk=sign_off.pk)
         return Response(self.get_serializer(sign_off).data, status=status.HTTP_201_CREATED)
 

@@ -8,7 +8,6 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from core.access import API_READ_ROLES, COUNTY_ROLES, EDITOR_ROLES
-from core.api import Conflict
 
 from .. import services
 from ..filters import ElectionFilter, ResultFilter, SeatFilter
@@ -95,21 +94,18 @@ class ElectionViewSet(
                 raise ValidationError({fixed: _("创建后不可修改")})
         version = data.pop("version", None)
         candidates = data.pop("candidates", None)
-        try:
-            if candidates is None:
-                election = services.election_update(
-                    election=election, actor=request.user, expected_version=version, **data
-                )
-            else:
-                election = services.election_results_set(
-                    election=election,
-                    actor=request.user,
-                    expected_version=version,
-                    candidates=_inputs(candidates),
-                    **data,
-                )
-        except services.ElectionConflict as exc:
-            raise Conflict(str(exc)) from None
+        if candidates is None:
+            election = services.election_update(
+                election=election, actor=request.user, expected_version=version, **data
+            )
+        else:
+            election = services.election_results_set(
+                election=election,
+                actor=request.user,
+                expected_version=version,
+                candidates=_inputs(candidates),
+                **data,
+            )
         return self._respond(election)
 
     @extend_schema(request=None, responses={200: ElectionSerializer})

@@ -5,7 +5,6 @@ from rest_framework.exceptions import Throttled
 from rest_framework.response import Response
 
 from core.access import API_READ_ROLES, EDITOR_ROLES
-from core.api import Conflict
 
 from .. import privacy, services
 from ..filters import PersonFilter
@@ -78,10 +77,7 @@ class PersonViewSet(
         version = data.pop("version", None)
         if "village" in data:
             self._scoped_village(data["village"])
-        try:
-            person = services.person_update(
-                person=person, actor=request.user, expected_version=version, **data
-            )
-        except services.PersonConflict as exc:
-            raise Conflict(str(exc)) from None
+        person = services.person_update(
+            person=person, actor=request.user, expected_version=version, **data
+        )
         return Response(PersonSerializer(person, context=self.get_serializer_context()).data)
