@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 import time
 
 from django.conf import settings
@@ -11,6 +10,8 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from core.bulk import copy_rows
+from core.concurrency import bump_version
 from registry.models import Term
 
 from . import figures, selectors
@@ -25,21 +26,6 @@ STALE_AFTER = dt.timedelta(minutes=10)
 REQUEUE_AFTER = dt.timedelta(minutes=2)
 # Beyond this many changed villages, a full recompute is as cheap as an incremental one.
 MAX_INCREMENTAL_VILLAGES = 200
-
-
-def _snapshot_row(term, scope, counters, now) -> CompositionSnapshot:
-    return CompositionSnapshot(
-        term=term,
-        scope_kind=scope.kind,
-        scope_code=scope.code,
-        scope_name=scope.name[:50],
-        parent_code=scope.parent_code,
-        county_id=scope.county_id,
-        township_id=scope.township_id,
-        metric=Metric.COUNTERS,
-        value=counters,
-        computed_at=now,
-    )
 
 
 def composition_recompute(*, term_id: int, village_ids=None, hold_seconds: float = 0) -> int:
@@ -116,57 +102,39 @@ def _recompute_villages(term, village_ids: set, hold_seconds: float) -> int | No
     return len(touched)
 
 
-COPY_COLUMNS = [
-    "term_id",
+SNAPSHOT_FIELDS = (
     "scope_kind",
     "scope_code",
     "scope_name",
     "parent_code",
     "county_id",
     "township_id",
-    "metric",
     "value",
-    "computed_at",
-]
+)
 
 
-def _insert(term, items, now, chunk: int = 20_000) -> None:
+def _insert(term, items, now) -> None:
     """Insert one snapshot row per (Scope, packed counters) of `items` (any iterable,
-    consumed as it goes): COPY in chunks on PostgreSQL (hundreds of thousands of rows at
-    nation scale), bulk_create elsewhere. Values were built by this module."""
-    if connection.vendor != "postgresql":
-        CompositionSnapshot.objects.bulk_create(
-            [_snapshot_row(term, scope, counters, now) for scope, counters in items],
-            batch_size=2000,
-        )
-        return
-    table = CompositionSnapshot._meta.db_table
-    fixed = (str(term.pk), Metric.COUNTERS.value, now.isoformat())
-    buffer, pending = io.StringIO(), 0
-    for scope, counters in items:
-        buffer.write(
-            "\t".join(
-                (
-                    fixed[0],
-                    scope.kind,
-                    scope.code,
-                    _copy_text(scope.name[:50]),
-                    scope.parent_code,
-                    _copy_text(scope.county_id),
-                    _copy_text(scope.township_id),
-                    fixed[1],
-                    _counters_json(counters),
-                    fixed[2],
-                )
+    consumed as it goes) with core.bulk's COPY writer: hundreds of thousands of rows at
+    nation scale. The counters go in as `_counters_json` writes them."""
+    copy_rows(
+        CompositionSnapshot,
+        SNAPSHOT_FIELDS,
+        (
+            (
+                scope.kind,
+                scope.code,
+                scope.name[:50],
+                scope.parent_code,
+                scope.county_id,
+                scope.township_id,
+                counters,
             )
-        )
-        buffer.write("\n")
-        pending += 1
-        if pending >= chunk:
-            _copy(table, buffer)
-            buffer, pending = io.StringIO(), 0
-    if pending:
-        _copy(table, buffer)
+            for scope, counters in items
+        ),
+        constants={"term_id": term.pk, "metric": Metric.COUNTERS.value, "computed_at": now},
+        renderers={"value": _counters_json},
+    )
 
 
 def _counters_json(counters: dict) -> str:
@@ -177,24 +145,6 @@ def _counters_json(counters: dict) -> str:
         lists = ",".join(f'"{pop}":[{",".join(map(str, values))}]' for pop, values in pops.items())
         sides.append(f'"{side}":{{{lists}}}')
     return "{" + ",".join(sides) + "}"
-
-
-def _copy(table: str, buffer: io.StringIO) -> None:
-    buffer.seek(0)
-    with connection.cursor() as cursor:
-        cursor.cursor.copy_expert(f"COPY {table} ({', '.join(COPY_COLUMNS)}) FROM STDIN", buffer)
-
-
-def _copy_text(value) -> str:
-    if value is None:
-        return "\\N"
-    return (
-        str(value)
-        .replace("\\", "\\\\")
-        .replace("\t", "\\t")
-        .replace("\n", "\\n")
-        .replace("\r", "\\r")
-    )
 
 
 def _terms_affected(term_ids) -> list[int]:
@@ -242,7 +192,7 @@ def composition_request_recompute(*, term_ids, village_ids=None) -> list[int]:
                             merged = sorted(set(request.village_ids) | set(ids))
                             too_many = len(merged) > MAX_INCREMENTAL_VILLAGES
                             request.village_ids = None if too_many else merged
-                        request.version += 1
+                        bump_version(request)
                         queue = request.queued_at is None or request.queued_at < now - STALE_AFTER
                     request.requested_at = now
                     if queue:

@@ -1,5 +1,9 @@
 """Inserting many rows and their history rows at once: COPY on PostgreSQL, bulk_create elsewhere.
 
+The project's one COPY writer: `insert_with_history` for audited rows (the roster, people),
+`copy_rows` for derived rows without history (the composition snapshots). Both render and
+escape values the same way (`_renderer`).
+
 `insert_with_history(model, fields, rows, ...)` writes `rows` (tuples of values for
 `fields`, in that order; `constants` fill the fields every row shares) and one history row
 each ("+", with who, when and from where: issue #7 wants history for bulk imports too).
@@ -18,6 +22,7 @@ import datetime as dt
 import gc
 import io
 import itertools
+import json
 import operator
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -142,19 +147,10 @@ def insert_with_history(
     history = _Table(history_model, [varying[index] for index in kept], history_constants)
     pick = operator.itemgetter(*kept) if len(kept) > 1 else (lambda parts: (parts[kept[0]],))
     history_lines = []
-    tabs = len(varying) - 1
-    call = operator.call
 
     def main_lines():
-        for pk, row in zip(pks, rows, strict=True):
-            # Text is written as it is unless the line shows a character COPY would read
-            # otherwise (a tab inside a value, a backslash, a line break): then every value
-            # of that row is escaped.
-            parts = list(map(call, fast, (pk, *row)))
-            line = "\t".join(parts)
-            if line.count("\t") != tabs or "\\" in line or "\n" in line or "\r" in line:
-                parts = list(map(call, safe, (pk, *row)))
-                line = "\t".join(parts)
+        rendered = _render(fast, safe, ((pk, *row) for pk, row in zip(pks, rows, strict=True)))
+        for parts, line in rendered:
             history_lines.append("\t".join(pick(parts)))
             yield line
 
@@ -162,6 +158,71 @@ def insert_with_history(
     if getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
         history.copy(connection, iter(history_lines), count)
     return pks
+
+
+def copy_rows(
+    model: type[models.Model],
+    fields: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    *,
+    constants: dict[str, Any] | None = None,
+    renderers: dict[str, Callable[[Any], str]] | None = None,
+    using: str = "default",
+    batch_size: int = 2000,
+) -> None:
+    """Insert `rows` (tuples of values for `fields`) without history: one COPY on
+    PostgreSQL, streamed as `rows` is consumed; bulk_create elsewhere. The primary key takes
+    the table's default. `renderers` replace the text form of a field's values in the COPY
+    (a faster serializer of a JSON document, say); their output is escaped like any other."""
+    constants = _complete_constants(model, fields, constants or {}, timezone.now())
+    connection = connections[using]
+    if connection.vendor != "postgresql":
+        model.objects.using(using).bulk_create(
+            (model(**dict(zip(fields, row, strict=True)), **constants) for row in rows),
+            batch_size=batch_size,
+        )
+        return
+    table = _Table(model, fields, constants)
+    table.copy(connection, copy_lines(model, fields, rows, renderers), None)
+
+
+def _copy_renderers(model, fields, renderers: dict) -> tuple[list, list]:
+    """The renderers of `fields` as written fast (unescaped) and safe (escaped)."""
+    by_name = {field.attname: field for field in model._meta.concrete_fields}
+    fast, safe = [], []
+    for name in fields:
+        if name in renderers:
+            fast.append(renderers[name])
+            safe.append(_escaped(renderers[name]))
+        else:
+            fast.append(_renderer(by_name[name], escape=False))
+            safe.append(_renderer(by_name[name]))
+    return fast, safe
+
+
+def copy_lines(model, fields, rows, renderers: dict | None = None) -> Iterator[str]:
+    """The lines `copy_rows` sends to COPY for `rows` (without the constant columns)."""
+    fast, safe = _copy_renderers(model, fields, renderers or {})
+    return (line for _parts, line in _render(fast, safe, rows))
+
+
+def _escaped(render: Callable[[Any], str]) -> Callable[[Any], str]:
+    return lambda value: render(value).translate(_ESCAPE)
+
+
+def _render(fast, safe, rows) -> Iterator[tuple[list[str], str]]:
+    """(values, line) in COPY's text format for each row. Text is written as it is unless the
+    line shows a character COPY would read otherwise (a tab inside a value, a backslash, a
+    line break): then every value of that row is escaped."""
+    tabs = len(fast) - 1
+    call = operator.call
+    for row in rows:
+        parts = list(map(call, fast, row))
+        line = "\t".join(parts)
+        if line.count("\t") != tabs or "\\" in line or "\n" in line or "\r" in line:
+            parts = list(map(call, safe, row))
+            line = "\t".join(parts)
+        yield parts, line
 
 
 def filter_in(queryset: models.QuerySet, field: str, values) -> list[models.QuerySet]:
@@ -223,7 +284,7 @@ class _Table:
             "\t" + _renderer(by_name[name])(value) for name, value in constants.items()
         )
 
-    def copy(self, connection, lines: Iterator[str], count: int) -> None:
+    def copy(self, connection, lines: Iterator[str], count: int | None) -> None:
         buffer = _Lines(lines, self.suffix + "\n")
         columns = ", ".join(connection.ops.quote_name(column) for column in self.columns)
         table = connection.ops.quote_name(self.table)
@@ -238,7 +299,10 @@ class _Table:
             raise
         if connection.queries_logged:  # visible to query counts like any other statement
             connection.queries_log.append(
-                {"sql": f"{sql} -- {count} rows", "time": f"{time.monotonic() - started:.3f}"}
+                {
+                    "sql": f"{sql} -- {'?' if count is None else count} rows",
+                    "time": f"{time.monotonic() - started:.3f}",
+                }
             )
 
 
@@ -305,6 +369,10 @@ def _renderer(field, *, escape: bool = True) -> Callable[[Any], str]:
         render = _datetime
     elif internal == "BooleanField":
         render = _boolean
+    elif internal == "JSONField":
+        render = _json(field)
+        if escape:
+            render = _escaped(render)
     elif internal == "DecimalField":
         render = Decimal.__str__
     else:
@@ -322,6 +390,15 @@ def _datetime(value: dt.datetime) -> str:
     if timezone.is_naive(value):
         value = timezone.make_aware(value)
     return value.isoformat()
+
+
+def _json(field) -> Callable[[Any], str]:
+    encoder = field.encoder
+
+    def render(value) -> str:
+        return json.dumps(value, cls=encoder, ensure_ascii=False)
+
+    return render
 
 
 def _boolean(value) -> str:

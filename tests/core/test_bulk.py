@@ -131,3 +131,26 @@ def test_an_error_while_rows_are_made_leaves_nothing_behind(village):
     with pytest.raises(LookupError, match="could not make"), transaction.atomic():
         insert_with_history(Seat, SEAT_FIELDS, rows(), count=3)
     assert not Seat.objects.exists() and not Seat.history.exists()
+
+
+def test_derived_rows_go_through_the_same_copy_writer():
+    """copy_rows (the composition snapshots) escapes like insert_with_history: a tab in a
+    name, a missing county, and a JSON document written by the caller's own renderer."""
+    from composition.models import CompositionSnapshot
+    from composition.services import SNAPSHOT_FIELDS, _counters_json
+    from core.bulk import copy_lines
+
+    counters = {"all": {"women": [1, 2]}}
+    row = ("county", "141028", "吉\t县", "1410", None, None, counters)
+    (line,) = copy_lines(CompositionSnapshot, SNAPSHOT_FIELDS, [row], {"value": _counters_json})
+    assert line.split("\t") == [
+        "county",
+        "141028",
+        "吉\\t县",
+        "1410",
+        "\\N",
+        "\\N",
+        '{"all":{"women":[1,2]}}',
+    ]
+    (plain,) = copy_lines(CompositionSnapshot, SNAPSHOT_FIELDS, [(*row[:2], "吉县", *row[3:])])
+    assert plain.endswith('\t{"all": {"women": [1, 2]}}')  # json.dumps when no renderer
