@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import time
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
@@ -28,24 +27,22 @@ REQUEUE_AFTER = dt.timedelta(minutes=2)
 MAX_INCREMENTAL_VILLAGES = 200
 
 
-def composition_recompute(*, term_id: int, village_ids=None, hold_seconds: float = 0) -> int:
+def composition_recompute(*, term_id: int, village_ids=None) -> int:
     """Replace the stored figures of a term; returns the number of scopes written.
 
     With `village_ids`, only the villages those changes touch and the scopes above them
     are recomputed (their stored counters are corrected by the difference); otherwise
     every scope is. Runs under a lock on the term, so two recomputes of one term never
-    interleave; idempotent. `hold_seconds` pauses between computing and writing (tests
-    use it to kill a worker mid-run; it is never set in production).
+    interleave; idempotent. Figures are computed first and written last (`_insert`), in
+    the one transaction.
     """
     with transaction.atomic():
         term = Term.objects.select_for_update(no_key=True).get(pk=term_id)
         if village_ids is not None and len(village_ids) <= MAX_INCREMENTAL_VILLAGES:
-            written = _recompute_villages(term, set(village_ids), hold_seconds)
+            written = _recompute_villages(term, set(village_ids))
             if written is not None:
                 return written
         scopes = selectors.term_scopes(term)
-        if hold_seconds:
-            time.sleep(hold_seconds)
         now = timezone.now()
         CompositionSnapshot.objects.filter(term=term).delete()
         _insert(term, scopes.values(), now)
@@ -57,7 +54,7 @@ def composition_recompute(*, term_id: int, village_ids=None, hold_seconds: float
         return len(scopes)
 
 
-def _recompute_villages(term, village_ids: set, hold_seconds: float) -> int | None:
+def _recompute_villages(term, village_ids: set) -> int | None:
     """The incremental path; None when it cannot apply (nothing stored yet)."""
     tree, by_village = selectors.village_scopes(term, village_ids)
     if not by_village:
@@ -94,8 +91,6 @@ def _recompute_villages(term, village_ids: set, hold_seconds: float) -> int | No
             figures.add(result[key], counters)
             if old is not None:
                 figures.add(result[key], old, sign=-1)
-    if hold_seconds:
-        time.sleep(hold_seconds)
     now = timezone.now()
     CompositionSnapshot.objects.filter(condition, term=term).delete()
     _insert(term, [(scope, result[key]) for key, scope in touched.items()], now)
@@ -234,7 +229,7 @@ def coalesce_seconds() -> float:
     return getattr(settings, "COMPOSITION_COALESCE_SECONDS", COALESCE_SECONDS)
 
 
-def composition_run_pending(*, term_id: int, full: bool = False, hold_seconds: float = 0) -> bool:
+def composition_run_pending(*, term_id: int, full: bool = False) -> bool:
     """Run the pending recompute of a term; True when another change arrived meanwhile
     (the caller queues the task again). Safe to run twice: a rerun recomputes again."""
     request = RecomputeRequest.objects.filter(term_id=term_id).first()
@@ -242,7 +237,7 @@ def composition_run_pending(*, term_id: int, full: bool = False, hold_seconds: f
         RecomputeRequest.objects.filter(term_id=term_id).delete()
         return False
     village_ids = None if (full or request is None) else request.village_ids
-    composition_recompute(term_id=term_id, village_ids=village_ids, hold_seconds=hold_seconds)
+    composition_recompute(term_id=term_id, village_ids=village_ids)
     if request is None:
         return False
     with transaction.atomic():

@@ -19,13 +19,9 @@ RETRY = {
 
 
 @shared_task(**RETRY)
-def recompute_term_task(term_id: int, hold_seconds: float = 0) -> None:
-    """Recompute one term's figures (what is pending for it, or everything).
-
-    `hold_seconds` is for tests only: it keeps the task running long enough to kill its
-    worker mid-run.
-    """
-    again = services.composition_run_pending(term_id=term_id, hold_seconds=hold_seconds)
+def recompute_term_task(term_id: int) -> None:
+    """Recompute one term's figures (what is pending for it, or everything)."""
+    again = services.composition_run_pending(term_id=term_id)
     if again:
         recompute_term_task.apply_async(args=[term_id], countdown=services.coalesce_seconds())
 

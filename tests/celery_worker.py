@@ -28,10 +28,19 @@ def database_url() -> str:
 class WorkerProcess:
     """`celery -A config worker` in a subprocess, consuming a queue private to this test."""
 
-    def __init__(self, broker_url: str, queue: str | None = None, concurrency: int = 1):
+    def __init__(
+        self,
+        broker_url: str,
+        queue: str | None = None,
+        concurrency: int = 1,
+        include: tuple[str, ...] = (),
+    ):
+        """`include`: modules the worker imports at start, e.g. one that patches the code
+        under test (tests patch; production signatures carry no test-only knobs)."""
         self.broker_url = broker_url
         self.queue = queue or f"lty-test-{uuid.uuid4().hex[:12]}"
         self.concurrency = concurrency
+        self.include = include
         self.name = f"w{uuid.uuid4().hex[:8]}@test"
         self.process: subprocess.Popen | None = None
         self.log_path = ROOT / "test-artifacts" / f"celery-{self.name.split('@')[0]}.log"
@@ -52,7 +61,8 @@ class WorkerProcess:
         self.process = subprocess.Popen(
             [sys.executable, "-m", "celery", "-A", "config", "worker", "-l", "INFO",
              "-P", "prefork", "-c", str(self.concurrency), "-n", self.name, "-Q", self.queue,
-             "--without-gossip", "--without-mingle", "--without-heartbeat"],
+             "--without-gossip", "--without-mingle", "--without-heartbeat",
+             *(("--include", ",".join(self.include)) if self.include else ())],
             cwd=ROOT, env=self.env(), stdout=log, stderr=subprocess.STDOUT,
             start_new_session=True,
         )

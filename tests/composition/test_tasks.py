@@ -86,10 +86,15 @@ def test_job_survives_a_worker_killed_mid_task(celery_worker, small_county, redi
     end_secretary_without_signal.ended_on = dt.date(2022, 1, 1)
     end_secretary_without_signal.end_reason = SeatEndReason.RESIGNATION
     end_secretary_without_signal.save()
-    recompute_term_task.apply_async(args=[term.pk], kwargs={"hold_seconds": 3})
-    wait_for(lambda: "recompute_term_task" in celery_worker.log(), worker=celery_worker)
-    time.sleep(1.0)  # inside the task's hold: computed, not yet written
-    celery_worker.kill()
+    # A worker whose recomputes pause between computing and writing (the test patches it).
+    celery_worker.stop()
+    held = WorkerProcess(
+        redis_url, queue=celery_worker.queue, include=("tests.composition.hold_writes",)
+    ).start()
+    recompute_term_task.apply_async(args=[term.pk])
+    wait_for(lambda: "recompute_term_task" in held.log(), worker=held)
+    time.sleep(1.0)  # inside the hold: computed, not yet written
+    held.kill()
     assert cross_serving(term) == 1  # the killed run wrote nothing
     replacement = WorkerProcess(redis_url, queue=celery_worker.queue).start()
     try:
