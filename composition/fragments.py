@@ -1,24 +1,28 @@
-"""Dashboard fragments that are costly to build, rendered once and kept in Django's cache.
+"""Dashboard fragments rendered once and kept in Django's cache (issue 18, fifty users).
 
-The training coverage card counts a county's seats and induction check-ins (two grouped
-queries, 100-200 ms at province scale): the dashboard shows it from the cache, keyed by
-everything it is computed from, so a changed figure is a new key and never a stale card:
+A dashboard's body — targets, headline figures, the training coverage card, the chart data —
+is a function of the snapshot row on screen, the term, the training data and the language.
+The coverage card is the costly part (two grouped queries over the county's seats and
+induction check-ins, 100-200 ms at province scale); the rest is the figures derived from the
+stored counters and their templates. The body is cached under a key made of everything it
+is computed from, so a changed figure is a new key and never a stale page:
 
-* the snapshot row on screen (its id and `computed_at`): every recompute that touches the
-  scope rewrites the row, and seats change only through services that queue a recompute;
-* the term (`updated_at`: reference date, hence the coverage window);
+* the snapshot row (its id and `computed_at`): every recompute that touches the scope
+  rewrites the row, and seats change only through services that queue a recompute;
+* the term (`updated_at`: its reference date, hence the coverage window);
 * a training version, bumped after the commit of any change to an enrolment or a session
   (`composition.receivers`), so a check-in shows on the next view;
 * the language.
 
 With a cache shared by the web processes (Redis, `CACHE_URL`) that is exact. With a
-per-process cache (local memory, the default for development) another process's bump is not
+per-process cache (local memory, the development default) another process's bump is not
 seen: there `FRAGMENT_SECONDS` bounds how long a card may lag a check-in.
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 from django.core.cache import cache
 from django.template.loader import render_to_string
@@ -36,7 +40,7 @@ COVERAGE_SCOPES = {ScopeKind.COUNTY, ScopeKind.TOWNSHIP}
 
 def training_version() -> int:
     """The current training version; a fresh one (never used before: the clock in
-    nanoseconds) if the cache lost it, so that no old card can match."""
+    nanoseconds) if the cache lost it, so that no old fragment can match."""
     version = cache.get(TRAINING_VERSION_KEY)
     if version is None:
         cache.add(TRAINING_VERSION_KEY, time.time_ns(), timeout=None)
@@ -45,37 +49,40 @@ def training_version() -> int:
 
 
 def training_changed() -> None:
-    """Retire every cached coverage card (call after the change has committed)."""
+    """Retire every cached fragment that shows training data (call after the commit)."""
     try:
         cache.incr(TRAINING_VERSION_KEY)
     except ValueError:  # Not in the cache: the next read starts a fresh version.
         cache.add(TRAINING_VERSION_KEY, time.time_ns(), timeout=None)
 
 
-def coverage_card_key(term, row) -> str:
-    computed = row.computed_at.isoformat()
+def fragment_key(name: str, term, row) -> str:
     return (
-        f"composition:coverage:{row.scope_kind}:{row.scope_code}:{term.pk}:"
-        f"{term.updated_at.isoformat()}:{row.pk}:{computed}:{training_version()}:"
-        f"{get_language()}"
+        f"composition:{name}:{row.scope_kind}:{row.scope_code}:{term.pk}:"
+        f"{term.updated_at.isoformat()}:{row.pk}:{row.computed_at.isoformat()}:"
+        f"{training_version()}:{get_language()}"
     )
 
 
-def coverage_card(term, row) -> str:
-    """The rendered training coverage card of the scope of `row` (a county or a township;
-    "" for other scopes), from the cache when nothing it depends on has changed.
+def cached_fragment(name: str, term, row, render: Callable[[], str]) -> str:
+    """`render()` (HTML from an autoescaped template) for this scope's figures, from the
+    cache when nothing it depends on has changed.
 
-    The row was read for the user (`selectors.scope_row`), so the card counts the whole
-    scope: the same for everyone who may see the row, hence one cache entry per scope.
+    The row was read for the user (`selectors.scope_row`), and what is rendered counts the
+    whole scope: the same for everyone who may see the row, hence one entry per scope.
     """
-    if row.scope_kind not in COVERAGE_SCOPES:
-        return ""
-    key = coverage_card_key(term, row)
+    key = fragment_key(name, term, row)
     html = cache.get(key)
     if html is None:
-        coverage = training_selectors.induction_coverage(
-            term, county=row.county, township=row.township
-        )
-        html = render_to_string("training/_coverage_summary.html", {"coverage": coverage})
+        html = str(render())
         cache.set(key, html, FRAGMENT_SECONDS)
-    return mark_safe(html)  # Rendered by this module from an autoescaped template.
+    return mark_safe(html)  # Rendered by `render` from an autoescaped template.
+
+
+def coverage_card(term, row) -> str:
+    """The training coverage card of the scope of `row` (a county or a township; "" for
+    other scopes), counted for the whole scope."""
+    if row.scope_kind not in COVERAGE_SCOPES:
+        return ""
+    coverage = training_selectors.induction_coverage(term, county=row.county, township=row.township)
+    return render_to_string("training/_coverage_summary.html", {"coverage": coverage})

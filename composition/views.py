@@ -3,6 +3,7 @@ team. Every page reads stored snapshot rows only, with a fixed number of queries
 
 from django.http import Http404
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -94,14 +95,28 @@ class DashboardView(RoleRequiredMixin, View):
                 "term": term,
                 "terms": terms,
                 "row": row,
-                "value": row.figures,
-                "headline": headline_rows(row.figures),
-                "charts": row.breakdowns,
                 "pending": bool(selectors.pending_terms([term.pk])),
                 "child_kind": _child_label(row.scope_kind),
-                "coverage_card": fragments.coverage_card(term, row),
+                "body": fragments.cached_fragment(
+                    "dashboard", term, row, lambda: dashboard_body(term, row)
+                ),
             },
         )
+
+
+def dashboard_body(term, row) -> str:
+    """Targets, headline figures, coverage card and chart data of one scope (cached by
+    `composition.fragments`: a function of the row, the term, training and the language)."""
+    return render_to_string(
+        "composition/_dashboard_body.html",
+        {
+            "term": term,
+            "value": row.figures,
+            "headline": headline_rows(row.figures),
+            "charts": row.breakdowns,
+            "coverage_card": fragments.coverage_card(term, row),
+        },
+    )
 
 
 def _child_label(kind):

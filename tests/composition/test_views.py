@@ -146,6 +146,15 @@ def test_check_in_shows_on_the_next_view(
     assert coverage_on(html) == (done + 1, members)
 
 
+def test_cached_figures_follow_the_language(client, organizer, computed, settings):
+    """The body is cached per language: an English reader after a Chinese one reads English."""
+    client.force_login(organizer)
+    assert "“五升一降”目标" in client.get("/composition/?term=2021").content.decode()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    html = client.get("/composition/?term=2021").content.decode()
+    assert '"Five rises, one fall" targets' in html and "“五升一降”目标" not in html
+
+
 def test_dashboard_query_count_does_not_grow_with_villages(
     client, organizer, computed, django_assert_max_num_queries
 ):
