@@ -123,3 +123,24 @@ class RecomputeRequest(models.Model):
 
     def __str__(self):
         return f"{self.term} v{self.version}"
+
+
+class RecomputeOutbox(models.Model):
+    """The changes of one transaction that need recomputing, written inside it (an outbox):
+    committed with the change or rolled back with it. After the commit it becomes
+    `RecomputeRequest`s (`services.recompute_outbox_flush`); a row left behind (the process
+    died between commit and flush) is flushed by the periodic requeue.
+
+    `whole`: term ids to recompute entirely; `villages`: {term id: [village ids]}."""
+
+    token = models.CharField(_("批次"), max_length=32, unique=True)
+    whole = models.JSONField(_("整届重算"), default=list, blank=True)
+    villages = models.JSONField(_("变动的村"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("写入时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("待提交重算")
+        verbose_name_plural = _("待提交重算")
+
+    def __str__(self):
+        return self.token

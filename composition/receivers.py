@@ -1,7 +1,6 @@
 """Queue a recompute after any change to post holders or to a person who holds a post;
 retire the cached coverage cards after any change to training attendance."""
 
-import threading
 from collections import defaultdict
 
 from django.db import transaction
@@ -15,37 +14,15 @@ from training.models import Enrolment, TrainingSession
 
 from . import fragments, services
 
-_batches = threading.local()
-
 
 def request_after_commit(term_ids, village_ids=None) -> None:
-    """Ask for a recompute once the current transaction commits, coalescing every change of
-    that transaction into one request per term (a demo or a bulk import sends hundreds)."""
-    connection = transaction.get_connection()
-    if not connection.in_atomic_block:
+    """Ask for a recompute once the current transaction commits: inside a transaction the
+    change goes to its outbox row (one per transaction, however many changes: a demo or a
+    bulk import sends hundreds), which becomes requests after the commit."""
+    if not transaction.get_connection().in_atomic_block:
         services.composition_request_recompute(term_ids=term_ids, village_ids=village_ids)
         return
-    outermost = connection.atomic_blocks[0]
-    batch = getattr(_batches, "current", None)
-    if batch is None or batch["atomic"] is not outermost:
-        batch = {"atomic": outermost, "whole": set(), "villages": defaultdict(set)}
-        _batches.current = batch
-        transaction.on_commit(lambda: _flush(batch))
-    for term_id in term_ids:
-        if village_ids is None:
-            batch["whole"].add(term_id)
-        else:
-            batch["villages"][term_id] |= set(village_ids)
-
-
-def _flush(batch) -> None:
-    if getattr(_batches, "current", None) is batch:
-        _batches.current = None
-    for term_id in sorted(batch["whole"]):
-        services.composition_request_recompute(term_ids={term_id}, village_ids=None)
-    for term_id, village_ids in sorted(batch["villages"].items()):
-        if term_id not in batch["whole"]:
-            services.composition_request_recompute(term_ids={term_id}, village_ids=village_ids)
+    services.recompute_outbox_add(term_ids=term_ids, village_ids=village_ids)
 
 
 @receiver(seats_changed, dispatch_uid="composition_seats_changed")

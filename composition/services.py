@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
+import uuid
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
@@ -15,7 +17,7 @@ from registry.models import Term
 
 from . import figures, selectors
 from .choices import Metric, ScopeKind
-from .models import CompositionSnapshot, RecomputeRequest
+from .models import CompositionSnapshot, RecomputeOutbox, RecomputeRequest
 
 # Changes that arrive within this many seconds of each other are computed in one run.
 COALESCE_SECONDS = 3
@@ -210,12 +212,85 @@ def composition_request_recompute(*, term_ids, village_ids=None) -> list[int]:
     return queued
 
 
+class _OutboxBatch:
+    """What this thread has put in its transaction's outbox row, to extend it in place."""
+
+    __slots__ = ("token", "whole", "villages")
+
+    def __init__(self):
+        self.token = uuid.uuid4().hex
+        self.whole: set[int] = set()
+        self.villages: dict[int, set[int]] = {}
+
+    def add(self, term_ids, village_ids) -> None:
+        for term_id in term_ids:
+            if village_ids is None:
+                self.whole.add(term_id)
+            else:
+                self.villages.setdefault(term_id, set()).update(village_ids)
+
+    def columns(self) -> dict:
+        return {
+            "whole": sorted(self.whole),
+            "villages": {
+                str(term_id): sorted(ids)
+                for term_id, ids in sorted(self.villages.items())
+                if term_id not in self.whole
+            },
+        }
+
+
+_outbox = threading.local()
+
+
+def recompute_outbox_add(*, term_ids, village_ids=None) -> None:
+    """Record, inside the current transaction, that `term_ids` (only `village_ids`, if
+    given) need recomputing: every change of one transaction extends one outbox row, which
+    commits or rolls back with the change and becomes requests after the commit."""
+    batch = getattr(_outbox, "batch", None)
+    if batch is not None:
+        batch.add(term_ids, village_ids)
+        if RecomputeOutbox.objects.filter(token=batch.token).update(**batch.columns()):
+            return
+    # No row of this thread in this transaction: the first change, or the last row was
+    # rolled back or already flushed. Start a new one.
+    batch = _outbox.batch = _OutboxBatch()
+    batch.add(term_ids, village_ids)
+    RecomputeOutbox.objects.create(token=batch.token, **batch.columns())
+    transaction.on_commit(lambda: recompute_outbox_flush(token=batch.token), robust=True)
+
+
+def recompute_outbox_flush(*, token: str | None = None, older_than=None) -> int:
+    """Turn committed outbox rows into recompute requests, one per term; returns how many
+    rows. `token`: that row only (after its commit); `older_than`: rows left behind."""
+    batch = getattr(_outbox, "batch", None)
+    if token is not None and batch is not None and batch.token == token:
+        _outbox.batch = None
+    rows = RecomputeOutbox.objects.order_by("pk")
+    if token is not None:
+        rows = rows.filter(token=token)
+    if older_than is not None:
+        rows = rows.filter(created_at__lt=timezone.now() - older_than)
+    flushed = 0
+    for row in rows:
+        # Whoever deletes the row requests its recomputes (a sweep may race the commit hook).
+        if not RecomputeOutbox.objects.filter(pk=row.pk).delete()[0]:
+            continue
+        flushed += 1
+        for term_id in row.whole:
+            composition_request_recompute(term_ids={term_id}, village_ids=None)
+        for term_id, village_ids in row.villages.items():
+            composition_request_recompute(term_ids={int(term_id)}, village_ids=village_ids)
+    return flushed
+
+
 def composition_requeue_pending(*, older_than: dt.timedelta = REQUEUE_AFTER) -> list[int]:
     """Queue again every pending recompute whose task should have run by now (its queueing
     failed while the broker was down, or its worker died); returns the term ids queued.
     A duplicate run is harmless: the task recomputes from the database."""
     from .tasks import recompute_term_task
 
+    recompute_outbox_flush(older_than=older_than)
     cutoff = timezone.now() - older_than
     stale = RecomputeRequest.objects.filter(Q(queued_at__isnull=True) | Q(queued_at__lt=cutoff))
     term_ids = list(stale.values_list("term_id", flat=True))

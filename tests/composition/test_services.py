@@ -123,3 +123,69 @@ def test_counters_are_written_as_the_json_they_are():
     counters = figures.empty()
     counters["cur"]["mem"][0], counters["prev"]["sec"][3] = 12, 7
     assert json.loads(_counters_json(counters)) == counters
+
+
+def test_one_transactions_changes_go_to_one_outbox_row(
+    small_county, django_capture_on_commit_callbacks
+):
+    """Every seat change of a transaction extends one outbox row written in it; after the
+    commit the row becomes one request per term and is gone."""
+    from django.db import transaction
+
+    from composition.models import RecomputeOutbox
+
+    term = small_county.t2021
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        with transaction.atomic():
+            for village in (small_county.v1, small_county.v2):
+                seats_changed.send(sender=None, term_ids={term.pk}, village_ids={village.pk})
+            seats_changed.send(sender=None, term_ids={small_county.t2018.pk})
+    (row,) = RecomputeOutbox.objects.all()
+    assert row.whole == [small_county.t2018.pk]
+    assert row.villages == {str(term.pk): sorted([small_county.v1.pk, small_county.v2.pk])}
+    assert not RecomputeRequest.objects.exists()  # nothing before the commit
+    assert len(callbacks) == 1
+    callbacks[0]()
+    assert not RecomputeOutbox.objects.exists()
+    assert set(RecomputeRequest.objects.values_list("term_id", flat=True)) == {
+        small_county.t2018.pk,
+        term.pk,
+    }
+    assert RecomputeRequest.objects.get(term=small_county.t2018).village_ids is None
+
+
+def test_a_rolled_back_change_leaves_no_outbox_row(small_county):
+    from django.db import transaction
+
+    from composition.models import RecomputeOutbox
+
+    term = small_county.t2021
+
+    class Undo(Exception):
+        pass
+
+    try:
+        with transaction.atomic():
+            seats_changed.send(sender=None, term_ids={term.pk}, village_ids={small_county.v1.pk})
+            raise Undo
+    except Undo:
+        pass
+    assert not RecomputeOutbox.objects.exists()
+    with transaction.atomic():  # the next transaction starts a row of its own
+        seats_changed.send(sender=None, term_ids={term.pk}, village_ids={small_county.v2.pk})
+    assert RecomputeOutbox.objects.get().villages == {str(term.pk): [small_county.v2.pk]}
+
+
+def test_an_outbox_row_left_behind_is_flushed_by_the_requeue(small_county):
+    """A process that died between its commit and the flush leaves its row: the periodic
+    requeue turns it into requests."""
+    from composition.models import RecomputeOutbox
+    from composition.services import composition_requeue_pending
+
+    RecomputeOutbox.objects.create(token="left-behind", whole=[small_county.t2021.pk])
+    RecomputeOutbox.objects.update(created_at=dt.datetime(2020, 1, 1, tzinfo=dt.UTC))
+    composition_requeue_pending()
+    assert not RecomputeOutbox.objects.exists()
+    assert RecomputeRequest.objects.filter(term=small_county.t2021).exists() or (
+        CompositionSnapshot.objects.filter(term=small_county.t2021).exists()
+    )
