@@ -2,29 +2,26 @@
 
 Every text cell goes through `neutralize`, so a name such as `=cmd|' /C calc'!A0` arrives
 as text, never as a formula (OWASP CSV injection). CSV is streamed row by row; XLSX is
-written by openpyxl's write-only mode into a temporary file that is then streamed, so
-memory stays bounded and time grows with the rows, whatever their number.
+written row by row (XlsxWriter, constant-memory mode) into a temporary file that is then
+streamed, so memory stays bounded and time grows with the rows, whatever their number.
 """
 
 import csv
+import datetime as dt
 import tempfile
 from collections.abc import Iterable, Sequence
+from decimal import Decimal
 from urllib.parse import quote
 
+import xlsxwriter
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font, PatternFill
-from openpyxl.utils import get_column_letter
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_TYPE = "text/csv; charset=utf-8"
 CSV_ROWS_PER_CHUNK = 500
-BOLD = Font(bold=True)
-REQUIRED_FILL = PatternFill("solid", fgColor="FDE9D9")
 
 
 def neutralize(value):
@@ -38,10 +35,27 @@ def neutralize(value):
 
 
 class XlsxWriter:
-    """A workbook of one or more sheets, each a header row and rows, written as it goes."""
+    """A workbook of one or more sheets, each a header row and rows, written as it goes.
+
+    XlsxWriter in constant-memory mode: each row goes to a temporary file as it is
+    appended, and no text is ever read as a formula, a link or a number. Twice as fast
+    as openpyxl's write-only mode (121,000 seats × 16 columns; docs/performance.md)."""
 
     def __init__(self):
-        self.workbook = Workbook(write_only=True)
+        self.file = tempfile.TemporaryFile()
+        self.workbook = xlsxwriter.Workbook(
+            self.file,
+            {
+                "constant_memory": True,
+                "strings_to_formulas": False,
+                "strings_to_urls": False,
+                "strings_to_numbers": False,
+                "default_date_format": "yyyy-mm-dd",
+                "remove_timezone": True,
+            },
+        )
+        self.header = self.workbook.add_format({"bold": True})
+        self.required_header = self.workbook.add_format({"bold": True, "bg_color": "#FDE9D9"})
 
     def add_sheet(
         self,
@@ -53,29 +67,47 @@ class XlsxWriter:
         widths: Sequence[int] = (),
     ) -> None:
         """Append a sheet: `headers` in bold (filled where `required`), then `rows`."""
-        sheet = self.workbook.create_sheet(str(title)[:31])
-        for index, width in enumerate(widths, start=1):
-            sheet.column_dimensions[get_column_letter(index)].width = width
-        if headers:
-            header_cells = []
-            for index, header in enumerate(headers):
-                cell = WriteOnlyCell(sheet, value=neutralize(header))
-                cell.font = BOLD
-                if index < len(required) and required[index]:
-                    cell.fill = REQUIRED_FILL
-                header_cells.append(cell)
-            sheet.append(header_cells)
-        for row in rows:
-            sheet.append([neutralize(value) for value in row])
+        sheet = self.workbook.add_worksheet(_sheet_title(title))
+        for index, width in enumerate(widths):
+            sheet.set_column(index, index, width)
+        for index, header in enumerate(headers):
+            style = self.required_header if index < len(required) and required[index] else None
+            sheet.write(0, index, _cell(header), style or self.header)
+        for number, row in enumerate(rows, start=1 if headers else 0):
+            sheet.write_row(number, 0, [_cell(value) for value in row])
 
     def response(self, filename: str) -> FileResponse:
-        """The workbook as a download, streamed from a temporary file (deleted on close)."""
-        handle = tempfile.TemporaryFile()
-        self.workbook.save(handle)
-        handle.seek(0)
-        response = FileResponse(handle, content_type=XLSX_TYPE)
+        """The workbook as a download, streamed from its temporary file (deleted on close)."""
+        self.workbook.close()
+        self.file.seek(0)
+        response = FileResponse(self.file, content_type=XLSX_TYPE)
         response["Content-Disposition"] = _attachment(filename)
         return response
+
+
+def _cell(value):
+    """A value XlsxWriter writes as it is (text neutralised), anything else as text."""
+    value = neutralize(value)
+    if value is None or isinstance(value, str | int | float | Decimal | dt.date | dt.time):
+        return value
+    return str(value)
+
+
+def _sheet_title(title) -> str:
+    """Excel refuses these characters in a sheet name, and more than 31 of them."""
+    title = str(title).translate(str.maketrans("[]:*?/\\", "_______")).strip("'")
+    return title[:31] or "Sheet1"
+
+
+def choice_labels(model, *names: str) -> dict[str, dict]:
+    """{field: {value: label}} for a model's choice fields, translated once per export.
+
+    `get_FOO_display()` hashes every lazy label of the field on each call (a gettext each):
+    at seven such columns a row, 121,000 seats spent a minute in it."""
+    return {
+        name: {value: str(label) for value, label in model._meta.get_field(name).flatchoices}
+        for name in names
+    }
 
 
 def xlsx_response(filename: str, headers, rows, title: str = "Sheet1") -> FileResponse:

@@ -3,6 +3,9 @@
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 
+from core.exports import choice_labels
+from people.models import Person
+
 from .choices import Body, Post
 from .models import Election, ElectionCandidate, Seat
 
@@ -173,27 +176,39 @@ def seat_rows(queryset, user=None):
 
     shows_birth = privacy.exposure(user).birth_date
     reference = None if shows_birth else privacy.age_reference_date()
-    for seat in queryset.select_related("village__township", "term", "person").order_by(
-        "village__code", "body", "post", "pk"
+    labels = choice_labels(Seat, "body", "post", "end_reason", "source")
+    labels.update(
+        choice_labels(
+            Person, "gender", "education_fulltime", "education_inservice", "political_status"
+        )
+    )
+
+    def label(field, value):
+        return labels[field].get(value, value)
+
+    for seat in (
+        queryset.select_related("village__township", "term", "person")
+        .order_by("village__code", "body", "post", "pk")
+        .iterator(chunk_size=EXPORT_CHUNK)
     ):
         person = seat.person
         yield [
             seat.village.township.name,
             seat.village.name,
             seat.term.year,
-            seat.get_body_display(),
-            seat.get_post_display(),
+            label("body", seat.body),
+            label("post", seat.post),
             person.name,
-            person.get_gender_display(),
+            label("gender", person.gender),
             person.birth_date if shows_birth else privacy.age(person, reference),
             person.ethnicity,
-            person.get_education_fulltime_display(),
-            person.get_education_inservice_display(),
-            person.get_political_status_display(),
+            label("education_fulltime", person.education_fulltime),
+            label("education_inservice", person.education_inservice),
+            label("political_status", person.political_status),
             seat.started_on,
             seat.ended_on,
-            seat.get_end_reason_display() if seat.end_reason else "",
-            seat.get_source_display(),
+            label("end_reason", seat.end_reason) if seat.end_reason else "",
+            label("source", seat.source),
         ]
 
 

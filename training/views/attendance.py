@@ -12,9 +12,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views import View
 
-from core.exports import template_response, xlsx_response
+from core.exports import choice_labels, template_response, xlsx_response
 from core.permissions import RoleRequiredMixin
 from core.spreadsheets import SpreadsheetError, read_upload
+from people.models import Person
 from registry.forms import UploadForm
 
 from .. import importers, services
@@ -198,16 +199,18 @@ class AttendanceExportView(RoleRequiredMixin, View):
 
     @staticmethod
     def rows(enrolments):
+        genders = choice_labels(Person, "gender")["gender"]
+        statuses = choice_labels(Enrolment, "status")["status"]
         for number, enrolment in enumerate(enrolments.iterator(chunk_size=2000), start=1):
             person, village = enrolment.person, enrolment.person.village
             checked = enrolment.checked_in_at
             yield [
                 number,
                 person.name,
-                person.get_gender_display(),
+                genders.get(person.gender, person.gender),
                 village.township.name if village else "",
                 village.name if village else "",
-                str(enrolment.get_status_display()),
+                statuses.get(enrolment.status, enrolment.status),
                 timezone.localtime(checked).strftime("%Y-%m-%d %H:%M") if checked else "",
                 enrolment.absence_reason,
                 float(enrolment.hours_credited),
