@@ -2,7 +2,9 @@
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.paginator import Paginator
 from django.db import DataError
+from django.db.models import QuerySet
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, status
@@ -13,10 +15,32 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from .concurrency import VersionConflict
 
 
+class KeysFirstPaginator(Paginator):
+    """Fetches a page in two steps: the page's primary keys (only the scoping joins, none
+    of the related rows a serializer needs), then those rows with everything selected.
+
+    A deep page (OFFSET 100,000) otherwise joins every related row it skips: at 121,000
+    seats `?page=2000` took 3 times as long."""
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = min(bottom + self.per_page, self.count)
+        if bottom + self.orphans >= self.count:
+            top = self.count
+        queryset = self.object_list
+        if not isinstance(queryset, QuerySet) or queryset.query.distinct:
+            return super().page(number)
+        keys = list(queryset.values_list("pk", flat=True)[bottom:top])
+        rows = {row.pk: row for row in queryset.filter(pk__in=keys)}
+        return self._get_page([rows[key] for key in keys if key in rows], number, self)
+
+
 class Pagination(PageNumberPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 500
+    django_paginator_class = KeysFirstPaginator
 
 
 class Conflict(exceptions.APIException):

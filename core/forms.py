@@ -10,3 +10,35 @@ def form_errors_from(exc: ValidationError, form) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, exc.messages)
+
+
+PICKER_LIMIT = 100  # options a person picker lists at most: never a whole county's people
+
+
+def limit_choices(
+    field, *, search: str = "", selected=(), search_field: str = "name", limit: int | None = None
+) -> None:
+    """Let a choice field over a large table (people) list only the rows already chosen and
+    at most `limit` rows whose `search_field` contains `search`, read when the widget renders.
+
+    The field still accepts any row of its queryset (one query on submit), so a page can
+    offer a search box instead of an option for every person of the county."""
+    queryset = field.queryset
+    if isinstance(selected, str | int):
+        selected = [selected]
+    chosen = [int(pk) for pk in selected or () if str(pk).isdigit() and len(str(pk)) < 19]
+    search = (search or "").strip()
+
+    def choices():
+        shown = queryset.filter(**{f"{search_field}__contains": search}) if search else queryset
+        rows = list(shown[: limit or PICKER_LIMIT])
+        missing = set(chosen) - {row.pk for row in rows}
+        if missing:
+            rows += list(queryset.filter(pk__in=missing))
+        empty = getattr(field, "empty_label", None)
+        head = (
+            [("", empty)] if empty is not None and not field.widget.allow_multiple_selected else []
+        )
+        return head + [(row.pk, field.label_from_instance(row)) for row in rows]
+
+    field.widget.choices = choices

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.access import Role
 from core.filters import MAX_ID
+from core.forms import limit_choices
 from elections.choices import Body, Post
 from people.models import Person
 from registry.models import Term, Township, Village
@@ -134,9 +135,10 @@ class InvitePeopleForm(forms.Form):
         widget=forms.SelectMultiple(attrs={"size": 8}),
     )
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, search="", **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["persons"].queryset = Person.objects.for_user(user).select_related("village")
+        limit_choices(self.fields["persons"], search=search, selected=self["persons"].value())
 
 
 class StatusForm(forms.Form):
@@ -163,11 +165,12 @@ class MentorForm(forms.Form):
     level = forms.ChoiceField(label=_("层级"), choices=MentorLevel.choices)
     strengths = forms.CharField(label=_("专长"), max_length=300, required=False)
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, search="", **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["person"].queryset = Person.objects.for_user(user).filter(
             mentor_entry__isnull=True
         )
+        limit_choices(self.fields["person"], search=search, selected=self["person"].value())
 
 
 class MentorshipForm(forms.Form):
@@ -185,12 +188,19 @@ class MentorshipForm(forms.Form):
     started_on = forms.DateField(label=_("开始日期"), widget=DATE)
     goals = forms.CharField(label=_("帮带目标"), widget=forms.Textarea(attrs={"rows": 3}))
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, search="", **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["mentors"].queryset = (
             MentorPoolEntry.objects.for_user(user).active().select_related("person")
         )
         self.fields["mentees"].queryset = Person.objects.for_user(user).select_related("village")
+        limit_choices(
+            self.fields["mentors"],
+            search=search,
+            selected=self["mentors"].value(),
+            search_field="person__name",
+        )
+        limit_choices(self.fields["mentees"], search=search, selected=self["mentees"].value())
 
 
 class CheckInForm(forms.Form):

@@ -12,14 +12,19 @@
     live.classList.toggle("error", !!isError);
   }
 
-  function recount() {
-    ["attended", "absent", "invited"].forEach(function (status) {
-      var el = document.querySelector("[data-count='" + status + "']");
-      if (el) el.textContent = list.querySelectorAll(".rc-row.rc-" + status).length;
+  // The counts cover every page of the list: move one from the old status to the new.
+  function recount(from, to) {
+    if (from === to) return;
+    [[from, -1], [to, 1]].forEach(function (pair) {
+      var el = document.querySelector("[data-count='" + pair[0] + "']");
+      if (el) el.textContent = Math.max(0, parseInt(el.textContent, 10) + pair[1]);
     });
   }
 
   function update(row, data) {
+    var from = ["invited", "attended", "absent"].filter(function (status) {
+      return row.classList.contains("rc-" + status);
+    })[0];
     row.classList.remove("rc-invited", "rc-attended", "rc-absent");
     row.classList.add("rc-" + data.status);
     row.querySelector("[data-rc-status]").textContent = data.status_label;
@@ -28,7 +33,7 @@
     row.querySelector("[data-rc-error]").textContent = "";
     var reason = row.querySelector("input[name=reason]");
     if (reason) reason.value = "";
-    recount();
+    recount(from, data.status);
     say(data.message, false);
   }
 

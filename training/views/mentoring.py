@@ -33,7 +33,11 @@ class MentorPoolView(RoleRequiredMixin, View):
         )
 
     def get(self, request):
-        form = MentorForm(user=request.user) if request.user.role != "county_viewer" else None
+        form = (
+            MentorForm(user=request.user, search=request.GET.get("person_q", ""))
+            if request.user.role != "county_viewer"
+            else None
+        )
         return self.render_page(request, form)
 
     def post(self, request):
@@ -88,7 +92,11 @@ class MentorshipCreateView(RoleRequiredMixin, View):
     read_roles = write_roles = RoleRequiredMixin.write_roles
 
     def get(self, request):
-        form = MentorshipForm(user=request.user, initial={"started_on": timezone.localdate()})
+        form = MentorshipForm(
+            user=request.user,
+            search=request.GET.get("person_q", ""),
+            initial={"started_on": timezone.localdate()},
+        )
         return render(request, "training/mentorship_form.html", {"form": form})
 
     def post(self, request):

@@ -110,7 +110,11 @@ class SessionDetailView(RoleRequiredMixin, View):
             ],
             "presentation_form": PresentationForm(),
             "feedback_form": FeedbackForm(),
-            "invite_form": InvitePeopleForm(user=request.user) if can_edit else None,
+            "invite_form": (
+                InvitePeopleForm(user=request.user, search=request.GET.get("person_q", ""))
+                if can_edit
+                else None
+            ),
         }
         context.update(extra)
         return context
