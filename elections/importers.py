@@ -477,6 +477,7 @@ def _check_rows(sheet: Sheet, terms, villages, actor) -> tuple[list[_Seat], list
     today = dt.date.today()
     error = sheet.error
     post_not_on_body = seat_rules.post_not_on_body
+    admit = ledger.admit
     for row in sheet.rows:
         values = row.values
         number = row.number
@@ -569,15 +570,9 @@ def _check_rows(sheet: Sheet, terms, villages, actor) -> tuple[list[_Seat], list
         ):
             continue
         id_number, term_id = parsed.number, term.pk
-        where = {"person": id_number, "village": village_id, "term": term_id, "body": body}
-        message = ledger.post_clash(**where)
-        if message:
-            error(number, "id_number", message)
-            continue
-        message = ledger.chair_clash(post=post, **where)
-        ledger.take(post=post, label=(number, name), **where)
-        if message:
-            error(number, "post", message)
+        clash = admit(id_number, village_id, term_id, body, post, (number, name))
+        if clash is not None:
+            error(number, "id_number" if clash[0] == "person" else "post", clash[1])
             continue
         person = people.get(id_number)
         if person is None:
