@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from accounts.choices import Department
+from core import policy
 from core.access import Role, ensure_can_edit_township
 from core.concurrency import VersionConflict, bump_version, check_version
 from core.text import join_sentences, join_words
@@ -67,8 +68,7 @@ COUNTY_STAGES = frozenset(
 )
 
 
-def _is_admin(user) -> bool:
-    return user is not None and (user.is_superuser or user.role == Role.ADMIN)
+_is_admin = policy.is_admin
 
 
 def is_organization_department(user) -> bool:
@@ -151,10 +151,9 @@ def negative_list_ensure(*, county: County) -> list[NegativeListItem]:
 
 
 def _ensure_county_organizer(actor, county) -> None:
-    if actor is None or _is_admin(actor):
-        return
-    if actor.role != Role.COUNTY_ORGANIZER or actor.county_id != county.pk:
-        raise PermissionDenied(_("只有县委组织部可以修改"))
+    policy.ensure_can_manage_county(
+        policy.SYSTEM if actor is None else actor, county.pk, message=_("只有县委组织部可以修改")
+    )
 
 
 @transaction.atomic

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
 
+from core import policy
 from core.access import COUNTY_ROLES, EDITOR_ROLES, STAFF_ROLES, Role
 from core.exports import template_response
 from core.forms import form_errors_from
@@ -253,7 +254,7 @@ class CandidacyDetailView(RoleRequiredMixin, View):
         candidacy = _candidacy(request, pk)
         county = candidacy.village.township.county
         user = request.user
-        if user.role == Role.DEPARTMENT_REVIEWER and not user.is_superuser:
+        if policy.is_department_reviewer(user):
             mine = SignOff.objects.filter(candidacy=candidacy, department=user.department).first()
             return render(
                 request,

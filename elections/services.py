@@ -21,6 +21,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
+from core import policy
 from core.access import COUNTY_ROLES, ensure_can_edit_township
 from core.concurrency import VersionConflict, bump_version, check_version
 from people.models import Person
@@ -331,7 +332,7 @@ def allowed_steps(election: Election, user) -> list[str]:
     for (source, _target), (name, roles) in TRANSITIONS.items():
         if source != election.state or not can_edit_township(user, election.village.township):
             continue
-        if roles is None or user.is_superuser or getattr(user, "role", None) in roles:
+        if roles is None or policy.has_role(user, roles):
             steps.append(name)
     return steps
 
@@ -348,11 +349,7 @@ def _transition(
         )
     name, roles = step
     ensure_can_edit_township(actor, locked.village.township)
-    if (
-        roles is not None
-        and actor is not None
-        and not (actor.is_superuser or getattr(actor, "role", None) in roles)
-    ):
+    if roles is not None and actor is not None and not policy.has_role(actor, roles):
         raise PermissionDenied(_("只有县委组织部可以执行此操作"))
     if name in REASON_REQUIRED and not reason.strip():
         raise ValidationError({"reason": _("请填写原因")})

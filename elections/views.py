@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import pgettext_lazy
 from django.views import View
 
+from core import policy
 from core.access import COUNTY_ROLES, STAFF_ROLES
 from core.exports import csv_response, template_response, xlsx_response
 from core.forms import form_errors_from
@@ -326,7 +327,7 @@ class RosterImportView(RoleRequiredMixin, View):
 
 def _job(request, pk):
     jobs = ImportJob.objects.for_user(request.user).defer("content")
-    if not (request.user.is_superuser or request.user.role in COUNTY_ROLES):
+    if not policy.is_county_level(request.user):
         jobs = jobs.filter(created_by=request.user)
     return get_object_or_404(jobs, pk=pk)
 
