@@ -21,6 +21,7 @@ seen: there `FRAGMENT_SECONDS` bounds how long a card may lag a check-in.
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 
@@ -37,6 +38,8 @@ FRAGMENT_SECONDS = 600
 TRAINING_VERSION_KEY = "composition:training-version"
 COVERAGE_SCOPES = {ScopeKind.COUNTY, ScopeKind.TOWNSHIP}
 
+logger = logging.getLogger(__name__)
+
 
 def training_version() -> int:
     """The current training version; a fresh one (never used before: the clock in
@@ -51,9 +54,12 @@ def training_version() -> int:
 def training_changed() -> None:
     """Retire every cached fragment that shows training data (call after the commit)."""
     try:
-        cache.incr(TRAINING_VERSION_KEY)
-    except ValueError:  # Not in the cache: the next read starts a fresh version.
-        cache.add(TRAINING_VERSION_KEY, time.time_ns(), timeout=None)
+        try:
+            cache.incr(TRAINING_VERSION_KEY)
+        except ValueError:  # Not in the cache: the next read starts a fresh version.
+            cache.add(TRAINING_VERSION_KEY, time.time_ns(), timeout=None)
+    except Exception:  # After the commit: the change stands; entries expire on their own.
+        logger.error("dashboard cache unavailable: training version not bumped", exc_info=True)
 
 
 def fragment_key(name: str, term, row) -> str:
@@ -71,11 +77,18 @@ def cached_fragment(name: str, term, row, render: Callable[[], str]) -> str:
     The row was read for the user (`selectors.scope_row`), and what is rendered counts the
     whole scope: the same for everyone who may see the row, hence one entry per scope.
     """
-    key = fragment_key(name, term, row)
-    html = cache.get(key)
+    try:
+        key = fragment_key(name, term, row)
+        html = cache.get(key)
+    except Exception:  # The cache is down: slower, not broken.
+        logger.warning("dashboard cache unavailable", exc_info=True)
+        return mark_safe(str(render()))
     if html is None:
         html = str(render())
-        cache.set(key, html, FRAGMENT_SECONDS)
+        try:
+            cache.set(key, html, FRAGMENT_SECONDS)
+        except Exception:
+            logger.warning("dashboard cache unavailable", exc_info=True)
     return mark_safe(html)  # Rendered by `render` from an autoescaped template.
 
 

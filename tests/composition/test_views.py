@@ -155,6 +155,21 @@ def test_cached_figures_follow_the_language(client, organizer, computed, setting
     assert '"Five rises, one fall" targets' in html and "“五升一降”目标" not in html
 
 
+def test_dashboard_without_the_cache_is_slower_not_broken(client, organizer, computed, monkeypatch):
+    from composition import fragments
+
+    def down(*args, **kwargs):
+        raise ConnectionError("redis down")
+
+    for name in ("get", "set", "add", "incr"):
+        monkeypatch.setattr(fragments.cache, name, down)
+    client.force_login(organizer)
+    response = client.get("/composition/?term=2021")
+    assert response.status_code == 200
+    assert 'data-testid="coverage-summary"' in response.content.decode()
+    fragments.training_changed()  # runs after a commit: logs, does not raise
+
+
 def test_dashboard_query_count_does_not_grow_with_villages(
     client, organizer, computed, django_assert_max_num_queries
 ):
