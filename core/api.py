@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.paginator import Paginator
 from django.db import DataError
 from django.db.models import QuerySet
+from django.db.models.query import ModelIterable
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, status
@@ -25,11 +26,17 @@ class KeysFirstPaginator(Paginator):
     def page(self, number):
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
-        top = min(bottom + self.per_page, self.count)
-        if bottom + self.orphans >= self.count:
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
             top = self.count
         queryset = self.object_list
-        if not isinstance(queryset, QuerySet) or queryset.query.distinct:
+        plain = (
+            isinstance(queryset, QuerySet)
+            and queryset._iterable_class is ModelIterable
+            and not queryset.query.distinct
+            and not queryset.query.combinator
+        )
+        if not plain:  # values(), DISTINCT or UNION: read the page as Django does
             return super().page(number)
         keys = list(queryset.values_list("pk", flat=True)[bottom:top])
         rows = {row.pk: row for row in queryset.filter(pk__in=keys)}

@@ -170,3 +170,14 @@ def test_exports_stream_every_row(client, organizer, grow):
             "export.xlsx": Person.history.count(),
         }[url.rsplit("/", 1)[1]]
         assert len(rows) - 1 == expected, url
+
+
+def test_api_pages_read_keys_first_and_keep_the_order(api, organizer, grow):
+    """core.api reads a page's keys, then its rows: the same rows, in the same order."""
+    grow(3 * N)
+    client = api(organizer)
+    ids = [row["id"] for row in client.get("/api/v1/seats/?page_size=500").json()["results"]]
+    assert ids == sorted(ids) and len(ids) == 3 * N
+    pages = [client.get(f"/api/v1/seats/?page_size=5&page={n}").json() for n in range(1, 4)]
+    assert [row["id"] for page in pages for row in page["results"]] == ids[:15]
+    assert {page["count"] for page in pages} == {3 * N}
