@@ -23,6 +23,9 @@ from pathlib import Path
 READER = Path(__file__).with_name("sheet_reader.py")
 PARSE_MEMORY_BYTES = 512 * 1024 * 1024
 PARSE_SECONDS = 60
+# The text a sheet's cells may hold or refer to in all, measured before parsing and counted
+# again as rows come back: a 100,000-row roster has about 7 million characters.
+PARSE_TEXT_CHARS = 40_000_000
 # What the child may send back: far more than the rows the limits let through.
 MAX_REPLY_BYTES = 512 * 1024 * 1024
 
@@ -63,6 +66,7 @@ def parse(content: bytes, filename: str) -> Parsed:
             str(PARSE_MEMORY_BYTES),
             str(PARSE_SECONDS),
             os.path.basename(filename)[-200:] or "upload",
+            str(PARSE_TEXT_CHARS),
         ],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,

@@ -5,9 +5,10 @@ stdin and reads back pickled messages: ("rows", [...]) chunks then ("end",), or
 ("refused", code, params). Everything a crafted file could use to make the parser allocate
 without bound is measured first, from the file's own bytes, streamed: every zip member's
 real (not declared) size, every part that holds a sheet — wherever it is stored and whatever
-the workbook's relationships call it — its declared and actual range, its rows, and the
-length of every text (shared strings, inline strings, cached values). A file that gets past
-these checks and still exhausts the limits kills only this process.
+the workbook's relationships call it — its declared and actual range, its rows, the length of
+every text (shared strings, inline strings, cached values) and the text a sheet's cells hold
+or refer to in all (a shared string is copied once per cell that refers to it). A file that
+gets past these checks and still exhausts the limits kills only this process.
 """
 
 from __future__ import annotations
@@ -30,8 +31,9 @@ MAX_ROWS = 200_000
 MAX_CELL_CHARS = 1_000  # a name is at most 50
 MAX_SHARED_STRINGS = 1_000_000
 MAX_LINE_CHARS = 100_000  # one physical line of a CSV
-# All the text sent back (a 100,000-row roster has about 7 million characters): what the
-# web or worker process holds is bounded whatever the shared strings repeat.
+# The text a sheet's cells hold or refer to, measured before parsing (a shared string
+# counts once per cell that refers to it: the parser copies it per cell), then the text
+# sent back; core.sandbox passes its PARSE_TEXT_CHARS.
 MAX_TEXT_CHARS = 40_000_000
 CHUNK_ROWS = 5_000
 _CHUNK = 1024 * 1024
@@ -117,18 +119,34 @@ def check_zip(archive: zipfile.ZipFile, size: int) -> None:
 # -- measuring XML parts as they stream -----------------------------------------------------
 
 _ROOT = re.compile(rb"<(?:([A-Za-z_][\w.-]*):)?[A-Za-z_][\w.-]*[\s/>]")
-_POSITION = re.compile(rb' r="([A-Z]{0,3})([0-9]+)"')
+# A cell's or a row's position in any form python-calamine accepts (either quote, spaces
+# around "=", lower-case letters, leading zeros): the careful path, for the chunks not
+# written the usual way.
+_POSITION = re.compile(rb"""\sr\s*=\s*["']([A-Za-z]*)0*([0-9]*)["']""")
 _DIMENSION = re.compile(rb'dimension\s[^>]*?ref="([A-Z]*)([0-9]*)(?::([A-Z]*)([0-9]*))?"')
 # A text node longer than MAX_CELL_CHARS bytes may hold more than MAX_CELL_CHARS characters:
 # those (rare) are decoded and counted.
 _LONG_TEXT = re.compile(rb">([^<]{%d,})" % (MAX_CELL_CHARS + 1))
+_ENTITY = re.compile(rb"&[^;&<]{1,31};")
+# Every byte but "<" made "a": a run of MAX_CELL_CHARS + 1 of them is found by bytes.find,
+# far faster than _LONG_TEXT, which then runs only on the (rare) chunks that have one.
+_NOT_LT = bytes(60 if byte == 60 else 97 for byte in range(256))
+_LONG_RUN = b"a" * (MAX_CELL_CHARS + 1)
 
 
 def column_number(letters: str) -> int:
     number = 0
-    for letter in letters:
+    for letter in letters.upper():
         number = number * 26 + ord(letter) - 64
     return number
+
+
+def column_letters(number: int) -> bytes:
+    letters = b""
+    while number > 0:
+        number, rest = divmod(number - 1, 26)
+        letters = bytes([65 + rest]) + letters
+    return letters
 
 
 def _text_length(raw: bytes) -> int:
@@ -137,23 +155,99 @@ def _text_length(raw: bytes) -> int:
     return len(html.unescape(raw.decode("utf-8", "replace")))
 
 
+def _characters(texts: list[bytes], exact: bool) -> int:
+    """The characters of XML text nodes, without a Python step per node: at most their
+    bytes less 3 per entity ("&lt;" is the shortest), or exactly (entities decoded)."""
+    joined = b"".join(texts)
+    if not exact:
+        return len(joined) - 3 * joined.count(b"&")
+    return len(_ENTITY.sub(b"&", joined).decode("utf-8", "replace"))
+
+
+class _Recount(Exception):
+    """The upper bound of a sheet's text is over the limit: count it exactly."""
+
+
 def _count(data: bytes, tag: bytes) -> int:
     return sum(data.count(tag + end) for end in (b" ", b">", b"/"))
 
 
-class PartScan:
-    """What one XML part holds, measured chunk by chunk without keeping it (bytes.count and
-    a few regular expressions: the 75 MB sheet of a 100,000-row roster in about a second)."""
+def _beyond(letters: bytes, digits: bytes, alphabet: bytes) -> bytes:
+    """A pattern for a string of `alphabet` ("A" or "0" for letters or digits) that sorts
+    after `letters or digits` the way columns and row numbers do: longer, or as long and
+    greater from the first place they differ."""
+    value = letters if alphabet == b"A" else digits
+    if alphabet == b"A":
+        any_char, first = b"[A-Za-z]", b"[A-Za-z]"
+
+        def above(char):
+            up, low = bytes([char + 1]), bytes([char + 33])
+            return b"[%s-Z%s-z]" % (up, low) if char < 90 else None
+
+        def same(char):
+            return b"[%s%s]" % (bytes([char]), bytes([char + 32]))
+    else:
+        any_char, first = b"[0-9]", b"[1-9]"
+
+        def above(char):
+            return b"[%s-9]" % bytes([char + 1]) if char < 57 else None
+
+        def same(char):
+            return bytes([char])
+
+    options = [first + any_char + b"{%d,}" % len(value)]
+    for place, char in enumerate(value):
+        higher = above(char)
+        if higher:
+            prefix = b"".join(map(same, value[:place]))
+            options.append(prefix + higher + any_char + b"{%d}" % (len(value) - place - 1))
+    return b"(?:" + b"|".join(options) + b")"
+
+
+class SharedStrings:
+    """The length of each shared string, by index: what a cell that refers to it costs."""
 
     def __init__(self):
+        self.lengths: list[int] = []
+        self.in_sheets = False  # <si> items inside a sheet part: priced at the maximum
+
+    def add(self, index: int, length: int) -> None:
+        if index < len(self.lengths):  # two parts hold strings: the longer of each counts
+            self.lengths[index] = max(self.lengths[index], length)
+        else:
+            self.lengths.append(length)
+
+    def cost(self, indices: list[bytes]) -> int:
+        """The characters `indices` (the <v> of cells of type "s"; b"" when not found where
+        expected) make the parser copy."""
+        if self.in_sheets:
+            return MAX_CELL_CHARS * len(indices)
+        unknown = indices.count(b"")
+        numbers = list(map(int, filter(None, indices)))
+        if numbers and max(numbers) >= len(self.lengths):
+            known = sum(self.lengths[n] for n in numbers if n < len(self.lengths))
+        else:
+            known = sum(map(self.lengths.__getitem__, numbers))
+        return known + (unknown and unknown * max(self.lengths, default=0))
+
+
+class PartScan:
+    """What one XML part holds, measured chunk by chunk without keeping it: bytes.count and
+    regular expressions that mostly match nothing, so that no Python step is taken per cell
+    (the 89 MB sheet of a 100,000-row roster in about a second, inflating included)."""
+
+    def __init__(self, strings: SharedStrings, exact: bool = False):
+        self.strings_table, self.exact = strings, exact
         self.carry = b""
         self.prefix = None  # the namespace prefix of the part's elements, b"" for none
-        self.is_sheet = self.is_sst = False
+        self.is_sheet = self.holds_strings = False
         self.columns = self.rows = self.cells = self.row_elements = 0
         self.placed_columns = self.placed_rows = 0
         self.declared = (0, 0)
         self.strings = 0
+        self.text = 0  # characters the cells of a sheet hold or refer to
         self.open_string = None  # characters of the <si>/<is> being read, across chunks
+        self.shared_index = 0  # the index of the next <si> of this part
 
     def feed(self, chunk: bytes, final: bool = False) -> None:
         data = self.carry + chunk
@@ -165,22 +259,37 @@ class PartScan:
         if not part:
             return
         if self.prefix is None:
-            root = _ROOT.search(part, part.find(b"<", part.find(b"?>") + 1))
-            self.prefix = (root[1] + b":") if root and root[1] else b""
-            self.tag = lambda name: b"<" + self.prefix + name
+            self._start(part)
         if not self.is_sheet and self.tag(b"sheetData") in part:
             self.is_sheet = True
-        if not self.is_sst and self.tag(b"sst") in part:
-            self.is_sst = True
+        has_strings = self.tag(b"si") in part
+        self.holds_strings = self.holds_strings or has_strings
         if self.is_sheet:
             self._positions(part)
-        if self.is_sst:
+            self._sheet_text(part)
+            if has_strings:
+                self.strings_table.in_sheets = True
+        if has_strings:
             self.strings += _count(part, self.tag(b"si"))
-        if self.is_sheet or self.is_sst:
+        if self.is_sheet or self.holds_strings:
             self._texts(part)
+        self.check()  # as soon as something is too large: no need to read on
+
+    def _start(self, part: bytes) -> None:
+        root = _ROOT.search(part, part.find(b"<", part.find(b"?>") + 1))
+        self.prefix = (root[1] + b":") if root and root[1] else b""
+        p = re.escape(self.prefix)
+        self.tag = lambda name: b"<" + self.prefix + name
+        self._inline = re.compile(rb"<" + p + rb"t(?:\s[^>]*)?>([^<]+)")
+        self._shared = re.compile(
+            rb"<" + p + rb"""c\s[^>]*?\st\s*=\s*["']s["'][^>]*>"""
+            rb"(?:\s*<" + p + rb"v(?:\s[^>]*)?>\s*([0-9]+)\s*<)?"
+        )
+        self._elements = re.compile(rb"<" + p + rb"(c|row)[\s/>]")
+        self._beyond_pattern = None
 
     def _positions(self, part: bytes) -> None:
-        dimension = _DIMENSION.search(part)
+        dimension = b"dimension" in part and _DIMENSION.search(part)
         if dimension:
             first = column_number(dimension[1].decode()), int(dimension[2] or 0)
             last = (column_number(dimension[3].decode()), int(dimension[4] or 0))
@@ -190,43 +299,99 @@ class PartScan:
                 max(self.declared[0], first[1], last[1]),
                 max(self.declared[1], first[0], last[0]),
             )
+        cell = self.tag(b"c")
+        cells = part.count(cell + b' r="')
+        if part.count(cell) == cells:
+            # Written the usual way, every <c> starting with its position (a <row> without
+            # one then places none of its cells): the last position is the largest unless
+            # one search finds a larger one, of a cell or of a row.
+            last = _POSITION.match(part, part.rfind(b' r="'))
+            if last:
+                self._extend(last[1], last[2])
+            if not self._beyond().search(part):
+                self.cells += cells
+                self.placed_columns += cells
+                self.placed_rows += cells
+                return
+        self._positions_carefully(part)
+
+    def _extend(self, letters: bytes, digits: bytes) -> None:
+        column, row = column_number(letters.decode()), int(digits or 0)
+        if column > self.columns or row > self.rows:
+            self.columns, self.rows = max(self.columns, column), max(self.rows, row)
+            self._beyond_pattern = None
+
+    def _beyond(self) -> re.Pattern:
+        """Any position in the usual form right or below the largest seen so far."""
+        if self._beyond_pattern is None:
+            letters, digits = column_letters(self.columns), b"%d" % self.rows
+            self._beyond_pattern = re.compile(
+                rb' r="(?:'
+                + _beyond(letters, digits, b"A")
+                + rb'[0-9]*"|[A-Za-z]*0*'
+                + _beyond(letters, digits, b"0")
+                + rb'")'
+            )
+        return self._beyond_pattern
+
+    def _positions_carefully(self, part: bytes) -> None:
         placed = _POSITION.findall(part)  # cells' (column, row) and rows' ("", row)
         if placed:
             letters, numbers = zip(*placed, strict=True)
-            self.rows = max(self.rows, max(map(int, numbers)))
+            rows = max(map(int, filter(None, numbers)), default=0)
             columns = set(letters) - {b""}
-            if columns:
-                self.columns = max(self.columns, *map(column_number, map(bytes.decode, columns)))
+            column = max(map(column_number, map(bytes.decode, columns)), default=0)
+            self._extend(column_letters(column), b"%d" % rows)
             self.placed_rows += len(numbers)
             self.placed_columns += len(numbers) - letters.count(b"")
-        self.cells += _count(part, self.tag(b"c"))
-        self.row_elements += _count(part, self.tag(b"row"))
-        self.check()  # as soon as the range is too large: no need to read on
+        elements = self._elements.findall(part)
+        rows = elements.count(b"row")
+        self.cells += len(elements) - rows
+        self.row_elements += rows
+
+    def _sheet_text(self, part: bytes) -> None:
+        """The text the cells hold (inline strings) and refer to (shared strings, each
+        reference priced at its string's length: the parser copies the string per cell)."""
+        self.text += _characters(self._inline.findall(part), self.exact)
+        if b'"s"' in part or b"'s'" in part:
+            self.text += self.strings_table.cost(self._shared.findall(part))
 
     def _texts(self, part: bytes) -> None:
-        for match in _LONG_TEXT.finditer(part):
-            if _text_length(match[1]) > MAX_CELL_CHARS:
-                raise Refused("cell_too_long", limit=MAX_CELL_CHARS)
-        if self.open_string is None and self.tag(b"r>") not in part:
+        if _LONG_RUN in part.translate(_NOT_LT):
+            for match in _LONG_TEXT.finditer(part):
+                if _text_length(match[1]) > MAX_CELL_CHARS:
+                    raise Refused("cell_too_long", limit=MAX_CELL_CHARS)
+        record = self.tag(b"si") in part or self.open_string is not None
+        if not record and self.tag(b"r>") not in part:
             return
-        # Rich text (runs): sum the runs of every string; rare, so a Python loop is fine.
+        # String by string (<si>, or a sheet's <is>): its runs summed, and the length of each
+        # shared string recorded for pricing the cells that refer to it.
         tokens = re.compile(
             rb"<(/?)"
             + re.escape(self.prefix)
-            + rb"(si|is)[\s>]|<"
+            + rb"(si|is)(/?)[\s>]|<"
             + re.escape(self.prefix)
             + rb"t(?:\s[^>]*)?>([^<]*)"
         )
-        for closing, element, text in tokens.findall(part):
+        for closing, element, empty, text in tokens.findall(part):
             if element:
-                self.open_string = None if closing else 0
+                if not closing:
+                    self.open_string = 0
+                if closing or empty:
+                    if element == b"si":
+                        self.strings_table.add(self.shared_index, self.open_string or 0)
+                        self.shared_index += 1
+                    self.open_string = None
             elif self.open_string is not None and text:
-                self.open_string += _text_length(text)
+                if b"&" in text:
+                    self.open_string += _text_length(text)
+                else:
+                    self.open_string += len(text.decode("utf-8", "replace"))
                 if self.open_string > MAX_CELL_CHARS:
                     raise Refused("cell_too_long", limit=MAX_CELL_CHARS)
 
     def check(self) -> None:
-        if self.is_sst and self.strings > MAX_SHARED_STRINGS:
+        if self.strings > MAX_SHARED_STRINGS:
             raise Refused("shared_strings", limit=MAX_SHARED_STRINGS)
         if not self.is_sheet:
             return
@@ -239,15 +404,35 @@ class PartScan:
             raise Refused("range", rows=rows, columns=columns)
         if rows > MAX_ROWS:
             raise Refused("too_many_rows", rows=rows, limit=MAX_ROWS)
+        if self.text > MAX_TEXT_CHARS:
+            if not self.exact:
+                raise _Recount
+            raise Refused("referenced_text", chars=self.text, limit=MAX_TEXT_CHARS)
+
+
+def _scan(content: bytes, info: zipfile.ZipInfo, strings: SharedStrings, *, sheets: bool):
+    """Scan one member; with sheets=False, stop at the first sign that it holds a sheet
+    (sheets are scanned once every shared string's length is known). True if it does."""
+    for exact in (False, True):
+        scan = PartScan(strings, exact)
+        try:
+            for chunk in member_chunks(content, info):
+                scan.feed(chunk)
+                if scan.is_sheet and not sheets:
+                    return True
+            scan.feed(b"", final=True)
+            scan.check()
+        except _Recount:
+            continue
+        return scan.is_sheet
+    raise AssertionError("an exact count is never recounted")
 
 
 def check_parts(content: bytes, archive: zipfile.ZipFile) -> None:
-    for info in archive.infolist():
-        scan = PartScan()
-        for chunk in member_chunks(content, info):
-            scan.feed(chunk)
-        scan.feed(b"", final=True)
-        scan.check()
+    strings = SharedStrings()
+    sheets = [info for info in archive.infolist() if _scan(content, info, strings, sheets=False)]
+    for info in sheets:
+        _scan(content, info, strings, sheets=True)
 
 
 # -- reading ------------------------------------------------------------------------------
@@ -347,6 +532,19 @@ def peak_memory_kb() -> int:
     return 0
 
 
+def _send(out, rows: list, text: int) -> int:
+    """Pickle a chunk of rows in one go; the text sent so far is returned, refused past
+    MAX_TEXT_CHARS. The pickler keeps no memo (rows hold no shared or cyclic objects): a
+    third of the time, and the parent's unpickler has no memo to fill either."""
+    text += sum(sum(map(len, filter(str.__instancecheck__, row))) for row in rows)
+    if text > MAX_TEXT_CHARS:
+        raise Refused("too_much_text", limit=MAX_TEXT_CHARS)
+    pickler = pickle.Pickler(out, protocol=5)
+    pickler.fast = True
+    pickler.dump(("rows", rows))
+    return text
+
+
 def main() -> None:
     import resource
 
@@ -354,19 +552,18 @@ def main() -> None:
     resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
     resource.setrlimit(resource.RLIMIT_CPU, (seconds, seconds + 1))
     filename = sys.argv[3]
+    global MAX_TEXT_CHARS  # noqa: PLW0603 - the parent's setting (core.sandbox)
+    MAX_TEXT_CHARS = int(sys.argv[4])
     content = sys.stdin.buffer.read()
     out = sys.stdout.buffer
     try:
         chunk, text = [], 0
         for row in rows_of(content, filename):
-            text += sum(map(len, filter(str.__instancecheck__, row)))
-            if text > MAX_TEXT_CHARS:
-                raise Refused("too_much_text", limit=MAX_TEXT_CHARS)
             chunk.append(row)
             if len(chunk) >= CHUNK_ROWS:
-                pickle.dump(("rows", chunk), out, protocol=5)
+                text = _send(out, chunk, text)
                 chunk = []
-        pickle.dump(("rows", chunk), out, protocol=5)
+        _send(out, chunk, text)
     except Refused as refusal:
         pickle.dump(("refused", refusal.code, refusal.params), out, protocol=5)
     pickle.dump(("end", {"max_rss_kb": peak_memory_kb()}), out, protocol=5)

@@ -124,6 +124,10 @@ def _refusal(code: str, params: dict) -> str:
         "shared_strings": lambda: _("表格中的文字条目过多（上限 %(limit)s 条），已拒绝"),
         "line_too_long": lambda: _("文件第 %(row)s 行过长（上限 %(limit)s 个字符），已拒绝"),
         "too_much_text": lambda: _("表格中的文字过多（上限 %(limit)s 个字），请分批上传"),
+        "referenced_text": lambda: _(
+            "表格各单元格的文字合计过多（上限 %(limit)s 个字），"
+            "多为同一段长文字被大量单元格重复引用，已拒绝"
+        ),
     }
     message = messages.get(code)
     return message() % params if message else CRASHED()

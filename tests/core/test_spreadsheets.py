@@ -164,6 +164,7 @@ def test_a_parser_that_runs_out_of_memory_kills_only_its_child(monkeypatch):
     150,000 copies of a 1,000-character string do that. The child dies; the caller gets the
     refusal and goes on serving."""
     monkeypatch.setattr(sandbox, "PARSE_MEMORY_BYTES", 100 * 1024 * 1024)
+    monkeypatch.setattr(sandbox, "PARSE_TEXT_CHARS", 10**9)  # past the pre-scan
     content = shared_string_flood(150_000)
     with pytest.raises(sandbox.SandboxCrash, match="exited with -"):
         sandbox.parse(content, "flood.xlsx")
@@ -172,11 +173,44 @@ def test_a_parser_that_runs_out_of_memory_kills_only_its_child(monkeypatch):
     assert str(refused.value) == "无法读取该文件（文件可能已损坏或过大），未保存任何数据"
 
 
-def test_what_comes_back_is_bounded_too():
-    """Under the default limits the same flood parses, but the text sent back is capped."""
+def test_text_the_cells_refer_to_is_counted_before_parsing():
+    """Under the default limits the same flood would parse (each cell within 1,000
+    characters): the pre-scan prices each reference at its string's length and refuses 45 M
+    characters before the parser copies them, in a child that stays small."""
+    content = shared_string_flood(45_000)
+    parsed = sandbox.parse(content, "flood.xlsx")
+    assert parsed.refused[0] == "referenced_text"
+    assert 0 < parsed.max_rss_kb < 300 * 1024, parsed.max_rss_kb
     with pytest.raises(SpreadsheetError) as refused:
-        read_bytes(shared_string_flood(45_000), "flood.xlsx", COLUMNS)
-    assert str(refused.value) == "表格中的文字过多（上限 40000000 个字），请分批上传"
+        read_bytes(content, "flood.xlsx", COLUMNS)
+    assert str(refused.value) == (
+        "表格各单元格的文字合计过多（上限 40000000 个字），多为同一段长文字被大量单元格重复引用，已拒绝"
+    )
+
+
+def test_what_comes_back_is_bounded_too(monkeypatch):
+    """The text sent back is counted again, whatever the pre-scan let through."""
+    monkeypatch.setattr(sandbox, "PARSE_TEXT_CHARS", 5_000)
+    text = "姓名\n" + "张三李四王五赵六\n" * 1000
+    with pytest.raises(SpreadsheetError) as refused:
+        read_bytes(text.encode(), "long.csv", COLUMNS)
+    assert str(refused.value) == "表格中的文字过多（上限 5000 个字），请分批上传"
+
+
+def test_positions_written_every_way_calamine_reads_are_measured():
+    """A far cell behind single quotes, spaces around "=", lower-case letters or a position
+    that is not the first attribute is found as surely as one written the usual way."""
+    for cell in (
+        b"<c r='XFD1048576' t='inlineStr'><is><t>x</t></is></c>",
+        b'<c  r = "XFD1048576" t="inlineStr"><is><t>x</t></is></c>',
+        b'<c r="xfd1048576" t="inlineStr"><is><t>x</t></is></c>',
+        b'<c t="inlineStr" r="XFD1048576"><is><t>x</t></is></c>',
+    ):
+        parts = workbook_parts(("姓名",))
+        far = b'<row r="1048576">' + cell + b"</row>"
+        parts["xl/worksheets/sheet1.xml"] = with_sheet_data(parts["xl/worksheets/sheet1.xml"], far)
+        with pytest.raises(SpreadsheetError, match="使用范围过大（1048576 行 × 16384 列）"):
+            read_bytes(zip_parts(parts), "far.xlsx", COLUMNS)
 
 
 def test_a_reader_past_its_time_is_killed(monkeypatch):

@@ -47,6 +47,7 @@ REFUSED = (
     "19.9 M declared cells",
     "lying zip sizes",
     "1,048,576 rows",
+    "1,000-character shared string in 4 M cells",
     "CSV of one 20 MB line",
     "CSV of 1,048,576 rows",
 )
@@ -341,6 +342,30 @@ def million_rows(header) -> bytes:
     return zip_parts(parts, level=1)
 
 
+@functools.cache
+def shared_string_in_every_cell(header) -> bytes:
+    """One shared string of 1,000 characters referred to by 3,999,980 cells (20 columns of
+    the rows below the header): within every limit of range, rows and cell length, but a
+    parser copying the string per cell would hold 4 G characters."""
+    parts = workbook_parts(header)
+    parts["xl/sharedStrings.xml"] = (
+        b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="4000000"'
+        b' uniqueCount="1"><si><t>' + b"x" * 1000 + b"</t></si></sst>"
+    )
+    columns = [chr(65 + index) for index in range(20)]
+    row = "".join(f'<c r="{column}%(n)d" t="s"><v>0</v></c>' for column in columns)
+    template = ('<row r="%(n)d">' + row + "</row>").encode()
+    rows = b"".join(template % {b"n": n} for n in range(2, 200_001))
+    sheet = parts["xl/worksheets/sheet1.xml"]
+    parts["xl/worksheets/sheet1.xml"] = with_sheet_data(sheet, rows, b"A1:T200000")
+    parts["xl/_rels/workbook.xml.rels"] = parts["xl/_rels/workbook.xml.rels"].replace(
+        b"</Relationships>",
+        b'<Relationship Id="rIdS" Target="sharedStrings.xml" Type="http://schemas.openxmlformats'
+        b'.org/officeDocument/2006/relationships/sharedStrings"/></Relationships>',
+    )
+    return zip_parts(parts, level=1)
+
+
 def crafted_cases(upload: Upload) -> list[Case]:
     """Issue 18's files: small, within the upload limit, made to kill or swamp the reader."""
     header = tuple(upload.header)
@@ -378,6 +403,14 @@ def crafted_cases(upload: Upload) -> list[Case]:
             "rows.xlsx",
             million_rows(header),
             range_message.format(1048576, len(header)),
+            upload_limit=PRODUCTION_LIMIT,
+        ),
+        Case(
+            "1,000-character shared string in 4 M cells",
+            "repeated.xlsx",
+            shared_string_in_every_cell(header),
+            "表格各单元格的文字合计过多（上限 40000000 个字），"
+            "多为同一段长文字被大量单元格重复引用，已拒绝",
             upload_limit=PRODUCTION_LIMIT,
         ),
         Case(
