@@ -161,7 +161,7 @@ def main():
     args = parser.parse_args()
 
     env = dict(os.environ)
-    env.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    env.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
     env.update(DEBUG="false", LOG_LEVEL="WARNING", AXES_FAILURE_LIMIT="1000")
     if not args.skip_setup:
         setup_database(env)

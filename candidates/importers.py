@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from core import policy
 from core.spreadsheets import Column, Sheet
 from core.text import compact, parse_date
 from elections.choices import Body, Post
@@ -174,6 +175,7 @@ class ImportResult:
         return not self.errors
 
 
+@policy.requires_actor
 def import_nominees(sheet: Sheet, *, actor, dry_run: bool = False) -> ImportResult:
     """Nominate every row of `sheet`; all or nothing."""
     result = ImportResult()

@@ -73,7 +73,9 @@ _is_admin = policy.is_admin
 
 def is_organization_department(user) -> bool:
     """The county organization department: county organizers, and reviewers of 组织."""
-    if user is None:
+    if policy.is_system(user):
+        return True
+    if not policy.is_active_user(user):
         return False
     return (
         _is_admin(user)
@@ -98,9 +100,9 @@ def role_decides_stage(user, stage: str) -> bool:
 def can_decide(user, candidacy: Candidacy, stage: str | None = None) -> bool:
     """Whether `user` may record a decision at `stage` (default: the current one)."""
     stage = stage or candidacy.stage
-    if user is None:
+    if policy.is_system(user):
         return True
-    if not user.is_authenticated or not user.is_active:
+    if not policy.is_active_user(user):
         return False
     if _is_admin(user):
         return True
@@ -151,11 +153,10 @@ def negative_list_ensure(*, county: County) -> list[NegativeListItem]:
 
 
 def _ensure_county_organizer(actor, county) -> None:
-    policy.ensure_can_manage_county(
-        policy.SYSTEM if actor is None else actor, county.pk, message=_("只有县委组织部可以修改")
-    )
+    policy.ensure_can_manage_county(actor, county.pk, message=_("只有县委组织部可以修改"))
 
 
+@policy.requires_actor
 @transaction.atomic
 def negative_item_save(
     *,
@@ -164,7 +165,7 @@ def negative_item_save(
     number: int | None = None,
     active: bool = True,
     item: NegativeListItem | None = None,
-    actor=None,
+    actor,
 ) -> NegativeListItem:
     """Add an item to the county's negative list, or change one (its text, number, active)."""
     _ensure_county_organizer(actor, county)
@@ -197,9 +198,10 @@ def review_departments_ensure(*, county: County) -> list[ReviewDepartment]:
     return bulk_create_with_history(rows, ReviewDepartment)
 
 
+@policy.requires_actor
 @transaction.atomic
 def review_department_set(
-    *, county: County, department: str, takes_part: bool, required: bool, actor=None
+    *, county: County, department: str, takes_part: bool, required: bool, actor
 ) -> ReviewDepartment:
     """Say whether a department takes part in the county's joint review and must pass."""
     _ensure_county_organizer(actor, county)
@@ -232,6 +234,7 @@ def _ratings(assessment: dict | None) -> dict:
     return {key: value or "" for key, value in assessment.items()}
 
 
+@policy.requires_actor
 @transaction.atomic
 def candidacy_create(
     *,
@@ -241,7 +244,7 @@ def candidacy_create(
     body: str,
     post: str,
     source: str,
-    actor=None,
+    actor,
     assessment: dict | None = None,
     audit_recommendation: str = "",
     replaces: Candidacy | None = None,
@@ -249,7 +252,10 @@ def candidacy_create(
 ) -> Candidacy:
     """Nominate `person` for a post; officials nominate in their own township."""
     ensure_can_edit_township(actor, village.township)
-    if actor is not None and actor.role not in {Role.TOWNSHIP_OFFICIAL, Role.COUNTY_ORGANIZER}:
+    if not policy.is_system(actor) and actor.role not in {
+        Role.TOWNSHIP_OFFICIAL,
+        Role.COUNTY_ORGANIZER,
+    }:
         if not _is_admin(actor):
             raise PermissionDenied(_("您无权提名人选"))
     if not village.is_active:
@@ -262,7 +268,7 @@ def candidacy_create(
         body=body,
         post=post,
         source=source,
-        proposed_by=actor,
+        proposed_by=policy.history_user(actor),
         proposed_at=now,
         stage_changed_at=now,
         audit_recommendation=audit_recommendation or "",
@@ -274,6 +280,7 @@ def candidacy_create(
     return candidacy
 
 
+@policy.requires_actor
 def person_for_nomination(
     *,
     id_number: str,
@@ -281,7 +288,7 @@ def person_for_nomination(
     village: Village,
     birth_date: dt.date | None = None,
     gender: str | None = None,
-    actor=None,
+    actor,
     **fields,
 ) -> Person:
     """The person with this ID number, created in `village` if the portal does not know them.
@@ -313,6 +320,7 @@ def person_for_nomination(
     )
 
 
+@policy.requires_actor
 @transaction.atomic
 def candidacy_nominate(
     *,
@@ -322,7 +330,7 @@ def candidacy_nominate(
     body: str,
     post: str,
     source: str,
-    actor=None,
+    actor,
     assessment: dict | None = None,
     audit_recommendation: str = "",
 ) -> Candidacy:
@@ -341,12 +349,13 @@ def candidacy_nominate(
     )
 
 
+@policy.requires_actor
 @transaction.atomic
 def candidacy_update(
     *,
     candidacy: Candidacy,
     expected_version: int | None,
-    actor=None,
+    actor,
     source: str | None = None,
     assessment: dict | None = None,
     audit_recommendation: str | None = None,
@@ -419,13 +428,14 @@ def _check_items(candidacy, items) -> list[NegativeListItem]:
     return items
 
 
+@policy.requires_actor
 @transaction.atomic
 def candidacy_decide(
     *,
     candidacy: Candidacy,
     outcome: str,
     expected_version: int | None,
-    actor=None,
+    actor,
     negative_items=(),
     reason: str = "",
     meeting_date: dt.date | None = None,
@@ -483,7 +493,7 @@ def candidacy_decide(
         reason=reason,
         meeting_date=meeting_date,
         minute_number=minute_number,
-        decided_by=actor,
+        decided_by=policy.history_user(actor),
         decided_at=timezone.now(),
     )
     _move(locked, decision)
@@ -493,9 +503,10 @@ def candidacy_decide(
     return decision
 
 
+@policy.requires_actor
 @transaction.atomic
 def candidacy_withdraw(
-    *, candidacy: Candidacy, expected_version: int | None, reason: str, actor=None
+    *, candidacy: Candidacy, expected_version: int | None, reason: str, actor
 ) -> Decision:
     """The nominee steps back (or is taken off) before approval; a reason is required."""
     locked = _lock(candidacy, expected_version)
@@ -515,7 +526,7 @@ def _record(locked: Candidacy, outcome: str, reason: str, actor) -> Decision:
         outcome=outcome,
         to_stage=to_stage,
         reason=reason,
-        decided_by=actor,
+        decided_by=policy.history_user(actor),
         decided_at=timezone.now(),
     )
     _move(locked, decision)
@@ -533,6 +544,7 @@ def _move(locked: Candidacy, decision: Decision) -> None:
     locked.save(update_fields=["stage", "stage_changed_at", "version", "updated_at"])
 
 
+@policy.requires_actor
 @transaction.atomic
 def candidacy_replace(
     *,
@@ -542,7 +554,7 @@ def candidacy_replace(
     person: Person | None = None,
     person_data: dict | None = None,
     expected_version: int | None = None,
-    actor=None,
+    actor,
     assessment: dict | None = None,
     audit_recommendation: str = "",
 ) -> Candidacy:
@@ -582,11 +594,12 @@ class BulkResult:
     failed: list  # (candidacy, message)
 
 
+@policy.requires_actor
 def candidacies_decide_bulk(
     *,
     candidacies: list[tuple[Candidacy, int | None]],
     outcome: str,
-    actor=None,
+    actor,
     reason: str = "",
     negative_items=(),
     meeting_date: dt.date | None = None,
@@ -617,6 +630,7 @@ def candidacies_decide_bulk(
 # --- Joint review --------------------------------------------------------------------
 
 
+@policy.requires_actor
 @transaction.atomic
 def sign_off_record(
     *,
@@ -630,7 +644,7 @@ def sign_off_record(
 ) -> SignOff:
     """A department's pass or flag on a candidacy in joint review, signed by its reviewer."""
     locked = _lock(candidacy, expected_version)
-    if actor is not None and not _is_admin(actor):
+    if not policy.is_system(actor) and not _is_admin(actor):
         if actor.role != Role.DEPARTMENT_REVIEWER or not actor.department:
             raise PermissionDenied(_("只有联审部门人员可以出具联审意见"))
         if department and department != actor.department:
@@ -662,12 +676,14 @@ def sign_off_record(
         department=department,
         outcome=outcome,
         note=note,
-        signed_by=actor,
+        signed_by=policy.history_user(actor),
         signed_at=timezone.now(),
     )
-    # The candidacy (and the signer, if any) were read just now; the one-per-department rule
-    # was checked above (and the database enforces it against a racing reviewer).
-    sign_off.full_clean(exclude=["candidacy", "signed_by"] if actor else ["candidacy"])
+    # The candidacy (and the signer, a person) were read just now; the one-per-department rule
+    # was checked above (and the database enforces it against a racing reviewer). The system
+    # is no signer: a sign-off needs a person, which full_clean says.
+    signer_known = sign_off.signed_by is not None
+    sign_off.full_clean(exclude=["candidacy", "signed_by"] if signer_known else ["candidacy"])
     try:
         with transaction.atomic():
             sign_off.save()
@@ -681,6 +697,7 @@ def sign_off_record(
     return sign_off
 
 
+@policy.requires_actor
 def sign_offs_pass_bulk(*, candidacies: list[Candidacy], actor, note: str = "") -> BulkResult:
     """A reviewer's pass for many clean cases at once; each lands or fails on its own."""
     result = BulkResult(done=[], failed=[])
@@ -697,13 +714,14 @@ def sign_offs_pass_bulk(*, candidacies: list[Candidacy], actor, note: str = "") 
     return result
 
 
+@policy.requires_actor
 @transaction.atomic
 def flag_clear(*, sign_off: SignOff, reason: str, actor) -> FlagClearance:
     """The organization department sets a department's flag aside, with a written reason."""
     locked = _lock(sign_off.candidacy, None)
     if not is_organization_department(actor):
         raise PermissionDenied(_("只有组织部门可以核销联审问题"))
-    if actor is not None and not _is_admin(actor):
+    if not policy.is_system(actor) and not _is_admin(actor):
         if locked.village.township.county_id != actor.county_id:
             raise PermissionDenied(_("只能处理本县的人选"))
     if sign_off.outcome != SignOffOutcome.FLAG:
@@ -716,7 +734,10 @@ def flag_clear(*, sign_off: SignOff, reason: str, actor) -> FlagClearance:
     if not reason:
         raise ValidationError({"reason": _("核销须写明理由")})
     clearance = FlagClearance(
-        sign_off=sign_off, reason=reason, cleared_by=actor, cleared_at=timezone.now()
+        sign_off=sign_off,
+        reason=reason,
+        cleared_by=policy.history_user(actor),
+        cleared_at=timezone.now(),
     )
     clearance.full_clean()
     clearance.save()

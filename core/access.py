@@ -7,7 +7,12 @@ which rows, and every other access rule, is decided in `core.policy`.
 from django.db import models
 
 from . import policy
-from .policy import can_edit_township  # noqa: F401  (its home)
+from .policy import (  # noqa: F401  (their home)
+    can_edit_person,
+    can_edit_person_at,
+    can_edit_township,
+    ensure_can_edit_township,
+)
 from .roles import (  # noqa: F401  (the names other modules import from here)
     ALL_ROLES,
     API_READ_ROLES,
@@ -38,40 +43,3 @@ class ScopedQuerySet(models.QuerySet):
         if scope is policy.ALL:
             return self.all()
         return self.filter(**scope)
-
-
-def can_edit_person_at(user, *, county_id: int, township_id: int | None) -> bool:
-    """Whether `user` may change a person registered in `county_id` whose village lies in
-    `township_id` — the one rule for people, whichever door a change comes in by.
-
-    Administrators: anyone; county organizers: anyone of their county; township officials:
-    people whose village is in their township. A person with no village (`township_id`
-    None) is the county's: only county roles may change them. The system may; nobody
-    (`None`) may not. Takes ids, so an import judges a whole batch in memory from one query.
-    """
-    if policy.is_system(user):
-        return True
-    if not policy.is_active_user(user):
-        return False
-    if policy.is_admin(user):
-        return True
-    role = getattr(user, "role", None)
-    if role == Role.COUNTY_ORGANIZER:
-        return county_id == user.county_id
-    if role == Role.TOWNSHIP_OFFICIAL:
-        return township_id is not None and township_id == user.township_id
-    return False
-
-
-def can_edit_person(user, person) -> bool:
-    """`can_edit_person_at` for a saved Person (its village is read if not loaded yet)."""
-    township_id = person.village.township_id if person.village_id else None
-    return can_edit_person_at(user, county_id=person.county_id, township_id=township_id)
-
-
-policy.rule("person.edit")(can_edit_person)
-
-
-def ensure_can_edit_township(user, township) -> None:
-    """Raise PermissionDenied unless `user` may change `township`'s data."""
-    policy.ensure_can_edit_township(policy.SYSTEM if user is None else user, township)

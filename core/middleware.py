@@ -32,7 +32,9 @@ class RequestIdMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        incoming = request.headers.get(REQUEST_ID_HEADER) if peer_is_trusted_proxy(request) else None
+        incoming = (
+            request.headers.get(REQUEST_ID_HEADER) if peer_is_trusted_proxy(request) else None
+        )
         request.request_id = clean_request_id(incoming)
         token = request_id_var.set(request.request_id)
         try:

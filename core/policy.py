@@ -18,6 +18,7 @@ no user (the change is the system's).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 
 from django.core.exceptions import PermissionDenied
@@ -93,7 +94,9 @@ def scope_filter(user, *, county_lookup: str, township_lookup: str | None):
     All for administrators, their county for county roles, department reviewers and
     county-bound API clients, their township for officials (rows with no township are the
     county's: hidden from officials)."""
-    if not is_active_user(user) or is_system(user):
+    if is_system(user):
+        return ALL
+    if not is_active_user(user):
         return None
     role = getattr(user, "role", None)
     if is_admin(user):
@@ -154,6 +157,35 @@ def is_county_level(user) -> bool:
     return has_role(user, COUNTY_ROLES)
 
 
+def can_edit_person_at(user, *, county_id: int, township_id: int | None) -> bool:
+    """Whether `user` may change a person registered in `county_id` whose village lies in
+    `township_id` — the one rule for people, whichever door a change comes in by.
+
+    Administrators: anyone; county organizers: anyone of their county; township officials:
+    people whose village is in their township. A person with no village (`township_id`
+    None) is the county's: only county roles may change them. The system may; nobody
+    (`None`) may not. Takes ids, so an import judges a whole batch in memory from one query.
+    """
+    if is_system(user):
+        return True
+    if not is_active_user(user):
+        return False
+    if is_admin(user):
+        return True
+    role = getattr(user, "role", None)
+    if role == Role.COUNTY_ORGANIZER:
+        return county_id == user.county_id
+    if role == Role.TOWNSHIP_OFFICIAL:
+        return township_id is not None and township_id == user.township_id
+    return False
+
+
+def can_edit_person(user, person) -> bool:
+    """`can_edit_person_at` for a saved Person (its village is read if not loaded yet)."""
+    township_id = person.village.township_id if person.village_id else None
+    return can_edit_person_at(user, county_id=person.county_id, township_id=township_id)
+
+
 # --- can(user, action, obj) --------------------------------------------------------------
 
 _RULES: dict[str, Callable[..., bool]] = {}
@@ -197,7 +229,21 @@ def ensure_actor(actor) -> None:
         raise PermissionDenied(_("未指明操作人，已拒绝"))
 
 
+def requires_actor(service):
+    """Mark a service as a door that must be told who acts: called without `actor`, or with
+    `None` or a signed-out user, it refuses before it reads or writes anything."""
+
+    @functools.wraps(service)
+    def guarded(*args, **kwargs):
+        ensure_actor(kwargs.get("actor"))
+        return service(*args, **kwargs)
+
+    guarded.requires_actor = True
+    return guarded
+
+
 rule("township.edit")(can_edit_township)
+rule("person.edit")(can_edit_person)
 rule("county.manage")(lambda user, county: can_manage_county(user, getattr(county, "pk", county)))
 rule("id_number.see")(lambda user, obj=None: can_see_id_numbers(user))
 rule("history.browse")(lambda user, obj=None: can_browse_history(user))

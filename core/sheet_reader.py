@@ -58,7 +58,8 @@ def member_chunks(content: bytes, info: zipfile.ZipInfo):
     if len(header) < _LOCAL_HEADER.size:
         raise Refused("broken")
     fields = _LOCAL_HEADER.unpack(header)
-    if fields[0] != b"PK\x03\x04" or fields[3] != info.compress_type or fields[1] & 0x1:
+    # fields: signature, version needed, flags (bit 0: encrypted), method, …
+    if fields[0] != b"PK\x03\x04" or fields[3] != info.compress_type or fields[2] & 0x1:
         raise Refused("broken")
     start = info.header_offset + _LOCAL_HEADER.size + fields[9] + fields[10]
     raw = memoryview(content)[start : start + info.compress_size]

@@ -9,6 +9,7 @@ team only. A few 2021 seats end with a resignation.
 import datetime as dt
 import math
 
+from core.policy import SYSTEM
 from people.choices import Education, Gender, PoliticalStatus
 from people.demo import random_person
 from people.services import persons_bulk_upsert
@@ -78,7 +79,7 @@ def _pools(ctx):
                     break
             seen.add(row.id_number)
             rows.append(row)
-    extra = persons_bulk_upsert(rows)
+    extra = persons_bulk_upsert(rows, actor=SYSTEM)
     pools = {v.pk: list(ctx.people_by_village.get(v.pk, [])) for v in ctx.villages}
     for row in rows:
         person = extra[row.id_number]
@@ -216,6 +217,7 @@ def _elect(rng, village, term, body, held_on, winners, losers, posts):
         ballots_valid=valid,
         ballots_invalid=invalid,
         proxy_votes=proxy,
+        actor=SYSTEM,
     )
     services.election_results_set(
         election=election,
@@ -224,15 +226,17 @@ def _elect(rng, village, term, body, held_on, winners, losers, posts):
             for person in winners
         ]
         + [CandidateInput(person, votes[person.pk]) for person in losers],
+        actor=SYSTEM,
     )
     if body == Body.VILLAGERS_COMMITTEE and not any(p.gender == Gender.FEMALE for p in winners):
         services.election_confirm(
             election=election,
             code="villagers_no_woman",
             note="妇女候选人得票未过半数未能当选，已明确由村妇联主席列席村委会会议。",
+            actor=SYSTEM,
         )
-    services.election_submit(election=election)
-    return services.election_certify(election=election)
+    services.election_submit(election=election, actor=SYSTEM)
+    return services.election_certify(election=election, actor=SYSTEM)
 
 
 def _resignations(rng, seats):
@@ -243,4 +247,5 @@ def _resignations(rng, seats):
             ended_on=dt.date(2023, rng.randint(1, 12), rng.randint(1, 28)),
             reason=SeatEndReason.RESIGNATION,
             note=rng.choice(["外出务工，本人申请辞职", "身体原因辞去职务", "考录为公务员"]),
+            actor=SYSTEM,
         )

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
+from core import policy
 from core.access import can_edit_township
 from core.bulk import HistoryStamp, filter_in, gc_paused, insert_with_history
 from core.spreadsheets import Column, Sheet
@@ -273,10 +274,11 @@ def _noop(fraction: float) -> None:
     pass
 
 
+@policy.requires_actor
 def import_roster(
     sheet: Sheet,
     *,
-    actor=None,
+    actor,
     dry_run: bool = False,
     progress: Callable[[float], None] = _noop,
     origin: tuple[str | None, str] | None = None,
@@ -330,7 +332,7 @@ def _import(sheet: Sheet, actor, dry_run: bool, progress, origin=None) -> Roster
             return result
         stamp = HistoryStamp.current(actor, origin)
         # Only new or changed people are written: a re-import leaves the rest alone.
-        person_ids.update(persons_bulk_write(changed, existing=known, stamp=stamp))
+        person_ids.update(persons_bulk_write(changed, existing=known, stamp=stamp, actor=actor))
         progress(0.8)
         insert_with_history(
             Seat,
@@ -413,9 +415,8 @@ def _differs(row: PersonData, saved: tuple) -> bool:
 
 
 def _villages_by_name(actor) -> dict[tuple[str, str], list[Village]]:
-    queryset = Village.objects.select_related("township", "merged_into")
-    if actor is not None:
-        queryset = Village.objects.for_user(actor).select_related("township", "merged_into")
+    queryset = Village.objects.for_user(actor).select_related("township", "merged_into")
+    if not policy.is_system(actor):
         if getattr(actor, "county_id", None):
             queryset = queryset.filter(township__county_id=actor.county_id)
     by_name: dict[tuple[str, str], list[Village]] = {}
@@ -436,7 +437,7 @@ def _village_for(township_name, village_name, villages, actor, editable) -> tupl
         return None, _("有多个同名的村，请联系管理员")
     village = matches[0]
     if village.township_id not in editable:
-        editable[village.township_id] = actor is None or can_edit_township(actor, village.township)
+        editable[village.township_id] = can_edit_township(actor, village.township)
     if not editable[village.township_id]:
         return village, _("您只能导入本乡镇的村(社区)")
     return village, None

@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from core import policy
 from core.access import Role, ScopedQuerySet
 from core.history import audited_history
 from core.models import TimeStampedModel
@@ -363,8 +364,11 @@ class ImportJob(TimeStampedModel):
 
     def may_be_cancelled_by(self, user) -> bool:
         """Administrators, and county organizers for their county's jobs, until it ends."""
-        if self.is_finished or not getattr(user, "is_authenticated", False):
+        if self.is_finished:
             return False
-        if user.is_superuser or user.role == Role.ADMIN:
+        if policy.is_system(user) or policy.is_admin(user):
             return True
-        return user.role == Role.COUNTY_ORGANIZER and user.county_id == self.created_by.county_id
+        return (
+            policy.has_role(user, {Role.COUNTY_ORGANIZER})
+            and user.county_id == self.created_by.county_id
+        )

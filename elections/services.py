@@ -194,6 +194,7 @@ def _ensure_draft(election: Election) -> None:
         )
 
 
+@policy.requires_actor
 @transaction.atomic
 def election_create(
     *,
@@ -201,7 +202,7 @@ def election_create(
     term: Term,
     body: str,
     held_on: dt.date,
-    actor=None,
+    actor,
     round: str = ElectionRound.FIRST,
     seats_chair: int = 1,
     seats_deputy: int = 0,
@@ -232,9 +233,10 @@ def election_create(
     return election
 
 
+@policy.requires_actor
 @transaction.atomic
 def election_update(
-    *, election: Election, actor=None, expected_version: int | None = None, **fields
+    *, election: Election, actor, expected_version: int | None = None, **fields
 ) -> Election:
     """Change the counts or seats of a draft election."""
     locked = _lock(election, expected_version)
@@ -251,12 +253,13 @@ def election_update(
     return locked
 
 
+@policy.requires_actor
 @transaction.atomic
 def election_results_set(
     *,
     election: Election,
     candidates: list[CandidateInput],
-    actor=None,
+    actor,
     expected_version: int | None = None,
     confirmations: dict[str, str] | None = None,
     **counts,
@@ -299,8 +302,9 @@ def election_results_set(
     return locked
 
 
+@policy.requires_actor
 @transaction.atomic
-def election_confirm(*, election: Election, code: str, note: str, actor=None) -> Election:
+def election_confirm(*, election: Election, code: str, note: str, actor) -> Election:
     """Record the written confirmation a warning asks for (e.g. no woman elected)."""
     if code not in rules.NEEDS_CONFIRMATION:
         raise ValidationError({"code": _("该提示无需书面说明")})
@@ -349,7 +353,7 @@ def _transition(
         )
     name, roles = step
     ensure_can_edit_township(actor, locked.village.township)
-    if roles is not None and actor is not None and not policy.has_role(actor, roles):
+    if roles is not None and not policy.is_system(actor) and not policy.has_role(actor, roles):
         raise PermissionDenied(_("只有县委组织部可以执行此操作"))
     if name in REASON_REQUIRED and not reason.strip():
         raise ValidationError({"reason": _("请填写原因")})
@@ -357,7 +361,7 @@ def _transition(
         election=locked,
         from_state=locked.state,
         to_state=target,
-        actor=actor,
+        actor=policy.history_user(actor),
         reason=reason.strip(),
     )
     locked.state = target
@@ -365,8 +369,9 @@ def _transition(
     return locked
 
 
+@policy.requires_actor
 @transaction.atomic
-def election_submit(*, election: Election, actor=None, expected_version=None) -> Election:
+def election_submit(*, election: Election, actor, expected_version=None) -> Election:
     """The township reports the result; refused while any check fails or awaits confirmation."""
     locked = _transition(
         election, ElectionState.SUBMITTED, actor=actor, expected_version=expected_version
@@ -382,16 +387,18 @@ def election_submit(*, election: Election, actor=None, expected_version=None) ->
     return locked
 
 
+@policy.requires_actor
 @transaction.atomic
-def election_return(*, election: Election, reason: str, actor=None) -> Election:
+def election_return(*, election: Election, reason: str, actor) -> Election:
     """The county sends a submitted result back to the township for correction."""
     locked = _transition(election, ElectionState.DRAFT, actor=actor, reason=reason)
     locked.save()
     return locked
 
 
+@policy.requires_actor
 @transaction.atomic
-def election_certify(*, election: Election, actor=None, expected_version=None) -> Election:
+def election_certify(*, election: Election, actor, expected_version=None) -> Election:
     """The county confirms the result: it is locked and its winners become post holders."""
     locked = _transition(
         election, ElectionState.CERTIFIED, actor=actor, expected_version=expected_version
@@ -495,8 +502,9 @@ def _check_seat(seat: Seat) -> None:
         raise ValidationError(errors)
 
 
+@policy.requires_actor
 @transaction.atomic
-def election_unlock(*, election: Election, reason: str, actor=None) -> Election:
+def election_unlock(*, election: Election, reason: str, actor) -> Election:
     """Reopen a certified result (county organizer, with a reason): its seats are removed."""
     locked = _transition(election, ElectionState.DRAFT, actor=actor, reason=reason)
     locked.unlocked_at = timezone.now()
@@ -516,6 +524,7 @@ def _seat_changed(seat: Seat) -> None:
     seats_changed.send(sender=Seat, term_ids={seat.term_id}, village_ids={seat.village_id})
 
 
+@policy.requires_actor
 @transaction.atomic
 def seat_create(
     *,
@@ -524,7 +533,7 @@ def seat_create(
     term: Term,
     body: str,
     post: str,
-    actor=None,
+    actor,
     started_on: dt.date | None = None,
     source: str = SeatSource.APPOINTMENT,
 ) -> Seat:
@@ -545,8 +554,9 @@ def seat_create(
     return seat
 
 
+@policy.requires_actor
 @transaction.atomic
-def seat_update(*, seat: Seat, actor=None, **fields) -> Seat:
+def seat_update(*, seat: Seat, actor, **fields) -> Seat:
     locked = Seat.objects.select_for_update().select_related("village__township").get(pk=seat.pk)
     ensure_can_edit_township(actor, locked.village.township)
     allowed = {"post", "started_on", "body", "person", "source"}
@@ -561,8 +571,9 @@ def seat_update(*, seat: Seat, actor=None, **fields) -> Seat:
     return locked
 
 
+@policy.requires_actor
 @transaction.atomic
-def seat_end(*, seat: Seat, ended_on: dt.date, reason: str, note: str = "", actor=None) -> Seat:
+def seat_end(*, seat: Seat, ended_on: dt.date, reason: str, note: str = "", actor) -> Seat:
     """End a seat (resignation, recall, death, transfer) with the reason."""
     locked = Seat.objects.select_for_update().select_related("village__township").get(pk=seat.pk)
     ensure_can_edit_township(actor, locked.village.township)
@@ -584,6 +595,7 @@ def body_label(body: str) -> str:
 # -- roster uploads in the background ----------------------------------------------------
 
 
+@policy.requires_actor
 @transaction.atomic
 def roster_job_create(*, actor, filename: str, content: bytes, dry_run: bool = False):
     """Store an upload and queue its import once the job row is committed."""
@@ -595,7 +607,7 @@ def roster_job_create(*, actor, filename: str, content: bytes, dry_run: bool = F
     # From where: the upload's request, kept for the history the background import writes.
     stamp = HistoryStamp.current(actor)
     job = ImportJob(
-        created_by=actor,
+        created_by=policy.history_user(actor),
         filename=filename[:200],
         content=content,
         dry_run=dry_run,
@@ -807,6 +819,7 @@ def _job_finish(job, result, errors: list[str]):
     return job
 
 
+@policy.requires_actor
 @transaction.atomic
 def roster_job_cancel(*, job, actor):
     """Cancel a queued or running roster job: it is never run again, and an import under way
@@ -824,7 +837,7 @@ def roster_job_cancel(*, job, actor):
         raise PermissionDenied(_("只有系统管理员和本县组织部可以取消导入任务"))
     now = timezone.now()
     locked.status, locked.progress, locked.finished_at = ImportStatus.CANCELLED, 100, now
-    locked.cancelled_by, locked.cancelled_at = actor, now
+    locked.cancelled_by, locked.cancelled_at = policy.history_user(actor), now
     locked.save(
         update_fields=[
             "status",
@@ -839,7 +852,7 @@ def roster_job_cancel(*, job, actor):
     logger.info(
         "roster job %s cancelled by user %s from %s (request %s)",
         locked.pk,
-        actor.pk,
+        getattr(actor, "pk", None),
         stamp.ip,
         stamp.request_id,
     )

@@ -5,6 +5,8 @@ import datetime as dt
 
 from stdnum.cn import ric
 
+from core.policy import SYSTEM
+
 from .choices import Education, Gender, PoliticalStatus
 from .services import PersonData, persons_bulk_upsert
 
@@ -27,16 +29,26 @@ def random_person(rng, serial: int, *, county_id: int, village_id: int, referenc
     name = rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2))))
     younger = age < 40
     fulltime = rng.choices(
-        [Education.BACHELOR, Education.COLLEGE, Education.VOCATIONAL, Education.HIGH_SCHOOL,
-         Education.JUNIOR_HIGH, Education.PRIMARY],
+        [
+            Education.BACHELOR,
+            Education.COLLEGE,
+            Education.VOCATIONAL,
+            Education.HIGH_SCHOOL,
+            Education.JUNIOR_HIGH,
+            Education.PRIMARY,
+        ],
         [4, 5, 3, 4, 2, 1] if younger else [1, 2, 3, 6, 8, 2],
     )[0]
     inservice = rng.choices(["", Education.COLLEGE, Education.BACHELOR], [6, 3, 1])[0]
     if inservice and Education.rank(inservice) <= Education.rank(fulltime):
         inservice = ""
     political = rng.choices(
-        [PoliticalStatus.PARTY_MEMBER, PoliticalStatus.PROBATIONARY, PoliticalStatus.LEAGUE,
-         PoliticalStatus.MASSES],
+        [
+            PoliticalStatus.PARTY_MEMBER,
+            PoliticalStatus.PROBATIONARY,
+            PoliticalStatus.LEAGUE,
+            PoliticalStatus.MASSES,
+        ],
         [70, 3, 5, 22],
     )[0]
     return PersonData(
@@ -62,14 +74,17 @@ def build(ctx):
             while True:
                 serial += 1
                 row = random_person(
-                    ctx.rng, serial, county_id=ctx.county.pk, village_id=village.pk,
+                    ctx.rng,
+                    serial,
+                    county_id=ctx.county.pk,
+                    village_id=village.pk,
                     reference=reference,
                 )
                 if row.id_number not in seen:
                     break
             seen.add(row.id_number)
             rows.append(row)
-    people = persons_bulk_upsert(rows)
+    people = persons_bulk_upsert(rows, actor=SYSTEM)
     ctx.people_by_village = {}
     for row in rows:
         ctx.people_by_village.setdefault(row.village_id, []).append(people[row.id_number])

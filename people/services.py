@@ -64,22 +64,15 @@ def out_of_scope_message() -> str:
     return _("该身份证号码已在其他乡镇登记，不能在本乡镇修改，请联系县委组织部")
 
 
-def _actor(actor):
-    """`None` is still the system here, as in core.access.ensure_can_edit_township (the
-    demo, manage.py commands); uploads, pages, the API and background jobs pass a user."""
-    return policy.SYSTEM if actor is None else actor
-
-
 def ensure_can_use_found_person(actor, person: Person) -> None:
     """Refuse, on the ID number, a person found by their number whom `actor` may not change."""
-    if not can_edit_person(_actor(actor), person):
+    if not can_edit_person(actor, person):
         raise ValidationError({"id_number": out_of_scope_message()})
 
 
 def digests_out_of_scope(actor, places: dict[str, tuple[int, int | None]]) -> set[str]:
     """The digests among `places` (digest -> (county pk, township pk of the village, or
     None)) of people `actor` may not change: a whole import's batch judged in memory."""
-    actor = _actor(actor)
     if policy.is_system(actor) or policy.is_admin(actor):
         return set()
     return {
@@ -99,6 +92,7 @@ def _check_unique(number: str, exclude_pk=None, actor=None) -> None:
         raise ValidationError({"id_number": _("该身份证号码已登记")})
 
 
+@policy.requires_actor
 @transaction.atomic
 def person_create(
     *,
@@ -108,13 +102,13 @@ def person_create(
     village: Village | None = None,
     birth_date: dt.date | None = None,
     gender: str | None = None,
-    actor=None,
+    actor,
     **fields,
 ) -> Person:
     parsed = check_identity(id_number, birth_date=birth_date, gender=gender)
     if village is not None:
         ensure_can_edit_township(actor, village.township)
-    elif not can_edit_person_at(_actor(actor), county_id=county.pk, township_id=None):
+    elif not can_edit_person_at(actor, county_id=county.pk, township_id=None):
         raise PermissionDenied(_("您只能修改本乡镇的数据"))
     _check_unique(parsed.number, actor=actor)
     person = Person(
@@ -131,11 +125,12 @@ def person_create(
     return person
 
 
+@policy.requires_actor
 @transaction.atomic
 def person_update(
     *,
     person: Person,
-    actor=None,
+    actor,
     expected_version: int | None = None,
     id_number: str | None = None,
     birth_date: dt.date | None = None,
@@ -153,7 +148,7 @@ def person_update(
         expected_version,
         lambda: PersonConflict(_("该人员信息已被他人修改，请刷新后再编辑")),
     )
-    if not can_edit_person(_actor(actor), locked):
+    if not can_edit_person(actor, locked):
         raise PermissionDenied(_("您只能修改本乡镇的数据"))
     number = id_number or locked.id_number
     parsed = check_identity(number, birth_date=birth_date, gender=gender)
@@ -211,11 +206,12 @@ _NEW_PERSON_FIELDS = (
 )
 
 
+@policy.requires_actor
 def persons_bulk_write(
     rows: list[PersonData],
     *,
     existing: dict[str, int] | None = None,
-    actor=None,
+    actor,
     stamp: HistoryStamp | None = None,
     batch_size: int = 2000,
 ) -> dict[str, int]:
@@ -316,8 +312,9 @@ def _update_people(changed: dict[int, PersonData], stamp: HistoryStamp, batch_si
     )
 
 
+@policy.requires_actor
 def persons_bulk_upsert(
-    rows: list[PersonData], *, batch_size: int = 2000, actor=None
+    rows: list[PersonData], *, batch_size: int = 2000, actor
 ) -> dict[str, Person]:
     """Create or update many people in a few queries; returns them keyed by ID number.
 

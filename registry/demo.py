@@ -2,6 +2,8 @@
 
 import datetime as dt
 
+from core.policy import SYSTEM
+
 from . import services
 from .choices import RiskClass, VillageKind
 from .models import County
@@ -18,7 +20,23 @@ TOWNSHIPS = [
     ("204", "中垛乡"),
 ]
 PLACE_HEADS = "东西南北上下前后大小高白石柳桃杏枣柏松沙河龙凤马牛黄红清太永"
-PLACE_TAILS = ["关", "坪", "庄", "沟", "塬", "峪", "湾", "岭", "头", "家河", "村", "寨", "堡", "窑", "垣"]
+PLACE_TAILS = [
+    "关",
+    "坪",
+    "庄",
+    "沟",
+    "塬",
+    "峪",
+    "湾",
+    "岭",
+    "头",
+    "家河",
+    "村",
+    "寨",
+    "堡",
+    "窑",
+    "垣",
+]
 TERMS = [
     (2018, dt.date(2018, 5, 31), dt.date(2018, 5, 1), dt.date(2021, 4, 30)),
     (2021, dt.date(2021, 4, 30), dt.date(2021, 5, 1), dt.date(2026, 4, 30)),
@@ -48,6 +66,7 @@ def build(ctx):
                         name=community,
                         kind=VillageKind.COMMUNITY,
                         risk_class=RiskClass.STABLE,
+                        actor=SYSTEM,
                     )
                 )
         for number in range(1, count + 1):
@@ -67,11 +86,12 @@ def build(ctx):
                     risk_class=risk,
                     risk_set_on=dt.date(2020, 12, 1),
                     risk_reason="班子不团结，信访较多" if risk == RiskClass.DIFFICULT else "",
+                    actor=SYSTEM,
                 )
             )
     # One merger between the terms (合村并居): the 2018 team stays readable.
     merged, into = ctx.villages[-1], ctx.villages[-2]
-    services.village_merge(village=merged, into=into, on=dt.date(2020, 6, 30))
+    services.village_merge(village=merged, into=into, on=dt.date(2020, 6, 30), actor=SYSTEM)
     ctx.terms = {}
     for year, reference, starts, ends in TERMS:
         ctx.terms[year], _ = services.term_upsert(

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from core import policy
 from core.access import ensure_can_edit_township
 
 from .choices import RiskClass, TownshipKind, VillageKind
@@ -41,6 +42,7 @@ def township_upsert(*, county: County, code: str, name: str) -> Township:
     return township
 
 
+@policy.requires_actor
 @transaction.atomic
 def village_create(
     *,
@@ -51,7 +53,7 @@ def village_create(
     risk_class: str = RiskClass.GENERAL,
     risk_reason: str = "",
     risk_set_on: dt.date | None = None,
-    actor=None,
+    actor,
 ) -> Village:
     ensure_can_edit_township(actor, township)
     village = Village(
@@ -68,8 +70,9 @@ def village_create(
     return village
 
 
+@policy.requires_actor
 @transaction.atomic
-def village_update(*, village: Village, actor=None, **fields) -> Village:
+def village_update(*, village: Village, actor, **fields) -> Village:
     """Change a village's fields; a changed risk class records its date. The division code
     names the village everywhere (imports, other systems): it never changes."""
     village = Village.objects.select_for_update().get(pk=village.pk)
@@ -88,8 +91,9 @@ def village_update(*, village: Village, actor=None, **fields) -> Village:
     return village
 
 
+@policy.requires_actor
 @transaction.atomic
-def village_merge(*, village: Village, into: Village, on: dt.date | None = None, actor=None):
+def village_merge(*, village: Village, into: Village, on: dt.date | None = None, actor):
     """Merge `village` into `into`: it stops being active but keeps its history."""
     return village_update(
         village=village,

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import policy
 from core.spreadsheets import Column, Sheet
 from core.text import compact, normalize_text, parse_date
 from people import idnumbers
@@ -129,6 +130,7 @@ def _aware(value, session) -> dt.datetime:
     return timezone.make_aware(value) if timezone.is_naive(value) else value
 
 
+@policy.requires_actor
 def import_attendance(sheet: Sheet, *, session, actor, dry_run: bool = False) -> ImportResult:
     """Record the attendance in `sheet` for `session`; all or nothing."""
     result = ImportResult()

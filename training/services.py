@@ -48,7 +48,7 @@ TWO_COMMITTEES = (Body.PARTY_COMMITTEE, Body.VILLAGERS_COMMITTEE)
 
 
 def can_manage_county(user, county_id) -> bool:
-    return policy.can_manage_county(policy.SYSTEM if user is None else user, county_id)
+    return policy.can_manage_county(user, county_id)
 
 
 def ensure_can_edit_scope(actor, *, county_id, township=None) -> None:
@@ -68,7 +68,7 @@ def can_edit_session(user, session) -> bool:
 
 
 def _user(actor):
-    return actor if actor is not None and getattr(actor, "pk", None) else None
+    return policy.history_user(actor)
 
 
 def _save(obj, actor) -> None:
@@ -110,6 +110,7 @@ def _set_topics(session, topics) -> None:
     )
 
 
+@policy.requires_actor
 @transaction.atomic
 def session_create(
     *, actor, county, township=None, topics=(), audience_villages=(), **fields
@@ -144,6 +145,7 @@ def _set_villages(session, villages) -> None:
     session.audience_villages.set(villages)
 
 
+@policy.requires_actor
 @transaction.atomic
 def session_update(
     *, session, actor, topics=None, audience_villages=None, **fields
@@ -166,6 +168,7 @@ def session_update(
     return session
 
 
+@policy.requires_actor
 @transaction.atomic
 def session_set_status(*, session, status, actor) -> TrainingSession:
     """Move a session along planned → open → done, or cancel it (table SESSION_TRANSITIONS)."""
@@ -251,6 +254,7 @@ def _invite(session, person_ids: set[int], actor) -> InviteResult:
     )
 
 
+@policy.requires_actor
 @transaction.atomic
 def session_invite_audience(*, session, actor) -> InviteResult:
     """Invite everyone the audience names, in one step (people already invited are kept)."""
@@ -258,11 +262,12 @@ def session_invite_audience(*, session, actor) -> InviteResult:
     return _invite(session, person_ids, actor)
 
 
+@policy.requires_actor
 @transaction.atomic
 def enrolments_invite(*, session, persons, actor) -> InviteResult:
     """Invite named people (e.g. mentors or staff who hold no seat)."""
     person_ids = {p.pk for p in persons}
-    if actor is not None:
+    if not policy.is_system(actor):
         visible = set(
             Person.objects.for_user(actor).filter(pk__in=person_ids).values_list("pk", flat=True)
         )
@@ -297,6 +302,7 @@ def enrolment_for(*, session, person) -> Enrolment:
     return enrolment
 
 
+@policy.requires_actor
 @transaction.atomic
 def enrolment_check_in(
     *, enrolment, actor, at: dt.datetime | None = None, hours: Decimal | None = None
@@ -318,6 +324,7 @@ def enrolment_check_in(
     return enrolment
 
 
+@policy.requires_actor
 @transaction.atomic
 def enrolment_mark_absent(*, enrolment, reason: str, actor) -> Enrolment:
     """Record an absence with its reason (a person already checked in cannot be absent)."""
@@ -339,6 +346,7 @@ def enrolment_mark_absent(*, enrolment, reason: str, actor) -> Enrolment:
     return enrolment
 
 
+@policy.requires_actor
 @transaction.atomic
 def enrolment_undo(*, enrolment, actor) -> Enrolment:
     """Put an enrolment back to "invited" (a wrong tap in the roll call); history keeps both."""
@@ -355,6 +363,7 @@ def enrolment_undo(*, enrolment, actor) -> Enrolment:
 # --- presentations and feedback ------------------------------------------------------------
 
 
+@policy.requires_actor
 @transaction.atomic
 def presentation_create(*, session, speaker, topic, minutes, actor) -> Presentation:
     ensure_can_edit_scope(actor, county_id=session.county_id, township=session.township)
@@ -363,6 +372,7 @@ def presentation_create(*, session, speaker, topic, minutes, actor) -> Presentat
     return presentation
 
 
+@policy.requires_actor
 @transaction.atomic
 def feedback_create(*, session, rating, comment="", person=None, actor) -> Feedback:
     ensure_can_edit_scope(actor, county_id=session.county_id, township=session.township)
@@ -379,6 +389,7 @@ def feedback_create(*, session, rating, comment="", person=None, actor) -> Feedb
 # --- mentoring -----------------------------------------------------------------------------
 
 
+@policy.requires_actor
 @transaction.atomic
 def mentor_add(*, person, level, strengths="", actor) -> MentorPoolEntry:
     """Put a person in the mentor pool; township and village mentors belong to a township."""
@@ -403,6 +414,7 @@ def mentor_add(*, person, level, strengths="", actor) -> MentorPoolEntry:
     return entry
 
 
+@policy.requires_actor
 @transaction.atomic
 def mentor_update(*, entry, actor, **fields) -> MentorPoolEntry:
     entry = MentorPoolEntry.objects.select_for_update().get(pk=entry.pk)
@@ -414,6 +426,7 @@ def mentor_update(*, entry, actor, **fields) -> MentorPoolEntry:
     return entry
 
 
+@policy.requires_actor
 @transaction.atomic
 def mentorship_create(*, mentors, mentees, started_on, goals, actor) -> Mentorship:
     """Pair mentors from the pool with mentees: one-to-one or one-to-many (or a small team)."""
@@ -462,6 +475,7 @@ def _locked_mentorship(mentorship, actor) -> Mentorship:
     return mentorship
 
 
+@policy.requires_actor
 @transaction.atomic
 def mentorship_check_in(*, mentorship, date: dt.date, note: str, actor) -> CheckIn:
     mentorship = _locked_mentorship(mentorship, actor)
@@ -478,6 +492,7 @@ def mentorship_check_in(*, mentorship, date: dt.date, note: str, actor) -> Check
     return checkin
 
 
+@policy.requires_actor
 @transaction.atomic
 def mentorship_end(*, mentorship, ended_on: dt.date, outcome: str, outcome_note="", actor):
     """End a pairing with its outcome (达到预期/部分达到/未达到/中止)."""

@@ -11,6 +11,7 @@ from rest_framework.test import APIClient
 
 from audit.selectors import audited_models
 from core.access import Role
+from core.policy import SYSTEM
 from people.models import Person
 from people.services import PersonData, persons_bulk_upsert
 from tests.factories import CountyFactory, PersonFactory, TownshipFactory, VillageFactory
@@ -23,7 +24,9 @@ HISTORY = "/audit/people.person/"
 def edit_person_over_api(user, person, **fields):
     # Through the proxy, which names the client and the request (TRUSTED_PROXIES).
     client = APIClient(
-        REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="10.20.30.40", HTTP_X_REQUEST_ID="req-audit-0001"
+        REMOTE_ADDR="10.0.0.2",
+        HTTP_X_FORWARDED_FOR="10.20.30.40",
+        HTTP_X_REQUEST_ID="req-audit-0001",
     )
     client.force_login(user)
     with override_settings(TRUSTED_PROXIES=["10.0.0.2"]):
@@ -150,7 +153,7 @@ def test_bulk_imports_leave_history(organizer, county, village):
         )
         for n in range(3)
     ]
-    persons_bulk_upsert(rows)
+    persons_bulk_upsert(rows, actor=SYSTEM)
     assert Person.history.filter(name__startswith="批量", history_type="+").count() == 3
 
 

@@ -10,6 +10,7 @@ from accounts.choices import Department
 from candidates import services
 from candidates.choices import STAGE_PATH, Outcome, SignOffOutcome, Stage
 from core.access import Role
+from core.policy import SYSTEM
 from tests.factories import TermFactory
 from tests.factories.candidates import CandidacyFactory
 
@@ -28,7 +29,11 @@ def departments(county):
     for department in Department:
         keep = department in (Department.POLICE, Department.ORGANIZATION)
         services.review_department_set(
-            county=county, department=department, takes_part=keep, required=keep
+            county=county,
+            department=department,
+            takes_part=keep,
+            required=keep,
+            actor=SYSTEM,
         )
     return [Department.ORGANIZATION, Department.POLICE]
 

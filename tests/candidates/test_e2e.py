@@ -7,6 +7,7 @@ import pytest
 from accounts.choices import Department
 from candidates import services
 from core.access import Role
+from core.policy import SYSTEM
 from tests.factories import TermFactory, VillageFactory, make_id_number
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -35,7 +36,11 @@ def test_nominee_travels_from_nomination_to_approval(page, login, make_user, cou
     for department in Department:
         keep = department in (Department.POLICE, Department.ORGANIZATION)
         services.review_department_set(
-            county=county, department=department, takes_part=keep, required=keep
+            county=county,
+            department=department,
+            takes_part=keep,
+            required=keep,
+            actor=SYSTEM,
         )
     make_user(Role.TOWNSHIP_OFFICIAL, username="wang", full_name="吉昌镇 王专干")
     make_user(

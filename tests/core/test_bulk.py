@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from simple_history.models import HistoricalRecords
 
 from core.bulk import HistoryStamp, insert_with_history
+from core.policy import SYSTEM
 from elections.choices import Body, Post, SeatSource
 from elections.models import Seat
 from people.models import Person
@@ -77,7 +78,7 @@ def test_rows_come_back_in_order_with_a_history_row_each(village, official, rf):
 def test_awkward_text_and_defaults_survive_the_copy(village):
     name = "A\\B\tC\nD\"E'F 张\\N"
     row = person_row(village, 1, name=name)
-    pks = persons_bulk_write([row])
+    pks = persons_bulk_write([row], actor=SYSTEM)
     person = Person.objects.get(pk=pks[row.id_number])
     assert person.name == name
     assert (person.ethnicity, person.phone, person.education_fulltime) == ("汉族", "", "")

@@ -224,3 +224,22 @@ def test_only_the_first_200_errors_are_kept():
     sheet = read_bytes(text.encode(), "errors.csv", COLUMNS)
     assert len(sheet.errors) == 201
     assert str(sheet.errors[-1]) == "…还有 800 处错误"
+
+
+def test_a_workbook_zipped_with_zip64_records_is_read():
+    """Zip64 local headers say version 45; only bit 0 of the flags means encrypted."""
+
+    def fill(workbook):
+        workbook.active.append(["姓名", "年龄"])
+        workbook.active.append(["张三", 40])
+
+    plain = zipfile.ZipFile(io.BytesIO(book(fill)))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as rezipped:
+        for info in plain.infolist():
+            with rezipped.open(info.filename, "w", force_zip64=True) as member:
+                member.write(plain.read(info))
+    sheet = read_bytes(
+        out.getvalue(), "zip64.xlsx", [Column("name", "姓名"), Column("age", "年龄")]
+    )
+    assert [row.values["name"] for row in sheet.rows] == ["张三"]

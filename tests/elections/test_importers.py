@@ -6,6 +6,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from core.access import Role
+from core.policy import SYSTEM
 from core.spreadsheets import read_bytes
 from elections import importers
 from elections.choices import Body, Post, SeatSource
@@ -76,7 +77,7 @@ def good_rows(village, term):
     ]
 
 
-def run(rows, *, actor=None, dry_run=False, header=HEADER):
+def run(rows, *, actor=SYSTEM, dry_run=False, header=HEADER):
     sheet = read_bytes(xlsx([header, *rows]), "roster.xlsx", importers.COLUMNS)
     return importers.import_roster(sheet, actor=actor, dry_run=dry_run)
 
@@ -139,7 +140,7 @@ def test_english_headers_and_merged_village(village, term, township):
     from registry.services import village_merge
 
     gone = VillageFactory(township=township, name="后沟村", code=f"{township.code}299")
-    village_merge(village=gone, into=village, on=dt.date(2020, 6, 30))
+    village_merge(village=gone, into=village, on=dt.date(2020, 6, 30), actor=SYSTEM)
     header = ["township", "village", "year", "body", "post", "name", "id_number"]
     result = run(
         [["吉昌镇", "后沟村", 2018, "party", "secretary", "赵明", SECRETARY_ID]], header=header

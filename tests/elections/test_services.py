@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from core.access import Role
+from core.policy import SYSTEM
 from elections import services
 from elections.choices import Body, ElectionState, Post, SeatEndReason, SeatSource
 from elections.models import Seat
@@ -176,11 +177,15 @@ def test_official_cannot_touch_another_township(other_village, term, official):
 def test_merged_village_cannot_have_a_later_election(village, other_village, term):
     from registry.services import village_merge
 
-    village_merge(village=other_village, into=village, on=dt.date(2020, 6, 30))
+    village_merge(village=other_village, into=village, on=dt.date(2020, 6, 30), actor=SYSTEM)
     other_village.refresh_from_db()
     with pytest.raises(ValidationError, match="合并"):
         services.election_create(
-            village=other_village, term=term, body=Body.PARTY_COMMITTEE, held_on=dt.date(2021, 3, 1)
+            village=other_village,
+            term=term,
+            body=Body.PARTY_COMMITTEE,
+            held_on=dt.date(2021, 3, 1),
+            actor=SYSTEM,
         )
 
 

@@ -7,6 +7,7 @@ from cryptography.fernet import Fernet
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 
+from core.policy import SYSTEM
 from people import services
 from people.models import Person
 from tests.factories import PersonFactory, make_id_number
@@ -17,7 +18,11 @@ pytestmark = pytest.mark.django_db
 def test_create_derives_birth_date_and_gender_from_the_id_number(village):
     number = make_id_number(dt.date(1990, 3, 5), "F")
     person = services.person_create(
-        id_number=number, name="李红", county=village.township.county, village=village
+        id_number=number,
+        name="李红",
+        county=village.township.county,
+        village=village,
+        actor=SYSTEM,
     )
     assert (person.birth_date, person.gender) == (dt.date(1990, 3, 5), "F")
     assert person.id_number == number
@@ -27,8 +32,13 @@ def test_typed_birth_date_or_gender_that_contradicts_the_number_is_refused(villa
     number = make_id_number(dt.date(1990, 3, 5), "F")
     with pytest.raises(ValidationError) as exc:
         services.person_create(
-            id_number=number, name="李红", county=village.township.county, village=village,
-            birth_date=dt.date(1990, 3, 6), gender="M",
+            id_number=number,
+            name="李红",
+            county=village.township.county,
+            village=village,
+            birth_date=dt.date(1990, 3, 6),
+            gender="M",
+            actor=SYSTEM,
         )
     assert set(exc.value.message_dict) == {"birth_date", "gender"}
     assert not Person.objects.exists()
@@ -38,8 +48,11 @@ def test_same_id_number_cannot_be_registered_twice(village):
     person = PersonFactory(village=village)
     with pytest.raises(ValidationError, match="已登记"):
         services.person_create(
-            id_number=person.id_number.lower(), name="重复", county=village.township.county,
+            id_number=person.id_number.lower(),
+            name="重复",
+            county=village.township.county,
             village=village,
+            actor=SYSTEM,
         )
 
 
@@ -55,23 +68,29 @@ def test_id_number_is_encrypted_at_rest_and_found_by_exact_value(village):
 def test_official_cannot_create_a_person_in_another_township(official, other_village):
     with pytest.raises(PermissionDenied):
         services.person_create(
-            id_number=make_id_number(dt.date(1980, 1, 1)), name="外乡",
-            county=other_village.township.county, village=other_village, actor=official,
+            id_number=make_id_number(dt.date(1980, 1, 1)),
+            name="外乡",
+            county=other_village.township.county,
+            village=other_village,
+            actor=official,
         )
 
 
 def test_update_with_a_stale_version_is_a_conflict(village):
     person = PersonFactory(village=village)
-    services.person_update(person=person, expected_version=1, name="新名字")
+    services.person_update(person=person, expected_version=1, name="新名字", actor=SYSTEM)
     with pytest.raises(services.PersonConflict):
-        services.person_update(person=person, expected_version=1, name="另一个名字")
+        services.person_update(person=person, expected_version=1, name="另一个名字", actor=SYSTEM)
     assert Person.objects.get().name == "新名字"
 
 
 def test_every_change_leaves_a_history_entry_with_the_user(village, official):
     person = services.person_create(
-        id_number=make_id_number(dt.date(1980, 1, 1)), name="甲",
-        county=village.township.county, village=village, actor=official,
+        id_number=make_id_number(dt.date(1980, 1, 1)),
+        name="甲",
+        county=village.township.county,
+        village=village,
+        actor=official,
     )
     services.person_update(person=person, actor=official, phone="13800001111")
     assert [h.history_type for h in person.history.order_by("history_date")] == ["+", "~"]
@@ -92,19 +111,25 @@ def test_bulk_upsert_creates_and_updates_in_one_pass(village, django_assert_max_
     existing = PersonFactory(village=village, name="旧名")
     rows = [
         services.PersonData(
-            id_number=existing.id_number, name="新名", county_id=village.township.county_id,
-            birth_date=existing.birth_date, gender=existing.gender,
+            id_number=existing.id_number,
+            name="新名",
+            county_id=village.township.county_id,
+            birth_date=existing.birth_date,
+            gender=existing.gender,
         )
     ] + [
         services.PersonData(
-            id_number=make_id_number(dt.date(1970, 1, 1 + i)), name=f"人{i}",
-            county_id=village.township.county_id, birth_date=dt.date(1970, 1, 1 + i),
-            gender="M", village_id=village.pk,
+            id_number=make_id_number(dt.date(1970, 1, 1 + i)),
+            name=f"人{i}",
+            county_id=village.township.county_id,
+            birth_date=dt.date(1970, 1, 1 + i),
+            gender="M",
+            village_id=village.pk,
         )
         for i in range(20)
     ]
     with django_assert_max_num_queries(12):
-        people = services.persons_bulk_upsert(rows)
+        people = services.persons_bulk_upsert(rows, actor=SYSTEM)
     assert len(people) == 21
     assert Person.objects.get(pk=existing.pk).name == "新名"
     assert Person.history.count() == 21 + 1

@@ -5,6 +5,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from core.policy import SYSTEM
 from registry import services
 
 pytestmark = pytest.mark.django_db
@@ -12,9 +13,11 @@ pytestmark = pytest.mark.django_db
 
 def test_a_village_keeps_its_division_code(village):
     with pytest.raises(ValidationError) as changed:
-        services.village_update(village=village, code="141028100299")
+        services.village_update(village=village, code="141028100299", actor=SYSTEM)
     assert changed.value.message_dict == {"code": ["区划代码不可修改"]}
-    renamed = services.village_update(village=village, code=village.code, name="东关社区")
+    renamed = services.village_update(
+        village=village, code=village.code, name="东关社区", actor=SYSTEM
+    )
     assert (renamed.code, renamed.name) == ("141028100201", "东关社区")
 
 

@@ -16,6 +16,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from core.access import Role
+from core.policy import SYSTEM
 from tests.factories import PersonFactory, TermFactory, UserFactory
 from tests.factories.candidates import CandidacyFactory
 from tests.factories.elections import ElectionCandidateFactory, ElectionFactory, SeatFactory
@@ -325,7 +326,10 @@ def _vetting_objects(objects, users, county):
         review = CandidacyFactory(village=objs["village"], term=term, person=person)
         while review.stage != Stage.JOINT_REVIEW:
             vetting.candidacy_decide(
-                candidacy=review, outcome=Outcome.PASS, expected_version=review.version
+                candidacy=review,
+                outcome=Outcome.PASS,
+                expected_version=review.version,
+                actor=SYSTEM,
             )
             review.refresh_from_db()
         objs["review"] = review

@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from core.policy import SYSTEM
 from core.spreadsheets import SpreadsheetError, read_path
 from registry import importers
 
@@ -18,7 +19,7 @@ class Command(BaseCommand):
             raise CommandError(f"找不到文件：{file}") from None
         except SpreadsheetError as exc:
             raise CommandError(str(exc)) from None
-        result = importers.import_villages(sheet, dry_run=dry_run)
+        result = importers.import_villages(sheet, dry_run=dry_run, actor=SYSTEM)
         if not result.ok:
             for error in result.errors:
                 self.stderr.write(str(error))
