@@ -682,7 +682,7 @@ def sign_off_record(
     # The candidacy (and the signer, a person) were read just now; the one-per-department rule
     # was checked above (and the database enforces it against a racing reviewer). The system
     # is no signer: a sign-off needs a person, which full_clean says.
-    signer_known = sign_off.signed_by is not None
+    signer_known = sign_off.signed_by_id is not None
     sign_off.full_clean(exclude=["candidacy", "signed_by"] if signer_known else ["candidacy"])
     try:
         with transaction.atomic():
