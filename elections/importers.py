@@ -459,109 +459,66 @@ def _merged_away(village: Village, term: Term) -> str | None:
 def _check_rows(sheet: Sheet, terms, villages, actor) -> tuple[list[_Seat], list[PersonData]]:
     """Every check that needs only the file and the registry; returns the good rows, and one
     PersonData per ID number (a person on both committees has two rows: an optional cell
-    filled on either of them counts).
-
-    Everything that depends only on a cell value or a village (the village look-up, a
-    merge, an ID number) is worked out once and remembered: a roster repeats them on every
-    row.
-    """
-    seats: list[_Seat] = []
-    people: dict[str, PersonData] = {}
-    # the seat rules over the file's own rows: one post per person per body, one chair
-    ledger = seat_rules.SeatLedger()
-    name_of: dict[str, tuple[int, str]] = {}
-    editable: dict[int, bool] = {}
-    # (township, village) -> (village, message, village pk, county pk, pk of its current)
-    place: dict[tuple, tuple] = {}
-    merged: dict[tuple, str | None] = {}  # (village pk, term pk) -> message
-    parsed_numbers: dict[str, idnumbers.IdNumber | str] = {}  # cell -> parsed, or message
-    today = dt.date.today()
-    error = sheet.error
-    post_not_on_body = seat_rules.post_not_on_body
-    admit = ledger.admit
+    filled on either of them counts)."""
+    checks = _RowChecks(sheet, terms, villages, actor)
+    check = checks.check
+    seats = []
     for row in sheet.rows:
-        values = row.values
-        number = row.number
-        bad = False
-        year = values["term"]
-        term = terms.get(year) if year else None
-        if year and term is None:
-            error(number, "term", _("系统中没有 %(year)s 届") % {"year": year})
-            bad = True
-        village = None
-        township_name, village_name = values["township"], values["village"]
-        if township_name and village_name:
-            key = (township_name, village_name)
-            found = place.get(key)
-            if found is None:
-                village, message = _village_for(
-                    township_name, village_name, villages, actor, editable
-                )
-                found = place[key] = (
-                    village,
-                    message,
-                    *(
-                        (village.pk, village.township.county_id, village.current.pk)
-                        if village is not None
-                        else (None, None, None)
-                    ),
-                )
-            village, message, village_id, county_id, current_id = found
-            if message:
-                error(number, "village", message)
-                bad = True
+        seat = check(row)
+        if seat is not None:
+            seats.append(seat)
+    people = list(checks.people.values())
+    digest = idnumbers.digest
+    for person in people:
+        person.digest = digest(person.id_number)
+    return seats, people
+
+
+_NOWHERE = (None, None, None, None, None)
+
+
+class _RowChecks:
+    """The checks of one roster's rows, one method per family, in the order their errors
+    are reported. Everything that depends only on a cell value or a village (the village
+    look-up, a merge, an ID number) is worked out once and remembered: a roster repeats
+    them on every row.
+    """
+
+    def __init__(self, sheet: Sheet, terms, villages, actor):
+        self.sheet, self.terms, self.villages, self.actor = sheet, terms, villages, actor
+        self.people: dict[str, PersonData] = {}
+        # the seat rules over the file's own rows: one post per person per body, one chair
+        self.admit = seat_rules.SeatLedger().admit
+        self.name_of: dict[str, tuple[int, str]] = {}
+        self.editable: dict[int, bool] = {}
+        # (township, village) -> (village, message, village pk, county pk, pk of its current)
+        self.places: dict[tuple, tuple] = {}
+        self.merged: dict[tuple, str | None] = {}  # (village pk, term pk) -> message
+        self.parsed_numbers: dict[str, idnumbers.IdNumber | str] = {}  # cell -> parsed, or message
+        self.today = dt.date.today()
+        self.bad = False  # whether the row being checked has had an error
+
+    def error(self, number: int, key: str, message: str) -> None:
+        self.sheet.error(number, key, message)
+        self.bad = True
+
+    def check(self, row) -> _Seat | None:
+        """The row's seat, or None when the row is bad (its errors are in the sheet)."""
+        values, number = row.values, row.number
+        self.bad = False
+        term = self._term(number, values["term"])
+        place = self._place(number, values["township"], values["village"])
+        village = place[0]
         if village is not None and term is not None and not village.is_active:
-            key = (village_id, term.pk)
-            if key not in merged:
-                merged[key] = _merged_away(village, term)
-            if merged[key]:
-                error(number, "village", merged[key])
-                bad = True
+            self._check_merge(number, village, term)
         body, post = values["body"], values["post"]
-        message = post_not_on_body(body, post)
-        if message:
-            error(number, "post", message)
-            bad = True
-        parsed = None
-        cell = values["id_number"]
-        if cell:
-            # a person on both committees has two rows: parse the number once
-            parsed = parsed_numbers.get(cell)
-            if parsed is None:
-                try:
-                    parsed = idnumbers.parse_id_number(cell, today=today)
-                except IdNumberError as exc:
-                    parsed = str(exc)
-                parsed_numbers[cell] = parsed
-            if parsed.__class__ is str:
-                error(number, "id_number", parsed)
-                bad = True
-                parsed = None
+        self._check_post(number, body, post)
+        parsed = self._id_number(number, values["id_number"])
         name = values["name"]
         if parsed is not None:
-            birth_date = values["birth_date"]
-            if birth_date and birth_date != parsed.birth_date:
-                error(
-                    number,
-                    "birth_date",
-                    _("出生日期 %(typed)s 与身份证号码中的 %(coded)s 不一致")
-                    % {"typed": f"{birth_date:%Y-%m-%d}", "coded": f"{parsed.birth_date:%Y-%m-%d}"},
-                )
-                bad = True
-            if values["gender"] and values["gender"] != parsed.gender:
-                error(number, "gender", _("性别与身份证号码（第 17 位）不一致"))
-                bad = True
-            prior = name_of.setdefault(parsed.number, (number, name))
-            if name and prior[1] != name:
-                error(
-                    number,
-                    "name",
-                    _("同一身份证号码在第 %(row)s 行的姓名为“%(name)s”")
-                    % {"row": prior[0], "name": prior[1]},
-                )
-                bad = True
+            self._check_person_columns(number, values, parsed, name)
         if (
-            bad
+            self.bad
             or village is None
             or term is None
             or body is None
@@ -569,15 +526,100 @@ def _check_rows(sheet: Sheet, terms, villages, actor) -> tuple[list[_Seat], list
             or parsed is None
             or not name
         ):
-            continue
+            return None  # an empty required cell was reported when the sheet was read
+        return self._take_seat(number, values, place, term, body, post, parsed, name)
+
+    def _term(self, number: int, year) -> Term | None:
+        term = self.terms.get(year) if year else None
+        if year and term is None:
+            self.error(number, "term", _("系统中没有 %(year)s 届") % {"year": year})
+        return term
+
+    def _place(self, number: int, township_name, village_name) -> tuple:
+        """(village, message, village pk, county pk, pk of its current), all None when a
+        cell is empty; the message, if any, is reported."""
+        if not (township_name and village_name):
+            return _NOWHERE
+        key = (township_name, village_name)
+        place = self.places.get(key)
+        if place is None:
+            village, message = _village_for(
+                township_name, village_name, self.villages, self.actor, self.editable
+            )
+            place = self.places[key] = (
+                village,
+                message,
+                *(
+                    (village.pk, village.township.county_id, village.current.pk)
+                    if village is not None
+                    else (None, None, None)
+                ),
+            )
+        if place[1]:
+            self.error(number, "village", place[1])
+        return place
+
+    def _check_merge(self, number: int, village: Village, term: Term) -> None:
+        key = (village.pk, term.pk)
+        if key not in self.merged:
+            self.merged[key] = _merged_away(village, term)
+        if self.merged[key]:
+            self.error(number, "village", self.merged[key])
+
+    def _check_post(self, number: int, body, post) -> None:
+        message = seat_rules.post_not_on_body(body, post)
+        if message:
+            self.error(number, "post", message)
+
+    def _id_number(self, number: int, cell) -> idnumbers.IdNumber | None:
+        """The parsed ID number; None when the cell is empty or the number is wrong."""
+        if not cell:
+            return None
+        # a person on both committees has two rows: parse the number once
+        parsed = self.parsed_numbers.get(cell)
+        if parsed is None:
+            try:
+                parsed = idnumbers.parse_id_number(cell, today=self.today)
+            except IdNumberError as exc:
+                parsed = str(exc)
+            self.parsed_numbers[cell] = parsed
+        if parsed.__class__ is str:
+            self.error(number, "id_number", parsed)
+            return None
+        return parsed
+
+    def _check_person_columns(self, number: int, values: dict, parsed, name) -> None:
+        """The birth date and gender agree with the ID number; one name per ID number."""
+        birth_date = values["birth_date"]
+        if birth_date and birth_date != parsed.birth_date:
+            self.error(
+                number,
+                "birth_date",
+                _("出生日期 %(typed)s 与身份证号码中的 %(coded)s 不一致")
+                % {"typed": f"{birth_date:%Y-%m-%d}", "coded": f"{parsed.birth_date:%Y-%m-%d}"},
+            )
+        if values["gender"] and values["gender"] != parsed.gender:
+            self.error(number, "gender", _("性别与身份证号码（第 17 位）不一致"))
+        prior = self.name_of.setdefault(parsed.number, (number, name))
+        if name and prior[1] != name:
+            self.error(
+                number,
+                "name",
+                _("同一身份证号码在第 %(row)s 行的姓名为“%(name)s”")
+                % {"row": prior[0], "name": prior[1]},
+            )
+
+    def _take_seat(self, number, values, place, term, body, post, parsed, name) -> _Seat | None:
+        """The seat of a good row, unless it clashes with an earlier row of the file."""
+        _village, _message, village_id, county_id, current_id = place
         id_number, term_id = parsed.number, term.pk
-        clash = admit(id_number, village_id, term_id, body, post, (number, name))
+        clash = self.admit(id_number, village_id, term_id, body, post, (number, name))
         if clash is not None:
-            error(number, "id_number" if clash[0] == "person" else "post", clash[1])
-            continue
-        person = people.get(id_number)
+            self.error(number, "id_number" if clash[0] == "person" else "post", clash[1])
+            return None
+        person = self.people.get(id_number)
         if person is None:
-            person = people[id_number] = PersonData(
+            person = self.people[id_number] = PersonData(
                 id_number=id_number,
                 name=name,
                 county_id=county_id,
@@ -592,11 +634,7 @@ def _check_rows(sheet: Sheet, terms, villages, actor) -> tuple[list[_Seat], list
             )
         else:
             _fill_in(person, values)
-        seats.append(_Seat(number, village, village_id, term, term_id, body, post, person))
-    digest = idnumbers.digest
-    for person in people.values():
-        person.digest = digest(person.id_number)
-    return seats, list(people.values())
+        return _Seat(number, place[0], village_id, term, term_id, body, post, person)
 
 
 def _fill_in(person: PersonData, values: dict) -> None:
