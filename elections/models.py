@@ -333,7 +333,7 @@ class ImportJob(TimeStampedModel):
     started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
     # Times a worker started the import: one whose workers keep dying is failed, not retried
-    # for ever (elections.services.MAX_JOB_ATTEMPTS).
+    # for ever (elections.services.roster_jobs.MAX_JOB_ATTEMPTS).
     attempts = models.PositiveSmallIntegerField(_("尝试次数"), default=0)
     cancelled_by = models.ForeignKey(
         "accounts.User",

@@ -18,15 +18,23 @@ ROOT = Path(__file__).resolve().parents[2]
 APPS = ["registry", "accounts", "people", "elections", "candidates", "training", "composition"]
 
 
+def _service_modules(app):
+    """(module name, path) of an app's services and importers, each a module or a package."""
+    for name in ("services", "importers"):
+        path = ROOT / app / f"{name}.py"
+        if path.exists():
+            yield f"{app}.{name}", path
+        for path in sorted((ROOT / app / name).glob("*.py")):
+            if path.stem != "__init__":
+                yield f"{app}.{name}.{path.stem}", path
+
+
 def _services():
     """Every public function of the apps' services and importers that takes an `actor`."""
     found = []
     for app in APPS:
-        for module_name in ("services", "importers"):
-            path = ROOT / app / f"{module_name}.py"
-            if not path.exists():
-                continue
-            module = importlib.import_module(f"{app}.{module_name}")
+        for module_name, path in _service_modules(app):
+            module = importlib.import_module(module_name)
             for node in ast.parse(path.read_text()).body:
                 if isinstance(node, ast.FunctionDef) and not node.name.startswith("_"):
                     if "actor" in [a.arg for a in node.args.kwonlyargs]:

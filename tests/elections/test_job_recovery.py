@@ -10,9 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.access import Role
-from elections import services
 from elections.choices import ImportStatus
 from elections.models import ImportJob, Seat
+from elections.services import roster_jobs
 from elections.tasks import requeue_stale_roster_jobs_task
 from tests.celery_worker import WorkerProcess
 from tests.conftest import DEAD_BROKER
@@ -60,24 +60,24 @@ def test_job_whose_worker_died_is_run_again_and_a_live_one_is_left_alone(officia
     started = timezone.now() - dt.timedelta(minutes=1)
     if connection.vendor != "postgresql":
         ImportJob.objects.filter(pk=dead.pk).update(
-            started_at=timezone.now() - services.RUNNING_STALE_AFTER - dt.timedelta(minutes=1)
+            started_at=timezone.now() - roster_jobs.RUNNING_STALE_AFTER - dt.timedelta(minutes=1)
         )
     ImportJob.objects.filter(pk__in=[dead.pk, live.pk]).update(status=ImportStatus.RUNNING)
     ImportJob.objects.filter(started_at__isnull=True).update(started_at=started)
 
     def live_worker():  # its own database session, holding the job's lock
-        assert services._job_lock(live)
+        assert roster_jobs._job_lock(live)
 
     with HeldTransaction(live_worker) if connection.vendor == "postgresql" else nullcontext():
-        assert services.roster_jobs_requeue_stale() == [dead.pk]  # tasks run in-process here
-        assert services.roster_job_run(job_id=live.pk).status == ImportStatus.RUNNING
+        assert roster_jobs.roster_jobs_requeue_stale() == [dead.pk]  # tasks run in-process here
+        assert roster_jobs.roster_job_run(job_id=live.pk).status == ImportStatus.RUNNING
     dead.refresh_from_db()
     live.refresh_from_db()
     assert dead.status == ImportStatus.SUCCEEDED and dead.seats_created == 6
     assert live.status == ImportStatus.RUNNING
     assert Seat.objects.filter(village=village).count() == 6
     if connection.vendor == "postgresql":  # its worker is gone now: the sweep re-runs it
-        assert services.roster_jobs_requeue_stale() == [live.pk]
+        assert roster_jobs.roster_jobs_requeue_stale() == [live.pk]
         live.refresh_from_db()
         assert live.status == ImportStatus.SUCCEEDED and live.seats_unchanged == 6
         assert Seat.objects.filter(village=village).count() == 6  # not imported twice
@@ -91,7 +91,7 @@ def _as_if_its_worker_died(job):
     session locks, so a stale start stands for "nobody holds it"), the attempt counted."""
     ImportJob.objects.filter(pk=job.pk).update(
         status=ImportStatus.RUNNING,
-        started_at=timezone.now() - services.RUNNING_STALE_AFTER - dt.timedelta(minutes=1),
+        started_at=timezone.now() - roster_jobs.RUNNING_STALE_AFTER - dt.timedelta(minutes=1),
     )
 
 
@@ -104,18 +104,18 @@ def test_a_job_whose_workers_keep_dying_is_failed_and_its_redelivery_does_nothin
     MAX_JOB_ATTEMPTS dead ones fails it with a message. Then the message does nothing."""
     TermFactory(year=2021)
     job = ImportJob.objects.create(created_by=official, filename="a.xlsx", content=roster())
-    for _dead_worker in range(services.MAX_JOB_ATTEMPTS):
+    for _dead_worker in range(roster_jobs.MAX_JOB_ATTEMPTS):
         _as_if_its_worker_died(job)  # each start counted (test_each_start_of_a_job_is_counted)
         ImportJob.objects.filter(pk=job.pk).update(attempts=F("attempts") + 1)
 
-    job = services.roster_job_run(job_id=job.pk)  # the redelivered message, once more
+    job = roster_jobs.roster_job_run(job_id=job.pk)  # the redelivered message, once more
     assert job.status == ImportStatus.FAILED
     assert job.errors == [
         "导入已中断 3 次（文件可能已损坏或过大），未保存任何数据；请检查文件后重新上传"
     ]
     assert Seat.objects.count() == 0
-    again = services.roster_job_run(job_id=job.pk)  # and again: nothing changes
-    assert again.status == ImportStatus.FAILED and again.attempts == services.MAX_JOB_ATTEMPTS
+    again = roster_jobs.roster_job_run(job_id=job.pk)  # and again: nothing changes
+    assert again.status == ImportStatus.FAILED and again.attempts == roster_jobs.MAX_JOB_ATTEMPTS
     assert Seat.objects.count() == 0
 
 
@@ -123,9 +123,9 @@ def test_a_job_whose_workers_keep_dying_is_failed_and_its_redelivery_does_nothin
 def test_each_start_of_a_job_is_counted(official, village):
     TermFactory(year=2021)
     job = ImportJob.objects.create(created_by=official, filename="a.xlsx", content=roster())
-    assert services.roster_job_run(job_id=job.pk).attempts == 1
+    assert roster_jobs.roster_job_run(job_id=job.pk).attempts == 1
     _as_if_its_worker_died(job)
-    job = services.roster_job_run(job_id=job.pk)
+    job = roster_jobs.roster_job_run(job_id=job.pk)
     assert job.attempts == 2 and job.status == ImportStatus.SUCCEEDED
 
 
@@ -150,7 +150,7 @@ def test_an_organizer_cancels_a_queued_job_from_its_page_and_it_never_runs(
     assert "已取消该导入任务，未保存任何数据" in page
     assert 'data-testid="job-cancel"' not in page
 
-    services.roster_job_run(job_id=job.pk)  # its message, delivered after all
+    roster_jobs.roster_job_run(job_id=job.pk)  # its message, delivered after all
     job.refresh_from_db()
     assert job.status == ImportStatus.CANCELLED and job.attempts == 0
     assert Seat.objects.count() == 0
@@ -181,8 +181,8 @@ def test_a_job_cancelled_while_it_runs_saves_nothing(official, admin_user_, vill
     job = ImportJob.objects.create(created_by=official, filename="a.xlsx", content=roster())
     ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.RUNNING)
     running = ImportJob.objects.select_related("created_by").get(pk=job.pk)
-    services.roster_job_cancel(job=job, actor=admin_user_)
-    finished = services._job_import(running)  # the worker reaches the end of its import
+    roster_jobs.roster_job_cancel(job=job, actor=admin_user_)
+    finished = roster_jobs._job_import(running)  # the worker reaches the end of its import
     assert finished.status == ImportStatus.CANCELLED
     assert Seat.objects.count() == 0
 

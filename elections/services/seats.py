@@ -1,0 +1,171 @@
+"""Post holders entered by hand (appointed, corrected, ended), and the seat rules checked
+against the seats held now, for these services and for certification.
+
+Each service sends `seats_changed` inside its transaction, so that the statistics are
+recomputed.
+"""
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from core import policy
+from core.access import ensure_can_edit_township
+from people.models import Person
+from registry.models import Term, Village
+
+from .. import seat_rules
+from ..choices import Body, Post, SeatSource
+from ..models import Election, Seat
+from ..signals import seats_changed
+
+
+def _seat_changed(seat: Seat) -> None:
+    seats_changed.send(sender=Seat, term_ids={seat.term_id}, village_ids={seat.village_id})
+
+
+@policy.requires_actor
+@transaction.atomic
+def seat_create(
+    *,
+    person: Person,
+    village: Village,
+    term: Term,
+    body: str,
+    post: str,
+    actor,
+    started_on: dt.date | None = None,
+    source: str = SeatSource.APPOINTMENT,
+) -> Seat:
+    ensure_can_edit_township(actor, village.township)
+    seat = Seat(
+        person=person,
+        village=village,
+        term=term,
+        body=body,
+        post=post,
+        started_on=started_on,
+        source=source,
+    )
+    _check_seat(seat)
+    seat.full_clean()
+    seat.save()
+    _seat_changed(seat)
+    return seat
+
+
+@policy.requires_actor
+@transaction.atomic
+def seat_update(*, seat: Seat, actor, **fields) -> Seat:
+    locked = Seat.objects.select_for_update().select_related("village__township").get(pk=seat.pk)
+    ensure_can_edit_township(actor, locked.village.township)
+    allowed = {"post", "started_on", "body", "person", "source"}
+    if set(fields) - allowed:
+        raise TypeError(f"unknown fields: {sorted(set(fields) - allowed)}")
+    for name, value in fields.items():
+        setattr(locked, name, value)
+    _check_seat(locked)
+    locked.full_clean()
+    locked.save()
+    _seat_changed(locked)
+    return locked
+
+
+@policy.requires_actor
+@transaction.atomic
+def seat_end(*, seat: Seat, ended_on: dt.date, reason: str, note: str = "", actor) -> Seat:
+    """End a seat (resignation, recall, death, transfer) with the reason."""
+    locked = Seat.objects.select_for_update().select_related("village__township").get(pk=seat.pk)
+    ensure_can_edit_township(actor, locked.village.township)
+    if locked.ended_on:
+        raise ValidationError(_("该任职已于 %(date)s 离任") % {"date": locked.ended_on})
+    if not reason:
+        raise ValidationError({"end_reason": _("离任必须注明原因")})
+    locked.ended_on, locked.end_reason, locked.end_note = ended_on, reason, note
+    locked.full_clean()
+    locked.save()
+    _seat_changed(locked)
+    return locked
+
+
+def body_label(body: str) -> str:
+    return str(Body(body).label)
+
+
+# -- the seat rules against the seats held now --------------------------------------
+
+
+def _check_new_seats(election: Election, seats: list[Seat]) -> None:
+    """The seat rules, checked against the seats held now in one query (the database
+    constraints stay as the last line of defence)."""
+    ledger = _ledger(village=election.village, term=election.term, body=election.body)
+    errors = []
+    for seat in seats:
+        try:
+            seat.full_clean(
+                exclude=["person", "village", "term", "election"], validate_constraints=False
+            )
+        except ValidationError as exc:
+            errors += [
+                _("%(name)s：%(message)s") % {"name": seat.person.name, "message": message}
+                for message in exc.messages
+            ]
+        where = {"village": seat.village_id, "term": seat.term_id, "body": seat.body}
+        for message in (
+            ledger.post_clash(person=seat.person_id, **where),
+            ledger.chair_clash(person=seat.person_id, post=seat.post, **where),
+        ):
+            if message:
+                errors.append(
+                    _("%(name)s：%(message)s") % {"name": seat.person.name, "message": message}
+                )
+        ledger.take(person=seat.person_id, post=seat.post, label=_seat_label(seat), **where)
+    if errors:
+        raise ValidationError(errors)
+
+
+def _seat_label(seat: Seat) -> str:
+    """How the seat rules' messages name a held seat: its holder for a one-holder post (the
+    clash is with another person), else the post (the clash is with the same person)."""
+    if seat.post in seat_rules.CHAIR_POSTS:
+        return seat.person.name
+    return str(Post(seat.post).label)
+
+
+def _ledger(*, village, term, body, exclude_pk=None) -> seat_rules.SeatLedger:
+    """The seats held now on one body of a village in a term, for the seat rules."""
+    ledger = seat_rules.SeatLedger()
+    held = Seat.objects.current().filter(village=village, term=term, body=body)
+    if exclude_pk is not None:
+        held = held.exclude(pk=exclude_pk)
+    for seat in held.select_related("person"):
+        ledger.take(
+            person=seat.person_id,
+            village=seat.village_id,
+            term=seat.term_id,
+            body=seat.body,
+            post=seat.post,
+            label=_seat_label(seat),
+        )
+    return ledger
+
+
+def _check_seat(seat: Seat) -> None:
+    """A seat saved by hand: the seat rules against the seats held now, each message on
+    its field."""
+    if seat.ended_on or not (seat.village_id and seat.term_id and seat.body and seat.person_id):
+        return
+    ledger = _ledger(village=seat.village_id, term=seat.term_id, body=seat.body, exclude_pk=seat.pk)
+    errors: dict[str, list[str]] = {}
+    for field, message in ledger.clashes(
+        person=seat.person_id,
+        village=seat.village_id,
+        term=seat.term_id,
+        body=seat.body,
+        post=seat.post,
+    ):
+        errors.setdefault(field, []).append(message)
+    if errors:
+        raise ValidationError(errors)

@@ -1,0 +1,147 @@
+"""The election state machine: draft → submitted → certified, returned or unlocked by the county.
+
+`TRANSITIONS` is the only table of the steps; `_transition` performs one under
+`select_for_update` and records it. Certifying makes the winners post holders; unlocking
+removes them; both send `seats_changed`.
+"""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
+
+from core import policy
+from core.access import COUNTY_ROLES, ensure_can_edit_township
+from core.concurrency import bump_version
+
+from .. import rules
+from ..choices import ElectionRound, ElectionState, SeatSource
+from ..models import Election, ElectionTransition, Seat
+from ..signals import seats_changed
+from .results import _lock, election_findings
+from .seats import _check_new_seats
+
+# (from, to) -> (name of the step, who may take it: None = editors of the township)
+TRANSITIONS = {
+    (ElectionState.DRAFT, ElectionState.SUBMITTED): ("submit", None),
+    (ElectionState.SUBMITTED, ElectionState.DRAFT): ("return", COUNTY_ROLES),
+    (ElectionState.SUBMITTED, ElectionState.CERTIFIED): ("certify", COUNTY_ROLES),
+    (ElectionState.CERTIFIED, ElectionState.DRAFT): ("unlock", COUNTY_ROLES),
+}
+REASON_REQUIRED = {"return", "unlock"}
+
+
+def allowed_steps(election: Election, user) -> list[str]:
+    """The steps `user` may take on `election` now (for buttons)."""
+    from core.access import can_edit_township
+
+    steps = []
+    for (source, _target), (name, roles) in TRANSITIONS.items():
+        if source != election.state or not can_edit_township(user, election.village.township):
+            continue
+        if roles is None or policy.has_role(user, roles):
+            steps.append(name)
+    return steps
+
+
+def _transition(
+    election: Election, target: str, *, actor, reason: str = "", expected_version=None
+) -> Election:
+    locked = _lock(election, expected_version)
+    step = TRANSITIONS.get((locked.state, target))
+    if step is None:
+        raise ValidationError(
+            _("不能从“%(from)s”变为“%(to)s”")
+            % {"from": locked.get_state_display(), "to": ElectionState(target).label}
+        )
+    name, roles = step
+    ensure_can_edit_township(actor, locked.village.township)
+    if roles is not None and not policy.is_system(actor) and not policy.has_role(actor, roles):
+        raise PermissionDenied(_("只有县委组织部可以执行此操作"))
+    if name in REASON_REQUIRED and not reason.strip():
+        raise ValidationError({"reason": _("请填写原因")})
+    ElectionTransition.objects.create(
+        election=locked,
+        from_state=locked.state,
+        to_state=target,
+        actor=policy.history_user(actor),
+        reason=reason.strip(),
+    )
+    locked.state = target
+    bump_version(locked)
+    return locked
+
+
+@policy.requires_actor
+@transaction.atomic
+def election_submit(*, election: Election, actor, expected_version=None) -> Election:
+    """The township reports the result; refused while any check fails or awaits confirmation."""
+    locked = _transition(
+        election, ElectionState.SUBMITTED, actor=actor, expected_version=expected_version
+    )
+    findings = election_findings(locked)
+    blocking = rules.blocking(findings, set(locked.confirmations))
+    if blocking:
+        raise ValidationError([f.message for f in blocking])
+    if not locked.candidates.exists():
+        raise ValidationError(_("请先录入候选人得票"))
+    locked.submitted_at = timezone.now()
+    locked.save()
+    return locked
+
+
+@policy.requires_actor
+@transaction.atomic
+def election_return(*, election: Election, reason: str, actor) -> Election:
+    """The county sends a submitted result back to the township for correction."""
+    locked = _transition(election, ElectionState.DRAFT, actor=actor, reason=reason)
+    locked.save()
+    return locked
+
+
+@policy.requires_actor
+@transaction.atomic
+def election_certify(*, election: Election, actor, expected_version=None) -> Election:
+    """The county confirms the result: it is locked and its winners become post holders."""
+    locked = _transition(
+        election, ElectionState.CERTIFIED, actor=actor, expected_version=expected_version
+    )
+    blocking = rules.blocking(election_findings(locked), set(locked.confirmations))
+    if blocking:
+        raise ValidationError([f.message for f in blocking])
+    locked.certified_at = timezone.now()
+    locked.save()
+    source = SeatSource.ELECTION if locked.round == ElectionRound.FIRST else SeatSource.BY_ELECTION
+    seats = [
+        Seat(
+            person=candidate.person,
+            village=locked.village,
+            term=locked.term,
+            body=locked.body,
+            post=candidate.post,
+            started_on=locked.held_on,
+            source=source,
+            election=locked,
+        )
+        for candidate in locked.candidates.select_related("person").filter(post__gt="")
+    ]
+    _check_new_seats(locked, seats)
+    bulk_create_with_history(seats, Seat)
+    seats_changed.send(sender=Election, term_ids={locked.term_id}, village_ids={locked.village_id})
+    return locked
+
+
+@policy.requires_actor
+@transaction.atomic
+def election_unlock(*, election: Election, reason: str, actor) -> Election:
+    """Reopen a certified result (county organizer, with a reason): its seats are removed."""
+    locked = _transition(election, ElectionState.DRAFT, actor=actor, reason=reason)
+    locked.unlocked_at = timezone.now()
+    locked.unlocked_by = actor
+    locked.unlock_reason = reason.strip()
+    locked.save()
+    for seat in Seat.objects.filter(election=locked):
+        seat.delete()  # one by one, so that history records each removal
+    seats_changed.send(sender=Election, term_ids={locked.term_id}, village_ids={locked.village_id})
+    return locked
