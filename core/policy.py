@@ -115,8 +115,14 @@ def scope_filter(user, *, county_lookup: str, township_lookup: str | None):
 # --- Generic rules -----------------------------------------------------------------------
 
 
-def can_edit_township(user, township) -> bool:
-    """Whether `user` may change data that belongs to `township` (a Township instance)."""
+def can_change(user, *, county_id, township_id) -> bool:
+    """The one rule for changing data of a county: `township_id` names the township the data
+    belongs to, or None for the county's own (reference data, a person with no village).
+
+    The system: anything; administrators: anything; county organizers: their county;
+    township officials: their township's data only; nobody else (`None`, signed out,
+    deactivated, viewers, reviewers, API clients): nothing. Takes ids, so an import judges a
+    whole batch in memory from one query."""
     if is_system(user):
         return True
     if not is_active_user(user):
@@ -125,21 +131,27 @@ def can_edit_township(user, township) -> bool:
         return True
     role = getattr(user, "role", None)
     if role == Role.COUNTY_ORGANIZER:
-        return township.county_id == user.county_id
+        return county_id == user.county_id
     if role == Role.TOWNSHIP_OFFICIAL:
-        return township.pk == user.township_id
+        return township_id is not None and township_id == user.township_id
     return False
+
+
+def can_edit_township(user, township) -> bool:
+    """Whether `user` may change data that belongs to `township` (a Township instance)."""
+    return can_change(user, county_id=township.county_id, township_id=township.pk)
 
 
 def can_manage_county(user, county_id) -> bool:
     """County reference data and county-level rows: the county organizers of that county."""
-    if is_system(user):
-        return True
-    if not is_active_user(user):
-        return False
-    if is_admin(user):
-        return True
-    return user.role == Role.COUNTY_ORGANIZER and user.county_id == county_id
+    return can_change(user, county_id=county_id, township_id=None)
+
+
+def can_edit_person_at(user, *, county_id: int, township_id: int | None) -> bool:
+    """Whether `user` may change a person registered in `county_id` whose village lies in
+    `township_id` — the one rule for people, whichever door a change comes in by. A person
+    with no village (`township_id` None) is the county's: only county roles may change them."""
+    return can_change(user, county_id=county_id, township_id=township_id)
 
 
 def can_see_id_numbers(user) -> bool:
@@ -155,29 +167,6 @@ def can_browse_history(user) -> bool:
 def is_county_level(user) -> bool:
     """Administrators and county organizers: they see every upload job of their scope."""
     return has_role(user, COUNTY_ROLES)
-
-
-def can_edit_person_at(user, *, county_id: int, township_id: int | None) -> bool:
-    """Whether `user` may change a person registered in `county_id` whose village lies in
-    `township_id` — the one rule for people, whichever door a change comes in by.
-
-    Administrators: anyone; county organizers: anyone of their county; township officials:
-    people whose village is in their township. A person with no village (`township_id`
-    None) is the county's: only county roles may change them. The system may; nobody
-    (`None`) may not. Takes ids, so an import judges a whole batch in memory from one query.
-    """
-    if is_system(user):
-        return True
-    if not is_active_user(user):
-        return False
-    if is_admin(user):
-        return True
-    role = getattr(user, "role", None)
-    if role == Role.COUNTY_ORGANIZER:
-        return county_id == user.county_id
-    if role == Role.TOWNSHIP_OFFICIAL:
-        return township_id is not None and township_id == user.township_id
-    return False
 
 
 def can_edit_person(user, person) -> bool:
