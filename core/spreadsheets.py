@@ -78,6 +78,11 @@ class OmittedErrors(CellError):
         return _("…还有 %(count)s 处错误") % {"count": self.count}
 
 
+def error_count(errors) -> int:
+    """How many problems `errors` stands for: the "…还有 N 处错误" line counts as N."""
+    return sum(error.count if isinstance(error, OmittedErrors) else 1 for error in errors)
+
+
 @dataclass
 class Row:
     number: int

@@ -16,6 +16,7 @@ from core.roles import (
     STAFF_ROLES,
     Role,
 )
+from core.spreadsheets import error_count
 
 register = template.Library()
 
@@ -38,6 +39,12 @@ def has_role(user, names: str) -> bool:
     """`user|has_role:"editors"` or `user|has_role:"township_official,county_organizer"`."""
     roles = frozenset().union(*(ROLE_SETS[name.strip()] for name in names.split(",")))
     return policy.has_role(user, roles)
+
+
+@register.filter
+def problem_count(errors) -> int:
+    """`result.errors|problem_count`: every problem found, also those beyond the kept 200."""
+    return error_count(errors)
 
 
 @register.simple_tag(takes_context=True)

@@ -243,3 +243,16 @@ def test_a_workbook_zipped_with_zip64_records_is_read():
         out.getvalue(), "zip64.xlsx", [Column("name", "姓名"), Column("age", "年龄")]
     )
     assert [row.values["name"] for row in sheet.rows] == ["张三"]
+
+
+def test_the_error_heading_counts_every_problem_not_the_lines_kept():
+    from types import SimpleNamespace
+
+    from django.template.loader import render_to_string
+
+    text = "姓名,届次\n" + "张三,x\n" * 1000
+    sheet = read_bytes(text.encode(), "errors.csv", COLUMNS)
+    html = render_to_string(
+        "includes/import_errors.html", {"result": SimpleNamespace(errors=sheet.errors)}
+    )
+    assert "发现 1000 个问题，未保存任何数据" in html

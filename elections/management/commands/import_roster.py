@@ -6,7 +6,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from core.policy import SYSTEM
-from core.spreadsheets import SpreadsheetError, read_bytes
+from core.spreadsheets import SpreadsheetError, error_count, read_bytes
 from elections import importers
 
 
@@ -33,7 +33,7 @@ class Command(BaseCommand):
         if not result.ok:
             for error in result.errors:
                 self.stderr.write(str(error))
-            raise CommandError(f"发现 {len(result.errors)} 个问题，未保存任何数据")
+            raise CommandError(f"发现 {error_count(result.errors)} 个问题，未保存任何数据")
         prefix = "检查通过（未保存）" if dry_run else "导入完成"
         self.stdout.write(
             f"{prefix}：{result.rows} 行；任职 新增 {result.seats_created}、"

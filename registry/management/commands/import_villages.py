@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from core.policy import SYSTEM
-from core.spreadsheets import SpreadsheetError, read_path
+from core.spreadsheets import SpreadsheetError, error_count, read_path
 from registry import importers
 
 
@@ -23,6 +23,6 @@ class Command(BaseCommand):
         if not result.ok:
             for error in result.errors:
                 self.stderr.write(str(error))
-            raise CommandError(f"发现 {len(result.errors)} 个问题，未保存任何数据")
+            raise CommandError(f"发现 {error_count(result.errors)} 个问题，未保存任何数据")
         prefix = "检查通过（未保存）" if dry_run else "导入完成"
         self.stdout.write(f"{prefix}：新增 {result.created} 个，更新 {result.updated} 个")
