@@ -179,95 +179,14 @@ class ImportResult:
 def import_nominees(sheet: Sheet, *, actor, dry_run: bool = False) -> ImportResult:
     """Nominate every row of `sheet`; all or nothing."""
     result = ImportResult()
-    townships = {t.name: t for t in Township.objects.for_user(actor)}
-    villages = {
-        (v.township_id, v.name): v
-        for v in Village.objects.for_user(actor).select_related("township__county")
-    }
-    terms = {t.year: t for t in Term.objects.all()}
-    rows = [row for row in sheet.rows if row.values["id_number"] and row.values["post"]]
-    numbers = [row.values["id_number"].number for row in rows]
-    known = {}
-    for person in Person.objects.filter(
-        id_number_digest__in=[_digest(n) for n in numbers]
-    ).select_related("village"):
-        known[person.id_number_digest] = person
-    # Nominating a person outside the uploader's scope would put them on the uploader's
-    # pages; the row fails without naming them (people.services.out_of_scope_message).
-    outside = digests_out_of_scope(
-        actor,
-        {
-            key: (person.county_id, person.village.township_id if person.village else None)
-            for key, person in known.items()
-        },
-    )
-    seen: dict[tuple, int] = {}
-    planned = []
-    for row in sheet.rows:
-        values = row.values
-        township = townships.get(values["township"]) if values["township"] else None
-        if values["township"] and township is None:
-            sheet.error(
-                row.number,
-                "township",
-                _("找不到乡镇“%(name)s”，或不在您的范围内") % {"name": values["township"]},
-            )
-        village = None
-        if township is not None and values["village"]:
-            village = villages.get((township.pk, values["village"]))
-            if village is None:
-                sheet.error(
-                    row.number,
-                    "village",
-                    _("%(township)s没有“%(village)s”")
-                    % {"township": township.name, "village": values["village"]},
-                )
-            elif not village.is_active:
-                sheet.error(row.number, "village", _("该村已并入其他村，不能提名"))
-        term = terms.get(values["term"]) if values["term"] else None
-        if values["term"] and term is None:
-            sheet.error(
-                row.number, "term", _("系统中没有 %(year)s 年届次") % {"year": values["term"]}
-            )
-        parsed = values["id_number"]
-        if parsed is None or values["post"] is None:
-            continue
-        if values["gender"] and values["gender"] != parsed.gender:
-            sheet.error(row.number, "gender", _("性别与身份证号码（第 17 位）不一致"))
-        if values["birth_date"] and values["birth_date"] != parsed.birth_date:
-            sheet.error(row.number, "birth_date", _("出生日期与身份证号码不一致"))
-        person = known.get(_digest(parsed.number))
-        if person is not None and person.id_number_digest in outside:
-            sheet.error(row.number, "id_number", out_of_scope_message())
-            person = None
-        elif person is not None and values["name"] and person.name != values["name"]:
-            sheet.error(
-                row.number,
-                "name",
-                _("该身份证号码已登记为“%(name)s”，姓名不一致") % {"name": person.name},
-            )
-        body, post = values["post"]
-        key = (parsed.number, values["village"], values["term"], body)
-        if key in seen:
-            sheet.error(
-                row.number,
-                "id_number",
-                _("与第 %(row)s 行是同一人、同一组织的提名") % {"row": seen[key]},
-            )
-        seen.setdefault(key, row.number)
-        if person is not None and village is not None and term is not None:
-            duplicate = Candidacy.objects.filter(
-                person=person, village=village, term=term, body=body
-            ).exclude(stage__in=ENDED_STAGES[1:])
-            if duplicate.exists():
-                sheet.error(row.number, "id_number", _("此人在该村本届已是该组织的人选"))
-        planned.append((row, parsed, village, term, body, post))
+    checks = _RowChecks(sheet, actor)
+    planned = [plan for row in sheet.rows if (plan := checks.check(row)) is not None]
     if sheet.errors:
         result.errors = sorted(sheet.errors, key=lambda error: error.row)
         return result
     try:
         with transaction.atomic():
-            _save(planned, known, actor, result)
+            _save(planned, checks.known, actor, result)
             if dry_run:
                 transaction.set_rollback(True)
     except ValidationError as exc:
@@ -277,6 +196,135 @@ def import_nominees(sheet: Sheet, *, actor, dry_run: bool = False) -> ImportResu
     if result.errors:
         result.created = result.new_people = 0
     return result
+
+
+class _RowChecks:
+    """The checks of one sheet's rows, one method per family, in the order their errors
+    are reported; the registry and the people already saved are read once, up front."""
+
+    def __init__(self, sheet: Sheet, actor):
+        self.sheet = sheet
+        self.townships = {t.name: t for t in Township.objects.for_user(actor)}
+        self.villages = {
+            (v.township_id, v.name): v
+            for v in Village.objects.for_user(actor).select_related("township__county")
+        }
+        self.terms = {t.year: t for t in Term.objects.all()}
+        self.known = _known_people(sheet)
+        # Nominating a person outside the uploader's scope would put them on the uploader's
+        # pages; the row fails without naming them (people.services.out_of_scope_message).
+        self.outside = digests_out_of_scope(
+            actor,
+            {
+                key: (person.county_id, person.village.township_id if person.village else None)
+                for key, person in self.known.items()
+            },
+        )
+        self.seen: dict[tuple, int] = {}  # (ID number, village, term, body) -> first row
+
+    def check(self, row) -> tuple | None:
+        """(row, parsed ID number, village, term, body, post) for a row that names a person
+        and a post; its errors, if any, are in the sheet."""
+        values = row.values
+        village = self._village(row.number, values["township"], values["village"])
+        term = self._term(row.number, values["term"])
+        parsed = values["id_number"]
+        if parsed is None or values["post"] is None:
+            return None
+        self._check_person_columns(row.number, values, parsed)
+        person = self._known_person(row.number, values["name"], parsed)
+        body, post = values["post"]
+        self._check_repeated_row(
+            row.number, (parsed.number, values["village"], values["term"], body)
+        )
+        if person is not None and village is not None and term is not None:
+            self._check_not_nominated(row.number, person, village, term, body)
+        return row, parsed, village, term, body, post
+
+    def _village(self, number: int, township_name, village_name) -> Village | None:
+        """The village the row names, within the uploader's townships; a merged one is
+        reported but returned."""
+        township = self.townships.get(township_name) if township_name else None
+        if township_name and township is None:
+            self.sheet.error(
+                number,
+                "township",
+                _("找不到乡镇“%(name)s”，或不在您的范围内") % {"name": township_name},
+            )
+        if township is None or not village_name:
+            return None
+        village = self.villages.get((township.pk, village_name))
+        if village is None:
+            self.sheet.error(
+                number,
+                "village",
+                _("%(township)s没有“%(village)s”")
+                % {"township": township.name, "village": village_name},
+            )
+        elif not village.is_active:
+            self.sheet.error(number, "village", _("该村已并入其他村，不能提名"))
+        return village
+
+    def _term(self, number: int, year) -> Term | None:
+        term = self.terms.get(year) if year else None
+        if year and term is None:
+            self.sheet.error(number, "term", _("系统中没有 %(year)s 年届次") % {"year": year})
+        return term
+
+    def _check_person_columns(self, number: int, values: dict, parsed) -> None:
+        """The gender and birth date, when given, agree with the ID number."""
+        if values["gender"] and values["gender"] != parsed.gender:
+            self.sheet.error(number, "gender", _("性别与身份证号码（第 17 位）不一致"))
+        if values["birth_date"] and values["birth_date"] != parsed.birth_date:
+            self.sheet.error(number, "birth_date", _("出生日期与身份证号码不一致"))
+
+    def _known_person(self, number: int, name, parsed) -> Person | None:
+        """The saved person with this ID number, if the uploader may nominate them and the
+        row gives their name."""
+        person = self.known.get(_digest(parsed.number))
+        if person is None:
+            return None
+        if person.id_number_digest in self.outside:
+            self.sheet.error(number, "id_number", out_of_scope_message())
+            return None
+        if name and person.name != name:
+            self.sheet.error(
+                number,
+                "name",
+                _("该身份证号码已登记为“%(name)s”，姓名不一致") % {"name": person.name},
+            )
+        return person
+
+    def _check_repeated_row(self, number: int, key: tuple) -> None:
+        """One nomination per person, village, term and body in the file."""
+        if key in self.seen:
+            self.sheet.error(
+                number,
+                "id_number",
+                _("与第 %(row)s 行是同一人、同一组织的提名") % {"row": self.seen[key]},
+            )
+        self.seen.setdefault(key, number)
+
+    def _check_not_nominated(self, number: int, person, village, term, body) -> None:
+        """The person is not already a live candidate for this body of the village."""
+        duplicate = Candidacy.objects.filter(
+            person=person, village=village, term=term, body=body
+        ).exclude(stage__in=ENDED_STAGES[1:])
+        if duplicate.exists():
+            self.sheet.error(number, "id_number", _("此人在该村本届已是该组织的人选"))
+
+
+def _known_people(sheet: Sheet) -> dict[str, Person]:
+    """The saved people among the sheet's ID numbers, by digest."""
+    numbers = [
+        row.values["id_number"].number
+        for row in sheet.rows
+        if row.values["id_number"] and row.values["post"]
+    ]
+    people = Person.objects.filter(
+        id_number_digest__in=[_digest(n) for n in numbers]
+    ).select_related("village")
+    return {person.id_number_digest: person for person in people}
 
 
 def _digest(number: str) -> str:
