@@ -109,71 +109,14 @@ def import_villages(sheet: Sheet, *, actor, dry_run: bool = False) -> ImportResu
     """Create or update every village in `sheet`; all or nothing."""
     result = ImportResult()
     rows = [row for row in sheet.rows if row.values["code"] and row.values["village"]]
-    codes_seen: dict[str, int] = {}
-    names_seen: dict[tuple[str, str], int] = {}
-    township_names: dict[str, tuple[str, int]] = {}
     counties = {c.code: c for c in County.objects.all()}
+    checks = _RowChecks(sheet, counties)
     for row in rows:
-        code = row.values["code"]
-        if code in codes_seen:
-            sheet.error(
-                row.number, "code", _("与第 %(row)s 行的区划代码重复") % {"row": codes_seen[code]}
-            )
-            continue
-        codes_seen[code] = row.number
-        key = (code[:9], row.values["village"])
-        if key in names_seen:
-            sheet.error(
-                row.number, "village", _("与第 %(row)s 行的村名重复") % {"row": names_seen[key]}
-            )
-        names_seen.setdefault(key, row.number)
-        prior = township_names.setdefault(code[:9], (row.values["township"], row.number))
-        if row.values["township"] and prior[0] != row.values["township"]:
-            sheet.error(
-                row.number,
-                "township",
-                _("区划代码 %(code)s 在第 %(row)s 行对应“%(there)s”，此处却是“%(here)s”")
-                % {
-                    "code": code[:9],
-                    "row": prior[1],
-                    "there": prior[0],
-                    "here": row.values["township"],
-                },
-            )
-        if code[:6] not in counties and not row.values["county"]:
-            sheet.error(
-                row.number,
-                "code",
-                _("系统中没有代码为 %(code)s 的县，请填写「县(市、区)」列") % {"code": code[:6]},
-            )
+        checks.check_within_file(row)
     existing = {v.code: v for v in Village.objects.select_related("township__county")}
-    by_name = {(v.township.code, v.name): v for v in existing.values()}
-    file_by_name = {(r.values["code"][:9], r.values["village"]): r.values["code"] for r in rows}
+    checks.know_registry(existing, rows)
     for row in rows:
-        code = row.values["code"]
-        other = by_name.get((code[:9], row.values["village"]))
-        if other is not None and other.code != code:
-            sheet.error(
-                row.number,
-                "village",
-                _("本乡镇已有同名村，区划代码为 %(code)s") % {"code": other.code},
-            )
-        target = row.values.get("merged_into")
-        if target:
-            known = (
-                target in codes_seen
-                or target in existing
-                or any(name == target and tcode[:6] == code[:6] for (tcode, name) in file_by_name)
-                or any(v.name == target and v.code[:6] == code[:6] for v in existing.values())
-            )
-            if not known:
-                sheet.error(
-                    row.number, "merged_into", _("找不到要并入的村“%(name)s”") % {"name": target}
-                )
-            elif target in (code, row.values["village"]):
-                sheet.error(row.number, "merged_into", _("村不能并入自身"))
-        if not policy.is_system(actor) and not _may_edit(actor, code, existing):
-            sheet.error(row.number, "code", _("您只能导入本乡镇的村(社区)"))
+        checks.check_against_registry(row, actor)
     if sheet.errors:
         result.errors = sorted(sheet.errors, key=lambda error: error.row)
         return result
@@ -189,6 +132,121 @@ def import_villages(sheet: Sheet, *, actor, dry_run: bool = False) -> ImportResu
     return result
 
 
+class _RowChecks:
+    """The checks of one sheet's rows: first among the rows of the file, then against the
+    villages already saved; one method per check, in the order their errors are reported."""
+
+    def __init__(self, sheet: Sheet, counties: dict):
+        self.sheet, self.counties = sheet, counties
+        self.codes_seen: dict[str, int] = {}
+        self.names_seen: dict[tuple[str, str], int] = {}
+        self.township_names: dict[str, tuple[str, int]] = {}
+        self.existing: dict[str, Village] = {}
+        self.by_name: dict[tuple[str, str], Village] = {}
+        self.file_by_name: dict[tuple[str, str], str] = {}
+
+    def check_within_file(self, row) -> None:
+        if self._repeated_code(row):
+            return
+        self._check_repeated_name(row)
+        self._check_township_name(row)
+        self._check_county(row)
+
+    def know_registry(self, existing: dict[str, Village], rows) -> None:
+        """The saved villages by code, and the villages of the saved and of the file by
+        township code and name."""
+        self.existing = existing
+        self.by_name = {(v.township.code, v.name): v for v in existing.values()}
+        self.file_by_name = {
+            (r.values["code"][:9], r.values["village"]): r.values["code"] for r in rows
+        }
+
+    def check_against_registry(self, row, actor) -> None:
+        self._check_same_name_elsewhere(row)
+        self._check_merge_target(row)
+        if not policy.is_system(actor) and not _may_edit(actor, row.values["code"], self.existing):
+            self.sheet.error(row.number, "code", _("您只能导入本乡镇的村(社区)"))
+
+    def _repeated_code(self, row) -> bool:
+        code = row.values["code"]
+        if code in self.codes_seen:
+            self.sheet.error(
+                row.number,
+                "code",
+                _("与第 %(row)s 行的区划代码重复") % {"row": self.codes_seen[code]},
+            )
+            return True
+        self.codes_seen[code] = row.number
+        return False
+
+    def _check_repeated_name(self, row) -> None:
+        key = (row.values["code"][:9], row.values["village"])
+        if key in self.names_seen:
+            self.sheet.error(
+                row.number,
+                "village",
+                _("与第 %(row)s 行的村名重复") % {"row": self.names_seen[key]},
+            )
+        self.names_seen.setdefault(key, row.number)
+
+    def _check_township_name(self, row) -> None:
+        """One township name per township code in the file."""
+        code, township = row.values["code"][:9], row.values["township"]
+        prior = self.township_names.setdefault(code, (township, row.number))
+        if township and prior[0] != township:
+            self.sheet.error(
+                row.number,
+                "township",
+                _("区划代码 %(code)s 在第 %(row)s 行对应“%(there)s”，此处却是“%(here)s”")
+                % {"code": code, "row": prior[1], "there": prior[0], "here": township},
+            )
+
+    def _check_county(self, row) -> None:
+        """A county not yet in the system needs its name."""
+        code = row.values["code"][:6]
+        if code not in self.counties and not row.values["county"]:
+            self.sheet.error(
+                row.number,
+                "code",
+                _("系统中没有代码为 %(code)s 的县，请填写「县(市、区)」列") % {"code": code},
+            )
+
+    def _check_same_name_elsewhere(self, row) -> None:
+        """A saved village of the same township and name has this code."""
+        code = row.values["code"]
+        other = self.by_name.get((code[:9], row.values["village"]))
+        if other is not None and other.code != code:
+            self.sheet.error(
+                row.number,
+                "village",
+                _("本乡镇已有同名村，区划代码为 %(code)s") % {"code": other.code},
+            )
+
+    def _check_merge_target(self, row) -> None:
+        """The village merged into is in the file or the system (by code, or by name in the
+        same county), and is not the village itself."""
+        target = row.values.get("merged_into")
+        if not target:
+            return
+        code = row.values["code"]
+        if not self._known_village(target, code[:6]):
+            self.sheet.error(
+                row.number, "merged_into", _("找不到要并入的村“%(name)s”") % {"name": target}
+            )
+        elif target in (code, row.values["village"]):
+            self.sheet.error(row.number, "merged_into", _("村不能并入自身"))
+
+    def _known_village(self, target: str, county_code: str) -> bool:
+        return (
+            target in self.codes_seen
+            or target in self.existing
+            or any(
+                name == target and tcode[:6] == county_code for (tcode, name) in self.file_by_name
+            )
+            or any(v.name == target and v.code[:6] == county_code for v in self.existing.values())
+        )
+
+
 def _may_edit(actor, code: str, existing: dict) -> bool:
     township = Township.objects.filter(code=code[:9]).first()
     if township is None:
@@ -198,53 +256,77 @@ def _may_edit(actor, code: str, existing: dict) -> bool:
 
 
 def _save(sheet: Sheet, counties: dict, existing: dict, result: ImportResult, actor) -> None:
+    saved = _save_villages(sheet, counties, existing, result, actor)
+    if saved is None or not _merge_villages(sheet, saved, actor):
+        raise ValidationError(_("导入失败"))
+
+
+def _save_villages(sheet: Sheet, counties: dict, existing: dict, result: ImportResult, actor):
+    """Every row's village (with its county and township) saved, by code; None when any
+    failed, with the failures reported on their rows."""
     townships: dict[str, Township] = {}
     saved: dict[str, Village] = {}
     failed = False
     for row in sheet.rows:
-        values = row.values
-        code = values["code"]
         try:
-            county = counties.get(code[:6])
-            if county is None or (values["county"] and county.name != values["county"]):
-                county = services.county_upsert(code=code[:6], name=values["county"] or county.name)
-                counties[code[:6]] = county
-            township = townships.get(code[:9])
-            if township is None:
-                township = services.township_upsert(
-                    county=county, code=code[:9], name=values["township"]
-                )
-                townships[code[:9]] = township
-            village = existing.get(code)
-            fields = {"township": township, "name": values["village"]}
-            if values["kind"]:
-                fields["kind"] = values["kind"]
-            if village is None:
-                saved[code] = services.village_create(code=code, actor=actor, **fields)
-                result.created += 1
-            else:
-                saved[code] = services.village_update(village=village, actor=actor, **fields)
-                result.updated += 1
+            saved[row.values["code"]] = _save_village(
+                row.values, counties, townships, existing, result, actor
+            )
         except ValidationError as exc:
             failed = True
             for message in exc.messages:
                 sheet.error(row.number, "village", message)
+    return None if failed else saved
+
+
+def _save_village(values, counties: dict, townships: dict, existing: dict, result, actor):
+    code = values["code"]
+    county = counties.get(code[:6])
+    if county is None or (values["county"] and county.name != values["county"]):
+        county = services.county_upsert(code=code[:6], name=values["county"] or county.name)
+        counties[code[:6]] = county
+    township = townships.get(code[:9])
+    if township is None:
+        township = services.township_upsert(county=county, code=code[:9], name=values["township"])
+        townships[code[:9]] = township
+    village = existing.get(code)
+    fields = {"township": township, "name": values["village"]}
+    if values["kind"]:
+        fields["kind"] = values["kind"]
+    if village is None:
+        village = services.village_create(code=code, actor=actor, **fields)
+        result.created += 1
+    else:
+        village = services.village_update(village=village, actor=actor, **fields)
+        result.updated += 1
+    return village
+
+
+def _merge_villages(sheet: Sheet, saved: dict[str, Village], actor) -> bool:
+    """Merge the villages that name one to merge into; at the first failure, reported on
+    its row, stop and return False."""
     for row in sheet.rows:
         target = row.values.get("merged_into")
-        if not target or failed:
+        if not target:
             continue
         code = row.values["code"]
-        into = saved.get(target) or Village.objects.filter(code=target).first()
-        if into is None:
-            into = (
-                next((v for c, v in saved.items() if v.name == target and c[:6] == code[:6]), None)
-                or Village.objects.filter(name=target, township__county__code=code[:6]).first()
-            )
+        into = _merge_target(target, code, saved)
         try:
             services.village_merge(village=saved[code], into=into, actor=actor)
         except ValidationError as exc:
-            failed = True
             for message in exc.messages:
                 sheet.error(row.number, "merged_into", message)
-    if failed:
-        raise ValidationError(_("导入失败"))
+            return False
+    return True
+
+
+def _merge_target(target: str, code: str, saved: dict[str, Village]) -> Village | None:
+    """The village `target` names: a code, else a name in the same county (the file's
+    villages first)."""
+    into = saved.get(target) or Village.objects.filter(code=target).first()
+    if into is None:
+        into = (
+            next((v for c, v in saved.items() if v.name == target and c[:6] == code[:6]), None)
+            or Village.objects.filter(name=target, township__county__code=code[:6]).first()
+        )
+    return into
