@@ -134,99 +134,14 @@ def _aware(value, session) -> dt.datetime:
 def import_attendance(sheet: Sheet, *, session, actor, dry_run: bool = False) -> ImportResult:
     """Record the attendance in `sheet` for `session`; all or nothing."""
     result = ImportResult()
-    enrolments = list(session.enrolments.select_related("person"))
-    by_name: dict[str, list] = {}
-    for enrolment in enrolments:
-        by_name.setdefault(enrolment.person.name, []).append(enrolment)
-    seen: dict[int, int] = {}
-    plan = []
-    # A row with a bad cell already has its message; matching it with the cell left out
-    # would add a second, misleading one (e.g. "fill in the ID number" when it was filled in).
-    bad_rows = {error.row for error in sheet.errors}
-    for row in sheet.rows:
-        values = row.values
-        name = values["name"]
-        if row.number in bad_rows or not name or values["status"] is None:
-            continue
-        candidates = by_name.get(name, [])
-        if values["id_number"]:
-            digest = idnumbers.digest(values["id_number"])
-            candidates = [e for e in candidates if e.person.id_number_digest == digest]
-            if not candidates:
-                sheet.error(
-                    row.number,
-                    "id_number",
-                    _("邀请名单中没有身份证号码与“%(name)s”相符的人员") % {"name": name},
-                )
-                continue
-        if not candidates:
-            sheet.error(
-                row.number,
-                "name",
-                _("“%(name)s”未被邀请参加本次培训，不能登记出勤") % {"name": name},
-            )
-            continue
-        if len(candidates) > 1:
-            sheet.error(
-                row.number,
-                "id_number",
-                _("名单中有 %(n)s 位“%(name)s”，请填写身份证号码")
-                % {"n": len(candidates), "name": name},
-            )
-            continue
-        enrolment = candidates[0]
-        if enrolment.pk in seen:
-            sheet.error(
-                row.number, "name", _("与第 %(row)s 行是同一人") % {"row": seen[enrolment.pk]}
-            )
-            continue
-        seen[enrolment.pk] = row.number
-        if values["status"] == EnrolmentStatus.ATTENDED:
-            if enrolment.status == EnrolmentStatus.ATTENDED:
-                when = timezone.localtime(enrolment.checked_in_at)
-                sheet.error(
-                    row.number,
-                    "status",
-                    _("%(name)s 已于 %(when)s 签到，不能重复签到")
-                    % {"name": name, "when": f"{when:%Y-%m-%d %H:%M}"},
-                )
-                continue
-            at = _aware(values["checked_in_at"], session)
-            if at.date() < session.starts_on - dt.timedelta(days=1) or at.date() > session.ends_on:
-                sheet.error(
-                    row.number,
-                    "checked_in_at",
-                    _("签到时间应在培训期间（%(start)s 至 %(end)s）")
-                    % {"start": session.starts_on, "end": session.ends_on},
-                )
-                continue
-        elif not values["absence_reason"]:
-            sheet.error(row.number, "absence_reason", _("缺席时必须填写原因"))
-            continue
-        elif enrolment.status == EnrolmentStatus.ATTENDED:
-            sheet.error(row.number, "status", _("%(name)s 已签到，不能记为缺席") % {"name": name})
-            continue
-        plan.append((row, enrolment))
+    plan = _plan(sheet, session)
     if sheet.errors:
         result.errors = sorted(sheet.errors, key=lambda error: error.row)
         return result
     try:
         with transaction.atomic():
             for row, enrolment in plan:
-                values = row.values
-                if values["status"] == EnrolmentStatus.ATTENDED:
-                    services.enrolment_check_in(
-                        enrolment=enrolment,
-                        actor=actor,
-                        hours=values["hours"],
-                        at=_aware(values["checked_in_at"], session),
-                    )
-                    result.attended += 1
-                else:
-                    services.enrolment_mark_absent(
-                        enrolment=enrolment, reason=values["absence_reason"], actor=actor
-                    )
-                    result.absent += 1
+                _record(row.values, enrolment, session, actor, result)
             if dry_run:
                 transaction.set_rollback(True)
     except ValidationError as exc:
@@ -234,6 +149,102 @@ def import_attendance(sheet: Sheet, *, session, actor, dry_run: bool = False) ->
     if result.errors:
         result.attended = result.absent = 0
     return result
+
+
+def _plan(sheet: Sheet, session) -> list[tuple]:
+    """(row, invitation) for every good row; the others reported, one problem per row."""
+    by_name: dict[str, list] = {}
+    for enrolment in session.enrolments.select_related("person"):
+        by_name.setdefault(enrolment.person.name, []).append(enrolment)
+    seen: dict[int, int] = {}  # invitation pk -> the row that named it
+    plan = []
+    # A row with a bad cell already has its message; matching it with the cell left out
+    # would add a second, misleading one (e.g. "fill in the ID number" when it was filled in).
+    bad_rows = {error.row for error in sheet.errors}
+    for row in sheet.rows:
+        values = row.values
+        if row.number in bad_rows or not values["name"] or values["status"] is None:
+            continue
+        enrolment, problem = _invitation(values, by_name, seen)
+        if enrolment is not None:
+            seen[enrolment.pk] = row.number
+            problem = _status_problem(values, enrolment, session)
+        if problem is None:
+            plan.append((row, enrolment))
+        else:
+            sheet.error(row.number, *problem)
+    return plan
+
+
+def _invitation(values: dict, by_name: dict[str, list], seen: dict[int, int]) -> tuple:
+    """(the one invitation the row names, None), or (None, (column, message)) when it names
+    none, several, or one an earlier row named."""
+    name = values["name"]
+    candidates = by_name.get(name, [])
+    if values["id_number"]:
+        digest = idnumbers.digest(values["id_number"])
+        candidates = [e for e in candidates if e.person.id_number_digest == digest]
+        if not candidates:
+            return None, (
+                "id_number",
+                _("邀请名单中没有身份证号码与“%(name)s”相符的人员") % {"name": name},
+            )
+    if not candidates:
+        return None, ("name", _("“%(name)s”未被邀请参加本次培训，不能登记出勤") % {"name": name})
+    if len(candidates) > 1:
+        return None, (
+            "id_number",
+            _("名单中有 %(n)s 位“%(name)s”，请填写身份证号码")
+            % {"n": len(candidates), "name": name},
+        )
+    if candidates[0].pk in seen:
+        return None, ("name", _("与第 %(row)s 行是同一人") % {"row": seen[candidates[0].pk]})
+    return candidates[0], None
+
+
+def _status_problem(values: dict, enrolment, session) -> tuple[str, str] | None:
+    """(column, message) when the row's 已到/缺席 cannot be recorded for the invitation."""
+    if values["status"] == EnrolmentStatus.ATTENDED:
+        return _check_in_problem(values, enrolment, session)
+    if not values["absence_reason"]:
+        return "absence_reason", _("缺席时必须填写原因")
+    if enrolment.status == EnrolmentStatus.ATTENDED:
+        return "status", _("%(name)s 已签到，不能记为缺席") % {"name": values["name"]}
+    return None
+
+
+def _check_in_problem(values: dict, enrolment, session) -> tuple[str, str] | None:
+    """(column, message) when the person has already checked in, or the time given is
+    outside the session (a day early is allowed)."""
+    if enrolment.status == EnrolmentStatus.ATTENDED:
+        when = timezone.localtime(enrolment.checked_in_at)
+        return "status", _("%(name)s 已于 %(when)s 签到，不能重复签到") % {
+            "name": values["name"],
+            "when": f"{when:%Y-%m-%d %H:%M}",
+        }
+    at = _aware(values["checked_in_at"], session)
+    if at.date() < session.starts_on - dt.timedelta(days=1) or at.date() > session.ends_on:
+        return "checked_in_at", _("签到时间应在培训期间（%(start)s 至 %(end)s）") % {
+            "start": session.starts_on,
+            "end": session.ends_on,
+        }
+    return None
+
+
+def _record(values: dict, enrolment, session, actor, result: ImportResult) -> None:
+    if values["status"] == EnrolmentStatus.ATTENDED:
+        services.enrolment_check_in(
+            enrolment=enrolment,
+            actor=actor,
+            hours=values["hours"],
+            at=_aware(values["checked_in_at"], session),
+        )
+        result.attended += 1
+    else:
+        services.enrolment_mark_absent(
+            enrolment=enrolment, reason=values["absence_reason"], actor=actor
+        )
+        result.absent += 1
 
 
 def template_rows(session):
