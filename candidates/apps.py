@@ -7,6 +7,7 @@ class CandidatesConfig(AppConfig):
     verbose_name = _("人选审查")
 
     def ready(self):
-        from . import receivers, ui  # noqa: F401 (receivers connect on import)
+        # receivers connect on import; policies register the vetting rules with core.policy
+        from . import policies, receivers, ui  # noqa: F401
 
         ui.register_slots()

@@ -1,13 +1,15 @@
-"""Reads that feed the queues, the timeline and the funnel."""
+"""Reads that feed the queues, the joint-review gate, the timeline and the funnel."""
 
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from accounts.choices import Department
 from core.text import join_words
+from registry.models import County
 
 from .choices import STAGE_PATH, Outcome, SignOffOutcome, Source, Stage
-from .models import Candidacy, Decision, SignOff
+from .models import Candidacy, Decision, ReviewDepartment, SignOff
 
 OUTCOME_CSS = {Outcome.PASS: "good", Outcome.REJECT: "bad"}
 
@@ -45,6 +47,37 @@ def review_queue(user):
         .select_related("person", "village__township", "term")
         .order_by("stage_changed_at", "pk")
     )
+
+
+def required_departments(county: County) -> list[str]:
+    """The departments whose pass the county's joint review needs, in a fixed order."""
+    return list(
+        ReviewDepartment.objects.filter(county=county, takes_part=True, required=True)
+        .order_by("department")
+        .values_list("department", flat=True)
+    )
+
+
+def joint_review_blockers(candidacy: Candidacy) -> list[str]:
+    """Why the joint review cannot pass yet: departments missing, flags not cleared."""
+    county = candidacy.village.township.county
+    required = required_departments(county)
+    sign_offs = list(candidacy.sign_offs.select_related("clearance"))
+    passed = set()
+    blockers = []
+    for sign_off in sign_offs:
+        cleared = hasattr(sign_off, "clearance")
+        if sign_off.outcome == SignOffOutcome.PASS or cleared:
+            passed.add(sign_off.department)
+        else:
+            blockers.append(
+                _("%(dept)s提出问题，尚未由组织部门核销")
+                % {"dept": sign_off.get_department_display()}
+            )
+    missing = [Department(d).label for d in required if d not in passed]
+    if missing:
+        blockers.insert(0, _("尚未出具意见的部门：%(d)s") % {"d": join_words(missing)})
+    return blockers
 
 
 def timeline(candidacy: Candidacy) -> list[dict]:

@@ -93,7 +93,7 @@ class CandidacyListView(RoleRequiredMixin, View):
             .values_list("stage", "n")
         )
         tabs = [(s.value, s.label, counts.get(s.value, 0)) for s in Stage]
-        can_bulk = form is not None and services.role_decides_stage(request.user, stage)
+        can_bulk = form is not None and policy.can(request.user, "candidacy.decide_stage", stage)
         return render(
             request,
             "candidates/candidacy_list.html",
@@ -264,11 +264,11 @@ class CandidacyDetailView(RoleRequiredMixin, View):
                     "id_display": candidacy.person.id_number_for(user),
                     "mine": mine,
                     "form": None if mine else SignOffForm(county_id=county.pk),
-                    "can_decide": services.can_decide(user, candidacy),
+                    "can_decide": policy.can(user, "candidacy.decide", candidacy),
                     "decision_form": self._decision_form(candidacy),
                     "sign_offs": self._sign_offs(candidacy),
-                    "blockers": services.joint_review_blockers(candidacy),
-                    "can_clear": services.is_organization_department(user),
+                    "blockers": selectors.joint_review_blockers(candidacy),
+                    "can_clear": policy.can(user, "sign_off.clear"),
                 },
             )
         replaced_by = getattr(candidacy, "replaced_by", None)
@@ -277,18 +277,20 @@ class CandidacyDetailView(RoleRequiredMixin, View):
             "id_display": candidacy.person.id_number_for(user),
             "timeline": selectors.timeline(candidacy),
             "sign_offs": self._sign_offs(candidacy),
-            "required": services.required_departments(county),
+            "required": selectors.required_departments(county),
             "replaced_by": replaced_by,
-            "can_decide": not candidacy.is_ended and services.can_decide(user, candidacy),
+            "can_decide": (
+                not candidacy.is_ended and policy.can(user, "candidacy.decide", candidacy)
+            ),
             "decision_form": self._decision_form(candidacy),
             "can_edit": user.role in EDITOR_ROLES and not candidacy.is_ended,
             "withdraw_form": WithdrawForm(initial={"version": candidacy.version}),
-            "can_clear": services.is_organization_department(user),
+            "can_clear": policy.can(user, "sign_off.clear"),
             "can_replace": candidacy.stage in (Stage.REJECTED, Stage.WITHDRAWN)
             and user.role in EDITOR_ROLES,
         }
         if candidacy.stage == Stage.JOINT_REVIEW:
-            context["blockers"] = services.joint_review_blockers(candidacy)
+            context["blockers"] = selectors.joint_review_blockers(candidacy)
         return render(request, "candidates/candidacy_detail.html", context)
 
     @staticmethod

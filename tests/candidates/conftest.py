@@ -9,6 +9,7 @@ import pytest
 from accounts.choices import Department
 from candidates import services
 from candidates.choices import STAGE_PATH, Outcome, SignOffOutcome, Stage
+from candidates.policies import TOWNSHIP_STAGES
 from core.access import Role
 from core.policy import SYSTEM
 from tests.factories import TermFactory
@@ -70,7 +71,7 @@ def advance(official, organizer, reviewer, org_reviewer, departments, make_user)
                             candidacy=candidacy, outcome=SignOffOutcome.PASS, actor=user
                         )
             actor = organizer
-            if current in services.TOWNSHIP_STAGES:
+            if current in TOWNSHIP_STAGES:
                 township = candidacy.village.township
                 actor = officials.get(township.pk) or officials.setdefault(
                     township.pk, make_user(Role.TOWNSHIP_OFFICIAL, township=township)

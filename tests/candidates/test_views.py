@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from accounts.choices import Department
-from candidates import services
+from candidates import selectors, services
 from candidates.choices import Outcome, SignOffOutcome, Stage
 from candidates.models import Candidacy, Decision, SignOff
 from core.access import Role
@@ -386,7 +386,7 @@ def test_organizer_sets_review_departments(client, organizer, official, county):
     client.post(reverse("candidates:negative-list"), {"department": "health", "takes_part": "on"})
     health = county.review_departments.get(department="health")
     assert health.takes_part and not health.required
-    assert "health" not in services.required_departments(county)
+    assert "health" not in selectors.required_departments(county)
     client.force_login(official)
     response = client.post(reverse("candidates:negative-list"), {"department": "court"})
     assert response.status_code == 403
