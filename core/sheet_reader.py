@@ -287,6 +287,10 @@ class PartScan:
             rb"(?:\s*<" + p + rb"v(?:\s[^>]*)?>\s*([0-9]+)\s*<)?"
         )
         self._elements = re.compile(rb"<" + p + rb"(c|row)[\s/>]")
+        # a string's start or end (<si>, <is>, </si>, </is>, <si/>), or the text of a run
+        self._string_tokens = re.compile(
+            rb"<(/?)" + p + rb"(si|is)(/?)[\s>]|<" + p + rb"t(?:\s[^>]*)?>([^<]*)"
+        )
         self._beyond_pattern = None
 
     def _positions(self, part: bytes) -> None:
@@ -358,23 +362,22 @@ class PartScan:
             self.text += self.strings_table.cost(self._shared.findall(part))
 
     def _texts(self, part: bytes) -> None:
+        """Refuse a text longer than MAX_CELL_CHARS, whether one text node or a string of
+        several runs; record the length of each shared string."""
+        self._refuse_long_nodes(part)
+        if self.tag(b"si") in part or self.open_string is not None or self.tag(b"r>") in part:
+            self._string_lengths(part)
+
+    def _refuse_long_nodes(self, part: bytes) -> None:
         if _LONG_RUN in part.translate(_NOT_LT):
             for match in _LONG_TEXT.finditer(part):
                 if _text_length(match[1]) > MAX_CELL_CHARS:
                     raise Refused("cell_too_long", limit=MAX_CELL_CHARS)
-        record = self.tag(b"si") in part or self.open_string is not None
-        if not record and self.tag(b"r>") not in part:
-            return
-        # String by string (<si>, or a sheet's <is>): its runs summed, and the length of each
-        # shared string recorded for pricing the cells that refer to it.
-        tokens = re.compile(
-            rb"<(/?)"
-            + re.escape(self.prefix)
-            + rb"(si|is)(/?)[\s>]|<"
-            + re.escape(self.prefix)
-            + rb"t(?:\s[^>]*)?>([^<]*)"
-        )
-        for closing, element, empty, text in tokens.findall(part):
+
+    def _string_lengths(self, part: bytes) -> None:
+        """String by string (<si>, or a sheet's <is>): its runs summed, and the length of
+        each shared string recorded for pricing the cells that refer to it."""
+        for closing, element, empty, text in self._string_tokens.findall(part):
             if element:
                 if not closing:
                     self.open_string = 0
