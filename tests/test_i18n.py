@@ -24,50 +24,56 @@ def _unquote(line: str) -> str:
 
 def parse_po(path: Path) -> list[dict]:
     """Entries as {"msgid", "msgid_plural", "msgstr": [..], "flags"}; obsolete (#~) ones left out."""
-    entries, cur, key = [], None, None
-
-    def close():
-        if cur is not None and "msgid" in cur:
-            entries.append(cur)
-
+    reader = _PoReader()
     for raw in path.read_text(encoding="utf-8").splitlines():
-        line = raw.strip()
+        reader.read(raw.strip())
+    reader.end_entry()
+    return reader.entries
+
+
+class _PoReader:
+    """parse_po line by line: the entries read, the one being read, and the field that a
+    continuation line ("...") adds to."""
+
+    KEYWORDS = ("msgctxt", "msgid_plural", "msgid")  # longest first: msgid_plural is a msgid
+
+    def __init__(self):
+        self.entries: list[dict] = []
+        self.entry: dict | None = None
+        self.key: str | tuple | None = None
+
+    def read(self, line: str) -> None:
         if not line or line.startswith("#~"):
-            continue
-        if line.startswith("#"):
-            if cur is not None and "msgid" in cur:
-                close()
-                cur = None
-            cur = cur or {"flags": set(), "msgstr": {}}
-            if line.startswith("#,"):
-                cur["flags"].update(f.strip() for f in line[2:].split(","))
-            continue
-        if (line.startswith("msgctxt") or line.startswith("msgid ")) and cur and "msgid" in cur:
-            close()
-            cur = None
-        cur = cur or {"flags": set(), "msgstr": {}}
-        if line.startswith("msgctxt"):
-            key = "msgctxt"
-            cur[key] = _unquote(line)
-        elif line.startswith("msgid_plural"):
-            key = "msgid_plural"
-            cur[key] = _unquote(line)
-        elif line.startswith("msgid"):
-            key = "msgid"
-            cur[key] = _unquote(line)
-        elif line.startswith("msgstr["):
-            key = ("msgstr", int(line[7 : line.index("]")]))
-            cur["msgstr"][key[1]] = _unquote(line)
-        elif line.startswith("msgstr"):
-            key = ("msgstr", 0)
-            cur["msgstr"][0] = _unquote(line)
-        elif line.startswith('"'):
-            if isinstance(key, tuple):
-                cur["msgstr"][key[1]] += _unquote(line)
+            return
+        # a comment, a context or a msgid after a msgid starts the next entry
+        if line.startswith(("#", "msgctxt", "msgid ")):
+            self.end_entry()
+        self.entry = self.entry or {"flags": set(), "msgstr": {}}
+        if line.startswith("#,"):
+            self.entry["flags"].update(flag.strip() for flag in line[2:].split(","))
+        elif not line.startswith("#"):
+            self._field(line)
+
+    def end_entry(self) -> None:
+        if self.entry is not None and "msgid" in self.entry:
+            self.entries.append(self.entry)
+            self.entry = None
+
+    def _field(self, line: str) -> None:
+        if line.startswith('"'):
+            if isinstance(self.key, tuple):
+                self.entry["msgstr"][self.key[1]] += _unquote(line)
             else:
-                cur[key] += _unquote(line)
-    close()
-    return entries
+                self.entry[self.key] += _unquote(line)
+        elif line.startswith("msgstr"):
+            index = int(line[7 : line.index("]")]) if line.startswith("msgstr[") else 0
+            self.key = ("msgstr", index)
+            self.entry["msgstr"][index] = _unquote(line)
+        else:
+            keyword = next((word for word in self.KEYWORDS if line.startswith(word)), None)
+            if keyword:
+                self.key = keyword
+                self.entry[keyword] = _unquote(line)
 
 
 @pytest.fixture(scope="module")
