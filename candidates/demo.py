@@ -178,47 +178,9 @@ def build(ctx):
     )
     counts = {"approved": 0, "other": 0}
     for village in villages:
-        official = walker.officials[village.township_id]
-        chosen, members = [], {Body.PARTY_COMMITTEE: 0, Body.VILLAGERS_COMMITTEE: 0}
-        for seat in sorted(seats_by_village.get(village.pk, []), key=lambda s: s.pk):
-            if (seat.body, seat.post) in KEY_POSTS:
-                chosen.append(seat)
-            elif seat.post == Post.MEMBER and members[seat.body] < 1:
-                members[seat.body] += 1
-                chosen.append(seat)
-        for seat in chosen:
-            if seat.person_id in incumbents:
-                source = Source.INCUMBENT
-            elif seat.post == Post.SECRETARY and rng.random() < 0.15:
-                source = Source.SENT_IN
-            else:
-                source = rng.choices(
-                    [Source.RESERVE, Source.RECRUITED_BACK, Source.OTHER], [6, 3, 1]
-                )[0]
-            try:
-                candidacy = services.candidacy_create(
-                    person=seat.person,
-                    village=village,
-                    term=term,
-                    body=seat.body,
-                    post=seat.post,
-                    source=source,
-                    actor=official,
-                    assessment=_assessment(rng),
-                    audit_recommendation="stay" if source == Source.INCUMBENT else "",
-                )
-            except ValidationError:  # one person on one body twice: the first post counts
-                continue
-            roll = rng.random()
-            walker.walk(
-                candidacy,
-                Stage.APPROVED,
-                returned_at=Stage.ORGANIZATION_DEPARTMENT if roll < 0.04 else None,
-                cleared_flag=(lambda f: (f[0], items[f[1]]))(rng.choice(FLAGS))
-                if 0.04 <= roll < 0.12
-                else None,
-            )
-            counts["approved"] += 1
+        for seat in _chosen_seats(seats_by_village.get(village.pk, [])):
+            source = _source(rng, seat, incumbents)
+            _approved(rng, walker, items, village, term, seat, source, counts)
         pool = [p for p in ctx.people_by_village.get(village.pk, []) if p.pk not in taken]
         rng.shuffle(pool)
         for person in pool[: rng.randint(1, 3)]:
@@ -228,6 +190,56 @@ def build(ctx):
     ctx.stdout.write(
         f"人选审查：2021 届确定人选 {counts['approved']} 人，其他阶段/未通过/替换等 {counts['other']} 人"
     )
+
+
+def _chosen_seats(seats) -> list:
+    """The village's key posts and one member of each committee, in the order they were
+    created."""
+    chosen, members = [], {Body.PARTY_COMMITTEE: 0, Body.VILLAGERS_COMMITTEE: 0}
+    for seat in sorted(seats, key=lambda s: s.pk):
+        if (seat.body, seat.post) in KEY_POSTS:
+            chosen.append(seat)
+        elif seat.post == Post.MEMBER and members[seat.body] < 1:
+            members[seat.body] += 1
+            chosen.append(seat)
+    return chosen
+
+
+def _source(rng, seat, incumbents) -> str:
+    if seat.person_id in incumbents:
+        return Source.INCUMBENT
+    if seat.post == Post.SECRETARY and rng.random() < 0.15:
+        return Source.SENT_IN
+    return rng.choices([Source.RESERVE, Source.RECRUITED_BACK, Source.OTHER], [6, 3, 1])[0]
+
+
+def _approved(rng, walker, items, village, term, seat, source, counts) -> None:
+    """The holder of `seat` put forward and walked to approval, now and then returned once
+    or cleared of a department's flag on the way."""
+    try:
+        candidacy = services.candidacy_create(
+            person=seat.person,
+            village=village,
+            term=term,
+            body=seat.body,
+            post=seat.post,
+            source=source,
+            actor=walker.officials[village.township_id],
+            assessment=_assessment(rng),
+            audit_recommendation="stay" if source == Source.INCUMBENT else "",
+        )
+    except ValidationError:  # one person on one body twice: the first post counts
+        return
+    roll = rng.random()
+    walker.walk(
+        candidacy,
+        Stage.APPROVED,
+        returned_at=Stage.ORGANIZATION_DEPARTMENT if roll < 0.04 else None,
+        cleared_flag=(lambda f: (f[0], items[f[1]]))(rng.choice(FLAGS))
+        if 0.04 <= roll < 0.12
+        else None,
+    )
+    counts["approved"] += 1
 
 
 def _other(rng, walker, items, village, term, person, pool, counts):

@@ -208,7 +208,6 @@ def build(ctx):
 def _mentoring(ctx, term, seats, organizer) -> int:
     """Re-elected secretaries mentor new ones, per township; a few county-level mentors."""
     rng = ctx.rng
-    today = timezone.localdate()
     secretaries = list(
         seats.filter(post=Post.SECRETARY)
         .select_related("person__village__township", "village__township")
@@ -226,6 +225,21 @@ def _mentoring(ctx, term, seats, organizer) -> int:
         .select_related("person__village__township", "village__township")
         .order_by("village__code")
     )
+    per_township = _mentor_pool(rng, experienced, organizer)
+    by_township: dict[int, list] = {}
+    for seat in newcomers:
+        by_township.setdefault(seat.village.township_id, []).append(seat.person)
+    count = 0
+    for township_id, mentees in by_township.items():
+        count = _pair_township(
+            rng, term, per_township.get(township_id, []), mentees, organizer, count
+        )
+    return count
+
+
+def _mentor_pool(rng, experienced, organizer) -> dict[int, list]:
+    """The first two experienced secretaries become county mentors, then up to two per
+    township; returns the township mentors by township."""
     pool, per_township = {}, {}
     for index, seat in enumerate(experienced):
         township_id = seat.village.township_id
@@ -246,68 +260,73 @@ def _mentoring(ctx, term, seats, organizer) -> int:
         pool[seat.person_id] = entry
         if level == MentorLevel.TOWNSHIP:
             per_township.setdefault(seat.person.village.township_id, []).append(entry)
-    count = 0
-    by_township: dict[int, list] = {}
-    for seat in newcomers:
-        by_township.setdefault(seat.village.township_id, []).append(seat.person)
-    for township_id, mentees in by_township.items():
-        mentors = per_township.get(township_id, [])
-        if not mentors:
-            continue
-        # One mentor with up to three new secretaries (one-to-many), the rest one-to-one.
-        groups = [mentees[:3]] + [[m] for m in mentees[3:]]
-        for number, group in enumerate(groups):
-            mentor = mentors[number % len(mentors)]
-            pair = services.mentorship_create(
-                mentors=[mentor],
-                mentees=group,
-                started_on=term.reference_date + dt.timedelta(days=20),
-                goals="一年内熟悉村务、独立主持“四议两公开”，带领发展一项集体经济项目",
+    return per_township
+
+
+def _pair_township(rng, term, mentors, mentees, organizer, count: int) -> int:
+    """One mentor with up to three new secretaries of the township (one-to-many), the rest
+    one-to-one, each pair with five monthly check-ins; returns `count` plus the pairs."""
+    if not mentors:
+        return count
+    groups = [mentees[:3]] + [[m] for m in mentees[3:]]
+    for number, group in enumerate(groups):
+        pair = services.mentorship_create(
+            mentors=[mentors[number % len(mentors)]],
+            mentees=group,
+            started_on=term.reference_date + dt.timedelta(days=20),
+            goals="一年内熟悉村务、独立主持“四议两公开”，带领发展一项集体经济项目",
+            actor=organizer,
+        )
+        for month in range(1, 6):
+            services.mentorship_check_in(
+                mentorship=pair,
+                date=pair.started_on + dt.timedelta(days=30 * month),
+                note=rng.choice(
+                    [
+                        "入户走访，讲解村务公开流程",
+                        "现场指导换届后交接",
+                        "谈心谈话，梳理发展思路",
+                        "一起参加村民代表会议",
+                    ]
+                ),
                 actor=organizer,
             )
-            for month in range(1, 6):
-                services.mentorship_check_in(
-                    mentorship=pair,
-                    date=pair.started_on + dt.timedelta(days=30 * month),
-                    note=rng.choice(
-                        [
-                            "入户走访，讲解村务公开流程",
-                            "现场指导换届后交接",
-                            "谈心谈话，梳理发展思路",
-                            "一起参加村民代表会议",
-                        ]
-                    ),
-                    actor=organizer,
-                )
-            count += 1
-            if number == 0:
-                # The group keeps going: recent contact, so it is not flagged.
-                services.mentorship_check_in(
-                    mentorship=pair,
-                    date=today - dt.timedelta(days=12),
-                    note="季度回访",
-                    actor=organizer,
-                )
-            elif number == 1 and count <= 3:
-                # One pair has gone quiet: last contact more than 60 days ago (flagged).
-                services.mentorship_check_in(
-                    mentorship=pair,
-                    date=today - dt.timedelta(days=95),
-                    note="电话联系",
-                    actor=organizer,
-                )
-            else:
-                services.mentorship_end(
-                    mentorship=pair,
-                    ended_on=pair.started_on + dt.timedelta(days=365),
-                    outcome=rng.choice(
-                        [
-                            MentorshipOutcome.ACHIEVED,
-                            MentorshipOutcome.ACHIEVED,
-                            MentorshipOutcome.PARTLY,
-                        ]
-                    ),
-                    outcome_note="已能独立开展工作",
-                    actor=organizer,
-                )
+        count += 1
+        _pair_lately(rng, pair, number, count, organizer)
     return count
+
+
+def _pair_lately(rng, pair, number: int, count: int, organizer) -> None:
+    """The group keeps in touch; one pair (of the first three) has gone quiet; the others
+    have ended after a year."""
+    today = timezone.localdate()
+    if number == 0:
+        # Recent contact, so it is not flagged.
+        services.mentorship_check_in(
+            mentorship=pair,
+            date=today - dt.timedelta(days=12),
+            note="季度回访",
+            actor=organizer,
+        )
+    elif number == 1 and count <= 3:
+        # Last contact more than 60 days ago (flagged).
+        services.mentorship_check_in(
+            mentorship=pair,
+            date=today - dt.timedelta(days=95),
+            note="电话联系",
+            actor=organizer,
+        )
+    else:
+        services.mentorship_end(
+            mentorship=pair,
+            ended_on=pair.started_on + dt.timedelta(days=365),
+            outcome=rng.choice(
+                [
+                    MentorshipOutcome.ACHIEVED,
+                    MentorshipOutcome.ACHIEVED,
+                    MentorshipOutcome.PARTLY,
+                ]
+            ),
+            outcome_note="已能独立开展工作",
+            actor=organizer,
+        )
