@@ -71,7 +71,9 @@ class User(AbstractUser):
 
     @property
     def is_admin(self) -> bool:
-        return self.is_superuser or self.role == Role.ADMIN
+        from core.policy import is_admin
+
+        return is_admin(self)
 
     @property
     def can_see_id_numbers(self) -> bool:
