@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import DateInput
 from elections.choices import BODY_POSTS, POST_TITLES, Body
 from people.choices import Education, Gender, PoliticalStatus
 from registry.models import Term, Village
@@ -84,7 +85,7 @@ class PersonFieldsMixin:
         )
         self.fields["name"] = forms.CharField(label=_("姓名"), max_length=50)
         self.fields["birth_date"] = forms.DateField(
-            label=_("出生日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+            label=_("出生日期"), required=False, widget=DateInput()
         )
         self.fields["gender"] = forms.ChoiceField(
             label=_("性别"), choices=BLANK + Gender.choices, required=False
@@ -158,7 +159,7 @@ class DecisionForm(forms.Form):
         help_text=_("不通过须选择负面清单情形或写明理由；退回须写明说明"),
     )
     meeting_date = forms.DateField(
-        label=_("会议日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("会议日期"), required=False, widget=DateInput()
     )
     minute_number = forms.CharField(label=_("纪要编号"), max_length=40, required=False)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import DateInput
 from people.models import Person
 from registry.models import Village
 
@@ -28,7 +29,7 @@ class ElectionForm(forms.ModelForm):
             "ballots_invalid",
             "proxy_votes",
         ]
-        widgets = {"held_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        widgets = {"held_on": DateInput()}
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -75,7 +76,7 @@ class ConfirmationForm(forms.Form):
 
 
 class SeatEndForm(forms.Form):
-    ended_on = forms.DateField(label=_("离任日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    ended_on = forms.DateField(label=_("离任日期"), widget=DateInput())
     reason = forms.ChoiceField(choices=SeatEndReason.choices, label=_("离任原因"))
     note = forms.CharField(
         label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 2})

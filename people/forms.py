@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import DateInput
 from registry.models import Village
 
 from .choices import Education, Gender, PoliticalStatus
@@ -18,7 +19,7 @@ class PersonForm(forms.Form):
     )
     name = forms.CharField(label=_("姓名"), max_length=50)
     birth_date = forms.DateField(
-        label=_("出生日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("出生日期"), required=False, widget=DateInput()
     )
     gender = forms.ChoiceField(
         label=_("性别"), choices=[("", "—")] + Gender.choices, required=False

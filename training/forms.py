@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.access import Role
 from core.filters import MAX_ID
-from core.forms import limit_choices
+from core.forms import DateInput, limit_choices
 from elections.choices import Body, Post
 from people.models import Person
 from registry.models import Term, Township, Village
@@ -13,7 +13,7 @@ from registry.models import Term, Township, Village
 from .choices import MentorLevel, MentorshipOutcome, Method, Topic
 from .models import MentorPoolEntry, TrainingSession
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = DateInput()
 FIXED_TOPICS = [(value, label) for value, label in Topic.choices if value != Topic.OTHER]
 
 

@@ -12,8 +12,13 @@ pytestmark = pytest.mark.django_db
 
 
 def form_data(village, **overrides):
-    data = {"id_number": make_id_number(dt.date(1985, 7, 1), "F"), "name": "张秀英",
-            "village": village.pk, "ethnicity": "汉族", "education_fulltime": "college"}
+    data = {
+        "id_number": make_id_number(dt.date(1985, 7, 1), "F"),
+        "name": "张秀英",
+        "village": village.pk,
+        "ethnicity": "汉族",
+        "education_fulltime": "college",
+    }
     data.update(overrides)
     return data
 
@@ -47,8 +52,13 @@ def test_stale_form_gets_a_conflict_message(client, official, village):
     person = PersonFactory(village=village)
     client.force_login(official)
     url = reverse("people:person-update", args=[person.pk])
-    data = form_data(village, id_number=person.id_number, version=1, gender=person.gender,
-                     birth_date=person.birth_date.isoformat())
+    data = form_data(
+        village,
+        id_number=person.id_number,
+        version=1,
+        gender=person.gender,
+        birth_date=person.birth_date.isoformat(),
+    )
     assert client.post(url, {**data, "name": "第一次"}).status_code == 302
     response = client.post(url, {**data, "name": "第二次"})
     assert response.status_code == 400
@@ -61,3 +71,23 @@ def test_search_by_exact_id_number(client, organizer, village):
     client.force_login(organizer)
     response = client.get(reverse("people:person-list"), {"q": wanted.id_number})
     assert response.context["total"] == 1
+
+
+def test_the_edit_form_shows_the_saved_birth_date_in_the_date_picker(client, official, village):
+    """A date input takes ISO dates only; the localized 1989/08/08 showed an empty box."""
+    person = PersonFactory(village=village, birth_date=dt.date(1989, 8, 8))
+    client.force_login(official)
+    html = client.get(reverse("people:person-update", args=[person.pk])).content.decode()
+    assert 'type="date"' in html and 'value="1989-08-08"' in html
+
+
+def test_every_date_field_of_every_form_uses_the_iso_date_picker():
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    offenders = [
+        str(path.relative_to(root))
+        for path in root.glob("*/forms.py")
+        if "forms.DateInput(" in path.read_text()
+    ]
+    assert offenders == []
