@@ -9,9 +9,11 @@ REVIEWERS = frozenset({Role.DEPARTMENT_REVIEWER})
 
 
 def register_slots() -> None:
-    ui.register("nav", "candidates/_nav_review.html", roles=REVIEWERS, order=39)
+    ui.register("nav", "candidates/_nav_review.html", roles=REVIEWERS, order=39, exact=True)
     ui.register("nav", "candidates/_nav.html", roles=STAFF_ROLES, order=40)
-    ui.register("home", "candidates/_home_card_review.html", roles=REVIEWERS, order=39)
+    ui.register(
+        "home", "candidates/_home_card_review.html", roles=REVIEWERS, order=39, exact=True
+    )
     ui.register("home", "candidates/_home_card.html", roles=STAFF_ROLES, order=40)
     ui.register(
         "village",

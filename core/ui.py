@@ -22,6 +22,8 @@ class Slot:
     template: str
     roles: frozenset
     order: int = 100
+    # Only users whose own role is one of `roles` (superusers pass has_role for every role).
+    exact: bool = False
     # (user, obj) -> extra template context, or None to leave the slot out for this object.
     context: Callable | None = None
 
@@ -29,17 +31,23 @@ class Slot:
 _SLOTS: dict[str, list[Slot]] = {kind: [] for kind in KINDS}
 
 
-def register(kind: str, template: str, *, roles, order: int = 100, context=None) -> None:
+def register(
+    kind: str, template: str, *, roles, order: int = 100, context=None, exact: bool = False
+) -> None:
     """Add `template` to every page's `kind` slot for `roles`, in `order`."""
     if kind not in _SLOTS:
         raise ValueError(f"unknown slot {kind!r}; one of {KINDS}")
     slots = _SLOTS[kind]
     if any(slot.template == template for slot in slots):
         return  # ready() may run twice (tests); one registration per template
-    slots.append(Slot(template, frozenset(roles), order, context))
+    slots.append(Slot(template, frozenset(roles), order=order, exact=exact, context=context))
     slots.sort(key=lambda slot: slot.order)
 
 
 def slots_for(kind: str, user) -> list[Slot]:
     """The `kind` slots `user` sees, in order."""
-    return [slot for slot in _SLOTS[kind] if has_role(user, slot.roles)]
+    return [
+        slot
+        for slot in _SLOTS[kind]
+        if has_role(user, slot.roles) and (not slot.exact or user.role in slot.roles)
+    ]

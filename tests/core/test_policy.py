@@ -92,3 +92,22 @@ def test_templates_ask_the_policy_not_role_strings():
         if "user.role" in path.read_text() or "role ==" in path.read_text()
     ]
     assert offenders == []
+
+
+@pytest.mark.django_db
+def test_the_reviewers_card_and_link_are_for_reviewers_only(client, admin_user_, make_user):
+    client.force_login(admin_user_)
+    home = client.get("/").content.decode()
+    assert 'data-testid="card-review"' not in home and 'data-testid="nav-review"' not in home
+    client.force_login(make_user(Role.DEPARTMENT_REVIEWER))
+    home = client.get("/").content.decode()
+    assert 'data-testid="card-review"' in home and 'data-testid="nav-review"' in home
+
+
+@pytest.mark.django_db
+def test_a_refused_or_missing_page_says_so_in_chinese_with_a_way_home(client, make_user):
+    client.force_login(make_user(Role.DEPARTMENT_REVIEWER))
+    refused = client.get("/people/")
+    assert refused.status_code == 403 and "无权访问" in refused.content.decode()
+    missing = client.get("/no-such-page/")
+    assert missing.status_code == 404 and "返回首页" in missing.content.decode()
