@@ -330,6 +330,8 @@ class ImportJob(TimeStampedModel):
     people_created = models.PositiveIntegerField(_("新增人员"), default=0)
     people_updated = models.PositiveIntegerField(_("更新人员"), default=0)
     errors = models.JSONField(_("错误"), default=list, blank=True)
+    # Every problem found; `errors` keeps the first 200 and a "…还有 N 处错误" line.
+    error_count = models.PositiveIntegerField(_("问题数"), default=0)
     started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
     # Times a worker started the import: one whose workers keep dying is failed, not retried
@@ -357,6 +359,10 @@ class ImportJob(TimeStampedModel):
 
     def get_absolute_url(self):
         return reverse("elections:import-job", args=[self.pk])
+
+    @property
+    def problem_count(self) -> int:
+        return self.error_count or len(self.errors)
 
     @property
     def is_finished(self) -> bool:

@@ -303,7 +303,7 @@ class RosterImportView(RoleRequiredMixin, View):
     read_roles = write_roles = RoleRequiredMixin.write_roles
 
     def get(self, request):
-        jobs = ImportJob.objects.for_user(request.user).filter(created_by=request.user)[:20]
+        jobs = _recent_jobs(request.user)
         return render(
             request, "elections/roster_import.html", {"form": RosterUploadForm(), "jobs": jobs}
         )
@@ -319,17 +319,27 @@ class RosterImportView(RoleRequiredMixin, View):
                 dry_run=form.cleaned_data["dry_run"],
             )
             return redirect(job)
-        jobs = ImportJob.objects.for_user(request.user).filter(created_by=request.user)[:20]
+        jobs = _recent_jobs(request.user)
         return render(
             request, "elections/roster_import.html", {"form": form, "jobs": jobs}, status=400
         )
 
 
+def _jobs(user):
+    """The upload jobs `user` follows: county roles every job in their scope (they may
+    cancel them), everyone else their own."""
+    jobs = ImportJob.objects.for_user(user).defer("content")
+    if not policy.is_county_level(user):
+        jobs = jobs.filter(created_by=user)
+    return jobs
+
+
+def _recent_jobs(user):
+    return _jobs(user).select_related("created_by").order_by("-created_at")[:20]
+
+
 def _job(request, pk):
-    jobs = ImportJob.objects.for_user(request.user).defer("content")
-    if not policy.is_county_level(request.user):
-        jobs = jobs.filter(created_by=request.user)
-    return get_object_or_404(jobs, pk=pk)
+    return get_object_or_404(_jobs(request.user), pk=pk)
 
 
 class ImportJobView(RoleRequiredMixin, View):

@@ -160,7 +160,7 @@ def roster_job_run(*, job_id: int):
 
 
 def _job_import(job):
-    from core.spreadsheets import SpreadsheetError, read_bytes
+    from core.spreadsheets import SpreadsheetError, error_count, read_bytes
 
     from .. import importers
     from ..choices import ImportStatus
@@ -185,7 +185,12 @@ def _job_import(job):
                 dry_run=job.dry_run,
                 origin=(job.client_ip, job.request_id),
             )
-            job = _job_finish(job, result, [str(error) for error in result.errors])
+            job = _job_finish(
+                job,
+                result,
+                [str(error) for error in result.errors],
+                error_count(result.errors),
+            )
     except JobCancelled:
         job.refresh_from_db()  # cancelled meanwhile: everything rolled back
         return job
@@ -222,7 +227,7 @@ class JobCancelled(Exception):
     """The job was cancelled while it ran: its import is rolled back."""
 
 
-def _job_finish(job, result, errors: list[str]):
+def _job_finish(job, result, errors: list[str], count: int | None = None):
     from ..choices import ImportStatus
     from ..models import ImportJob
 
@@ -234,6 +239,7 @@ def _job_finish(job, result, errors: list[str]):
     job.refresh_from_db()
     job.status = ImportStatus.FAILED if errors else ImportStatus.SUCCEEDED
     job.errors = errors[:1000]
+    job.error_count = len(errors) if count is None else count
     job.progress, job.finished_at = 100, timezone.now()
     if result is not None:
         job.total_rows = result.rows

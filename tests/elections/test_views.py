@@ -182,9 +182,11 @@ def test_exports_neutralise_formulas(client, organizer, village, term):
     election = ElectionFactory(village=village, term=term)
     ElectionCandidateFactory(election=election, person=person, votes=500, post=Post.DIRECTOR)
     client.force_login(organizer)
-    csv_text = client.get(
-        reverse("elections:export", args=["seats", "csv"]), {"term": 2021}
-    ).getvalue().decode("utf-8-sig")
+    csv_text = (
+        client.get(reverse("elections:export", args=["seats", "csv"]), {"term": 2021})
+        .getvalue()
+        .decode("utf-8-sig")
+    )
     assert "'=HYPERLINK" in csv_text and "书记" in csv_text
     workbook = load_workbook(
         io.BytesIO(client.get(reverse("elections:export", args=["results", "xlsx"])).getvalue())
@@ -285,3 +287,19 @@ def test_roster_upload_over_the_size_limit_is_refused(client, official, settings
     )
     assert response.status_code == 400 and "文件过大" in response.content.decode()
     assert not ImportJob.objects.exists()
+
+
+def test_a_job_page_counts_every_problem_and_the_county_sees_the_job(
+    client, official, organizer, village, term, django_capture_on_commit_callbacks
+):
+    header = ["乡镇", "村(社区)", "届次", "组织", "职务", "姓名", "公民身份号码"]
+    content = xlsx([header] + [["吉昌镇", "东关村", 2030, "党支部", "书记", "张三", "11"]] * 125)
+    client.force_login(official)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("elections:roster-import"), {"file": upload(content, "many.xlsx")})
+    job = ImportJob.objects.get()
+    page = client.get(job.get_absolute_url()).content.decode()
+    assert "发现 250 个问题，未保存任何数据" in page  # 200 lines kept, "…还有 50 处错误"
+    client.force_login(organizer)
+    listing = client.get(reverse("elections:roster-import")).content.decode()
+    assert "本县的导入" in listing and "many.xlsx" in listing and str(official) in listing
