@@ -227,6 +227,7 @@ class JobCancelled(Exception):
     """The job was cancelled while it ran: its import is rolled back."""
 
 
+@transaction.atomic  # its row lock needs a transaction also where the import's rolled back
 def _job_finish(job, result, errors: list[str], count: int | None = None):
     from ..choices import ImportStatus
     from ..models import ImportJob
