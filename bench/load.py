@@ -128,14 +128,16 @@ class Stats:
         self.lock = threading.Lock()
         self.times: dict[str, list[float]] = defaultdict(list)
         self.errors: dict[str, int] = defaultdict(int)
+        self.kinds: dict[str, int] = defaultdict(int)  # "500 /path" or the exception's name
         self.count = 0
 
-    def record(self, name: str, seconds: float, ok: bool) -> None:
+    def record(self, name: str, seconds: float, ok: bool, kind: str = "") -> None:
         with self.lock:
             self.times[name].append(seconds)
             self.count += 1
             if not ok:
                 self.errors[name] += 1
+                self.kinds[kind] += 1
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -148,12 +150,14 @@ def simulated_user(client, group, paths, offset, stats, deadline, budget, think)
     while time.monotonic() < deadline and stats.count < budget:
         path = paths[n % len(paths)]
         start = time.perf_counter()
+        kind = ""
         try:
             response = client.request("GET", path)
             ok = response.status_code == 200
-        except requests.RequestException:
-            ok = False
-        stats.record(endpoint(group, path), time.perf_counter() - start, ok)
+            kind = f"{response.status_code} {path}"
+        except requests.RequestException as exc:
+            ok, kind = False, f"{type(exc).__name__} {path}"
+        stats.record(endpoint(group, path), time.perf_counter() - start, ok, kind)
         n += 1
         if think:
             time.sleep(think)
@@ -445,7 +449,7 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=4, help="gunicorn processes")
     parser.add_argument("--threads", type=int, default=1, help=">1: gthread workers")
     parser.add_argument(
-        "--conn-max-age", type=int, default=0, help="CONN_MAX_AGE (production default 0)"
+        "--conn-max-age", type=int, default=60, help="CONN_MAX_AGE (production default 60)"
     )
     parser.add_argument("--port", type=int, default=8790)
     parser.add_argument("--cache-url", default="rediscache://127.0.0.1:6379/7")
@@ -548,6 +552,8 @@ def main() -> int:
                 f"({t['warm_queries']} queries); goal <= 50 ms: "
                 f"{'met' if t['warm_ms'] <= 50 else 'NOT met'}"
             )
+    for kind, count in sorted(stats.kinds.items()):
+        print(f"error: {count} × {kind}")
     return 0 if total_errors == 0 and met else 1
 
 

@@ -5,7 +5,6 @@ tests a named role set; `{% slots "village" village %}` renders what the apps re
 """
 
 from django import template
-from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
 from core import policy, ui
@@ -49,10 +48,12 @@ def problem_count(errors) -> int:
 
 @register.simple_tag(takes_context=True)
 def slots(context, kind, obj=None):
-    """Render the `kind` slots the current user sees, each with the page's context plus its
-    own data (`obj` is the village or person of the page)."""
+    """Render the `kind` slots the current user sees, as `{% include %}` would: in the page's
+    own context (no second run of the context processors) plus the slot's data (`object` is
+    the village or person of the page)."""
     request = context.get("request")
     user = context.get("user") or getattr(request, "user", None)
+    engine = context.template.engine
     parts = []
     for slot in ui.slots_for(kind, user):
         extra = {}
@@ -60,9 +61,6 @@ def slots(context, kind, obj=None):
             extra = slot.context(user, obj)
             if extra is None:
                 continue
-        parts.append(
-            render_to_string(
-                slot.template, {**context.flatten(), "object": obj, **extra}, request=request
-            )
-        )
+        with context.push(object=obj, **extra):
+            parts.append(engine.get_template(slot.template).render(context))
     return mark_safe("".join(parts))
