@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from core import policy
 from core.spreadsheets import Column, Sheet
-from core.text import compact, parse_date
+from core.text import compact, is_digits, parse_date
 from elections.choices import Body, Post
 from people.choices import Education, Gender, PoliticalStatus
 from people.idnumbers import IdNumberError, parse_id_number
@@ -69,7 +69,7 @@ def _post(value) -> tuple[str, str]:
 
 def _year(value) -> int:
     text = compact(value).removesuffix(".0").removesuffix("年")
-    if not text.isdigit() or len(text) != 4:
+    if not is_digits(text) or len(text) != 4:
         raise ValueError(_("届次应写年份，如 2021"))
     return int(text)
 

@@ -17,6 +17,7 @@ from core.exports import template_response
 from core.forms import form_errors_from
 from core.permissions import RoleRequiredMixin
 from core.spreadsheets import SpreadsheetError, read_upload
+from core.text import is_digits
 from registry.forms import UploadForm
 from registry.models import County, Term, Township
 
@@ -53,12 +54,12 @@ def _versions(request, ids) -> dict[int, int | None]:
     versions = {}
     for pk in ids:
         raw = request.POST.get(f"version_{pk}")
-        versions[pk] = int(raw) if raw and raw.isdigit() else None
+        versions[pk] = int(raw) if is_digits(raw) else None
     return versions
 
 
 def _ids(request) -> list[int]:
-    return [int(v) for v in request.POST.getlist("ids") if v.isdigit()]
+    return [int(v) for v in request.POST.getlist("ids") if is_digits(v)]
 
 
 class CandidacyListView(RoleRequiredMixin, View):
@@ -527,10 +528,10 @@ class FunnelView(RoleRequiredMixin, View):
         rows = Candidacy.objects.for_user(request.user)
         terms = list(Term.objects.order_by("-year"))
         year = request.GET.get("term") or (terms[0].year if terms else "")
-        rows = rows.filter(term__year=year) if str(year).isdigit() else rows
+        rows = rows.filter(term__year=year) if is_digits(str(year)) else rows
         townships = list(Township.objects.for_user(request.user).order_by("code"))
         township = None
-        if request.GET.get("township", "").isdigit():
+        if is_digits(request.GET.get("township", "")):
             township = next((t for t in townships if t.pk == int(request.GET["township"])), None)
             if township is None:
                 raise Http404
@@ -601,7 +602,7 @@ class NegativeListView(RoleRequiredMixin, View):
                 messages.success(request, _("联审部门设置已保存"))
             return redirect("candidates:negative-list")
         item = None
-        if request.POST.get("item", "").isdigit():
+        if is_digits(request.POST.get("item", "")):
             item = get_object_or_404(
                 NegativeListItem.objects.for_user(request.user), pk=request.POST["item"]
             )

@@ -16,6 +16,7 @@ from django.db import connection
 from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, Value, When
 from django.db.models.functions import Coalesce, ExtractYear, Greatest
 
+from core.text import is_digits
 from elections.choices import Body, Post
 from elections.models import Seat
 from people.choices import Education
@@ -419,7 +420,7 @@ def scope_kind_for_code(code: str) -> str | None:
     """Division codes: 12 digits a village, 9 a township, 6 a county (xx xx 00 a
     prefecture, xx 00 00 a province)."""
     code = code or ""
-    if not code.isdigit():
+    if not is_digits(code):
         return None
     if len(code) == 6:
         if code.endswith("0000"):

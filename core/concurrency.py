@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
+from core.text import is_digits
+
 
 class VersionConflict(Exception):
     """Somebody else saved the object first (optimistic locking lost)."""
@@ -44,7 +46,7 @@ def expected_version(request, body_version: int | None) -> int | None:
     if not header:
         return body_version
     text = header.strip().removeprefix("W/").strip('"')
-    if not text.isdigit():
+    if not is_digits(text):
         raise ValidationError({"If-Match": _('应为读取时返回的 ETag，如 "3"')})
     request.version_from_if_match = True
     return int(text)

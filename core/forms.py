@@ -3,6 +3,8 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
+from core.text import is_digits
+
 
 def form_errors_from(exc: ValidationError, form) -> None:
     """Put a service's ValidationError on the form, by field where the form has it."""
@@ -27,7 +29,7 @@ def limit_choices(
     queryset = field.queryset
     if isinstance(selected, str | int):
         selected = [selected]
-    chosen = [int(pk) for pk in selected or () if str(pk).isdigit() and len(str(pk)) < 19]
+    chosen = [int(pk) for pk in selected or () if is_digits(str(pk)) and len(str(pk)) < 19]
     search = (search or "").strip()
 
     def choices():

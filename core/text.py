@@ -97,3 +97,9 @@ def _labels(choices, language) -> dict[str, str]:
         **chinese,
         **{c.value.casefold(): c.value for c in choices},
     }
+
+
+def is_digits(text) -> bool:
+    """Whether `text` is ASCII digits only. str.isdigit() also says yes to "²" and "١٢",
+    which int() then refuses (a 500) or reads (an ID number another person's digest misses)."""
+    return isinstance(text, str) and text.isascii() and text.isdigit()

@@ -22,7 +22,7 @@ from core import policy
 from core.access import can_edit_township
 from core.bulk import HistoryStamp, filter_in, gc_paused, insert_with_history
 from core.spreadsheets import Column, Sheet
-from core.text import compact, normalize_text, parse_date
+from core.text import compact, is_digits, normalize_text, parse_date
 from people import idnumbers
 from people.choices import Education, Gender, PoliticalStatus
 from people.idnumbers import IdNumberError
@@ -108,7 +108,7 @@ def _post(value) -> str:
 
 def _year(value) -> int:
     text = compact(value).removesuffix(".0").removesuffix("年").removesuffix("届")
-    if not text.isdigit() or len(text) != 4:
+    if not is_digits(text) or len(text) != 4:
         raise ValueError(_("届次应填写年份，如 2021"))
     return int(text)
 

@@ -15,6 +15,7 @@ from core.access import COUNTY_ROLES, STAFF_ROLES
 from core.exports import csv_response, template_response, xlsx_response
 from core.forms import form_errors_from
 from core.permissions import RoleRequiredMixin
+from core.text import is_digits
 from people.models import Person
 
 from . import importers, rules, selectors, services
@@ -135,7 +136,7 @@ class ElectionFormView(RoleRequiredMixin, View):
                     election=election,
                     actor=request.user,
                     candidates=candidates,
-                    expected_version=int(request.POST.get("version") or 0) or None,
+                    expected_version=_posted_version(request),
                     **{name: data[name] for name in EDIT_FIELDS},
                 )
             except services.ElectionConflict as exc:
@@ -153,6 +154,15 @@ class ElectionFormView(RoleRequiredMixin, View):
             self._context(form, formset, election),
             status=400,
         )
+
+
+def _posted_version(request) -> int | None:
+    """The form's version; a garbled one matches no version, so the save is refused as a
+    conflict (reload and retry) instead of skipping the check or failing with a 500."""
+    raw = request.POST.get("version") or ""
+    if not raw:
+        return None
+    return (int(raw) or None) if is_digits(raw) else -1
 
 
 STEPS = {

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from stdnum.cn import ric
 from stdnum.exceptions import ValidationError as StdnumError
 
-from core.text import compact
+from core.text import compact, is_digits
 
 from .choices import Gender
 
@@ -41,11 +41,11 @@ def parse_id_number(value, *, today: dt.date | None = None) -> IdNumber:
         number = compact(value).upper()
     if not number:
         raise IdNumberError(_("身份证号码不能为空"))
-    if len(number) == 15 and number.isdigit():
+    if len(number) == 15 and is_digits(number):
         raise IdNumberError(_("这是旧版 15 位身份证号码，请填写 18 位号码"))
     if len(number) != 18:
         raise IdNumberError(_("身份证号码应为 18 位，现为 %(n)s 位") % {"n": len(number)})
-    if not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
+    if not is_digits(number[:17]) or not (is_digits(number[17]) or number[17] == "X"):
         raise IdNumberError(_("身份证号码只能包含数字，最后一位可以是 X"))
     if ric.calc_check_digit(number) != number[17]:
         raise IdNumberError(_("身份证号码校验位错误，请核对"))

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from core import policy
 from core.access import can_edit_township
 from core.spreadsheets import Column, Sheet
-from core.text import choice_by_label, compact
+from core.text import choice_by_label, compact, is_digits
 
 from . import services
 from .choices import VillageKind
@@ -24,7 +24,7 @@ def _code(value) -> str:
     text = compact(value)
     if text.endswith(".0"):
         text = text[:-2]
-    if not text.isdigit() or len(text) != 12:
+    if not is_digits(text) or len(text) != 12:
         raise ValueError(_("区划代码应为 12 位数字"))
     return text
 

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from core.access import Role
 from core.filters import MAX_ID
 from core.forms import DateInput, limit_choices
+from core.text import is_digits
 from elections.choices import Body, Post
 from people.models import Person
 from registry.models import Term, Township, Village
@@ -24,7 +25,7 @@ class IdsChoiceField(forms.ModelMultipleChoiceField):
     def _check_values(self, value):
         for pk in value:
             text = str(pk)
-            if not text.isdigit() or not 1 <= int(text) <= MAX_ID:
+            if not is_digits(text) or not 1 <= int(text) <= MAX_ID:
                 raise forms.ValidationError(
                     self.error_messages["invalid_pk_value"],
                     code="invalid_pk_value",

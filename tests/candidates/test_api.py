@@ -303,3 +303,10 @@ def test_flagged_filter_means_blocked_in_joint_review(
     rows = api(organizer).get("/api/v1/candidacies/", {"flagged": "true"}).data["results"]
     assert [row["id"] for row in rows] == [blocked.pk]
     assert rows[0]["open_flag"] is True
+
+
+@pytest.mark.parametrize("etag", ['"²"', '"١"'])
+def test_an_if_match_of_other_digits_is_a_400_not_a_crash(api, official, candidacy, etag):
+    url = f"/api/v1/candidacies/{candidacy.pk}/decide/"
+    response = api(official).post(url, {"outcome": "pass"}, format="json", HTTP_IF_MATCH=etag)
+    assert response.status_code == 400 and "If-Match" in response.json()

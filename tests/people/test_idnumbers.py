@@ -31,7 +31,8 @@ def test_lower_case_x_full_width_digits_and_spaces_are_accepted():
     number = with_check("14102819800101012")
     if not number.endswith("X"):
         number = next(
-            with_check(f"1410281980010101{i}") for i in range(10)
+            with_check(f"1410281980010101{i}")
+            for i in range(10)
             if with_check(f"1410281980010101{i}").endswith("X")
         )
     typed = " " + number[:-1].translate(str.maketrans("0123456789", "０１２３４５６７８９")) + "x "
@@ -102,3 +103,12 @@ def test_encryption_round_trips_and_digest_is_stable():
     assert VALID not in token
     assert idnumbers.decrypt(token) == VALID
     assert idnumbers.digest(VALID.lower()) == idnumbers.digest(VALID)
+
+
+@pytest.mark.parametrize("digit", ["\u0661", "\u0967"])  # Arabic-Indic, Devanagari one
+def test_digits_of_other_scripts_are_refused_not_stored(digit):
+    """ "١" passes str.isdigit() and int(): the number would be stored with it, and its digest
+    would miss the same person's real number (a duplicate, past the township refusal)."""
+    number = make_id_number(dt.date(1949, 12, 31))
+    with pytest.raises(IdNumberError, match="只能包含数字"):
+        parse_id_number(digit + number[1:])

@@ -14,6 +14,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from core.access import API_READ_ROLES, EDITOR_ROLES, Role
+from core.text import is_digits
 from people.models import Person
 from registry.models import Term, Township
 
@@ -342,13 +343,13 @@ class CoverageViewSet(viewsets.ViewSet):
         terms = Term.objects.all()
         term = (
             terms.filter(year=term_year).first()
-            if term_year and term_year.isdigit()
+            if term_year and is_digits(term_year)
             else terms.latest_first().first()
         )
         if term is None:
             raise ValidationError({"term": _("没有该届次")})
         days = request.query_params.get("days", str(selectors.DEFAULT_COVERAGE_DAYS))
-        if not days.isdigit() or int(days) > 3650:
+        if not is_digits(days) or int(days) > 3650:
             raise ValidationError({"days": _("天数应为 0 至 3650 的整数")})
         report = selectors.induction_coverage(term, user=request.user, days=int(days))
         report.outstanding = list(
