@@ -131,7 +131,7 @@ def can_change(user, *, county_id, township_id) -> bool:
         return True
     role = getattr(user, "role", None)
     if role == Role.COUNTY_ORGANIZER:
-        return county_id == user.county_id
+        return user.county_id is not None and county_id == user.county_id
     if role == Role.TOWNSHIP_OFFICIAL:
         return township_id is not None and township_id == user.township_id
     return False

@@ -66,9 +66,12 @@ def village_teams(village):
     return result
 
 
-def person_seats(person):
+def person_seats(person, user):
+    """The person page's seats: those in villages `user` may see (someone who moved, or was
+    seated elsewhere by the county, keeps their other township's seats out of reach)."""
     return (
-        Seat.objects.filter(person=person)
+        Seat.objects.for_user(user)
+        .filter(person=person)
         .select_related("village__township", "term")
         .order_by("-term__year", "body")
     )

@@ -21,5 +21,5 @@ def register_slots() -> None:
         "elections/_person_section.html",
         roles=STAFF_ROLES,
         order=10,
-        context=lambda user, person: {"seats": list(selectors.person_seats(person))},
+        context=lambda user, person: {"seats": list(selectors.person_seats(person, user))},
     )

@@ -303,3 +303,23 @@ def test_a_job_page_counts_every_problem_and_the_county_sees_the_job(
     client.force_login(organizer)
     listing = client.get(reverse("elections:roster-import")).content.decode()
     assert "本县的导入" in listing and "many.xlsx" in listing and str(official) in listing
+
+
+@pytest.mark.parametrize(("posted", "expected"), [("", None), ("3", 3), ("abc", -1), ("²", -1)])
+def test_a_garbled_form_version_is_a_conflict_not_a_crash(rf, posted, expected):
+    """int("²") raised on the election form: a 500. A version that is no number now matches
+    no version, so the save is refused as edited meanwhile."""
+    from elections.views import _posted_version
+
+    assert _posted_version(rf.post("/", {"version": posted})) == expected
+
+
+def test_the_person_page_shows_only_seats_the_reader_may_see(
+    client, official, village, other_village, term
+):
+    person = PersonFactory(village=village)
+    SeatFactory(village=village, term=term, person=person, body=Body.PARTY_COMMITTEE)
+    SeatFactory(village=other_village, term=term, person=person, body=Body.VILLAGERS_COMMITTEE)
+    client.force_login(official)
+    page = client.get(person.get_absolute_url()).content.decode()
+    assert village.name in page and other_village.name not in page
