@@ -7,6 +7,7 @@ from registry.models import Village
 
 from .choices import Post, SeatEndReason
 from .models import Election
+from .services import COUNT_FIELDS
 
 
 class ElectionForm(forms.ModelForm):
@@ -21,13 +22,7 @@ class ElectionForm(forms.ModelForm):
             "seats_chair",
             "seats_deputy",
             "seats_member",
-            "entitled",
-            "present",
-            "ballots_issued",
-            "ballots_returned",
-            "ballots_valid",
-            "ballots_invalid",
-            "proxy_votes",
+            *COUNT_FIELDS,
         ]
         widgets = {"held_on": DateInput()}
 

@@ -13,7 +13,7 @@ from registry.models import Term, Village
 
 from ..choices import Body, Post, SeatEndReason, SeatSource
 from ..models import Election, ElectionCandidate, Seat
-from ..services import election_findings
+from ..services import COUNT_FIELDS, election_findings
 
 
 def inline_choice_field(choices, **kwargs):
@@ -119,13 +119,7 @@ class ElectionSerializer(serializers.ModelSerializer):
             "seats_deputy",
             "seats_member",
             "seats",
-            "entitled",
-            "present",
-            "ballots_issued",
-            "ballots_returned",
-            "ballots_valid",
-            "ballots_invalid",
-            "proxy_votes",
+            *COUNT_FIELDS,
             "state",
             "confirmations",
             "version",
@@ -183,13 +177,7 @@ class ElectionWriteSerializer(serializers.ModelSerializer):
             "seats_chair",
             "seats_deputy",
             "seats_member",
-            "entitled",
-            "present",
-            "ballots_issued",
-            "ballots_returned",
-            "ballots_valid",
-            "ballots_invalid",
-            "proxy_votes",
+            *COUNT_FIELDS,
             "candidates",
             "version",
         ]
