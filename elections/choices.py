@@ -48,6 +48,8 @@ class SeatEndReason(models.TextChoices):
     RECALL = "recall", _("罢免")
     DEATH = "death", _("去世")
     TRANSFER = "transfer", _("调离")
+    TERM_END = "term_end", _("换届")
+    OTHER = "other", _("其他")
 
 
 class ElectionRound(models.TextChoices):
