@@ -2,15 +2,19 @@
 
 `RequestIdFilter` adds `request_id` to every record (from a context variable that
 core.middleware.RequestIdMiddleware sets); `JsonFormatter` writes the record as JSON;
-`RedactIdNumbersFilter` masks anything shaped like a resident ID number, so that no message,
-argument or traceback text ever writes one to a log.
+`RedactIdNumbersFilter` masks every resident ID number (what validates as one: check
+character and birth date), so that no message, argument or traceback text ever writes one to
+a log, while timings and other long numbers stay readable.
 """
 
 import contextvars
+import datetime as dt
 import json
 import logging
 import re
 from datetime import UTC, datetime
+
+from stdnum.cn import ric
 
 from .clientip import client_ip
 
@@ -26,18 +30,41 @@ _STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", (), None)).keys()) | {
 }
 
 
-# 18 digits (the last may be X) or the old 15 digits, not part of a longer number.
-ID_NUMBER_PATTERN = re.compile(
-    r"(?<![0-9])([1-9][0-9]{5})([0-9]{8}|[0-9]{5})([0-9]{3}[0-9Xx]|[0-9]{2})(?![0-9])"
-)
+# A run of 18 characters (17 digits and a digit or X) or of 15 digits, not part of a longer
+# number nor the fraction of a decimal (a timing such as 0.5236712406230623s).
+ID_NUMBER_PATTERN = re.compile(r"(?<![0-9.])(?:[1-9][0-9]{16}[0-9Xx]|[1-9][0-9]{14})(?![0-9])")
+
+
+def _birth_date_valid(year: int, month: int, day: int) -> bool:
+    try:
+        dt.date(year, month, day)
+    except ValueError:
+        return False
+    return year >= 1900
+
+
+def is_id_number(text: str) -> bool:
+    """Whether `text` validates as a resident ID number: 18 characters with a valid birth
+    date and check character (the check stdnum.cn.ric makes, without its area-code table:
+    a number whose area code is unknown for the birth year is still someone's number), or
+    an old 15-digit number with a valid birth date."""
+    if len(text) == 15:
+        return _birth_date_valid(1900 + int(text[6:8]), int(text[8:10]), int(text[10:12]))
+    number = text.upper()
+    return ric.calc_check_digit(number) == number[17] and _birth_date_valid(
+        int(number[6:10]), int(number[10:12]), int(number[12:14])
+    )
 
 
 def redact(text: str) -> str:
     """141028198001011234 -> **************1234 (as people.idnumbers.mask): a log line that
-    also holds a birth date must not give the number away."""
+    also holds a birth date must not give the number away. Only what validates as an ID
+    number is masked; other long numbers (timings, order numbers) are left as they are."""
 
     def mask(match):
         whole = match.group(0)
+        if not is_id_number(whole):
+            return whole
         return "*" * (len(whole) - 4) + whole[-4:]
 
     return ID_NUMBER_PATTERN.sub(mask, text)

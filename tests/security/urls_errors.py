@@ -5,7 +5,7 @@ from django.urls import path
 
 from config.urls import urlpatterns as project_urls
 
-LEAKY_NUMBER = "14102819800615123X"
+LEAKY_NUMBER = "14102819800615126X"  # valid: the log mask hides what validates
 
 
 def boom(request):
