@@ -39,10 +39,21 @@
     });
   });
 
-  // Buttons that ask before acting: <button data-confirm="...">.
+  // Irreversible steps ask first: <button data-confirm="...">, the text from the server,
+  // translated. "{n}" in it becomes the number of ticked rows (name="ids") of the form, so a
+  // bulk decision names how many people it will change; with none ticked the server says so.
+  function confirmText(el) {
+    var text = el.dataset.confirm;
+    if (text.indexOf("{n}") !== -1 && el.form) {
+      var ticked = el.form.querySelectorAll("input[name=ids]:checked").length;
+      text = text.split("{n}").join(String(ticked));
+    }
+    return text;
+  }
   document.querySelectorAll("[data-confirm]").forEach(function (el) {
     el.addEventListener("click", function (event) {
-      if (!window.confirm(el.dataset.confirm)) event.preventDefault();
+      if (el.disabled) return;
+      if (!window.confirm(confirmText(el))) event.preventDefault();
     });
   });
 })();

@@ -58,6 +58,8 @@ def test_nominee_travels_from_nomination_to_approval(page, login, make_user, cou
     make_user(Role.COUNTY_ORGANIZER, username="zhang", full_name="组织部 张组织")
     number = make_id_number(dt.date(1987, 9, 12), "F")
 
+    # Decisions and sign-offs ask first (data-confirm); this walk says yes.
+    page.on("dialog", lambda dialog: dialog.accept())
     # The township official nominates: the ID number fills birth date and gender.
     login("wang")
     page.click("[data-testid=card-candidates]")

@@ -24,6 +24,7 @@ def test_enter_submit_certify_and_see_the_team(page, login, make_user, village):
     make_user(Role.TOWNSHIP_OFFICIAL, username="wang")
     make_user(Role.COUNTY_ORGANIZER, username="zhang")
 
+    page.on("dialog", lambda dialog: dialog.accept())  # certifying asks first
     login("wang")
     page.get_by_test_id("elections-card").click()
     page.get_by_test_id("new-election").click()
