@@ -14,6 +14,8 @@ api_v1 = [
     path("", include("elections.api.urls")),
     path("", include("candidates.api.urls")),
     path("", include("training.api.urls")),
+    path("", include("rounds.api.urls")),
+    path("", include("reports.api.urls")),
     path("", include("composition.api.urls")),
     path("", include("audit.api.urls")),
 ]
@@ -25,6 +27,8 @@ urlpatterns = [
     path("elections/", include("elections.urls")),
     path("candidates/", include("candidates.urls")),
     path("training/", include("training.urls")),
+    path("rounds/", include("rounds.urls")),
+    path("reports/", include("reports.urls")),
     path("composition/", include("composition.urls")),
     path("audit/", include("audit.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

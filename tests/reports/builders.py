@@ -16,7 +16,7 @@ from elections.choices import Body, ElectionRound, ElectionState, Post
 from people.choices import Education, Gender, PoliticalStatus
 from reports import services
 from reports.choices import AuditStatus, ChosenBy, FormedBy, LeftReason, RequestedBy
-from reports.models import CommitteeMember, Representative, VillageDetail, VillagerGroup
+from reports.models import CommitteeMember, Representative, VillagerGroup
 from tests.factories import PersonFactory, TermFactory, VillageFactory
 from tests.factories.elections import ElectionCandidateFactory, ElectionFactory, SeatFactory
 
@@ -51,7 +51,11 @@ def build_county(township, other_township):
     nanping = VillageFactory(township=township, code="141028100202", name="南坪村")
     xiping = VillageFactory(township=other_township, code="141028101201", name="西坪村")
     beiling = VillageFactory(township=other_township, code="141028101202", name="北岭村")
-    nanping.merged_into, nanping.merged_on, nanping.is_active = dongguan, dt.date(2020, 6, 30), False
+    nanping.merged_into, nanping.merged_on, nanping.is_active = (
+        dongguan,
+        dt.date(2020, 6, 30),
+        False,
+    )
     nanping.save()
 
     # 东关村
@@ -108,7 +112,9 @@ def build_county(township, other_township):
     )
     s1 = _person(dongguan, name="孙监", **WOMAN)
     s2 = _person(dongguan, name="钱会计", **MASS)
-    SeatFactory(village=dongguan, term=t2021, person=s1, body=Body.SUPERVISION_COMMITTEE, post=Post.DIRECTOR)
+    SeatFactory(
+        village=dongguan, term=t2021, person=s1, body=Body.SUPERVISION_COMMITTEE, post=Post.DIRECTOR
+    )
     SeatFactory(village=dongguan, term=t2021, person=s2, body=Body.SUPERVISION_COMMITTEE)
     detail = services.village_detail_save(
         village=dongguan,
@@ -132,8 +138,12 @@ def build_county(township, other_township):
         left_on=dt.date(2021, 3, 1), left_reason=LeftReason.NOMINATED
     )
     east = VillagerGroup.objects.create(
-        village=dongguan, term=t2021, name="东组", leader_name="周组长",
-        leader_gender=Gender.FEMALE, leader_party_member=True,
+        village=dongguan,
+        term=t2021,
+        name="东组",
+        leader_name="周组长",
+        leader_gender=Gender.FEMALE,
+        leader_party_member=True,
     )
     VillagerGroup.objects.create(
         village=dongguan, term=t2021, name="西组", leader_name="吴组长", leader_gender=Gender.MALE
@@ -152,53 +162,117 @@ def build_county(township, other_township):
         village=dongguan, term=t2021, person=p2, status=AuditStatus.DONE, actor=SYSTEM
     )
     Candidacy.objects.create(
-        person=p2, village=dongguan, term=t2021, body=Body.PARTY_COMMITTEE, post=Post.MEMBER,
-        source=Source.INCUMBENT, audit_recommendation=AuditRecommendation.STAY,
-        stage=Stage.APPROVED, proposed_at=dt.datetime(2021, 1, 5, tzinfo=dt.UTC),
+        person=p2,
+        village=dongguan,
+        term=t2021,
+        body=Body.PARTY_COMMITTEE,
+        post=Post.MEMBER,
+        source=Source.INCUMBENT,
+        audit_recommendation=AuditRecommendation.STAY,
+        stage=Stage.APPROVED,
+        proposed_at=dt.datetime(2021, 1, 5, tzinfo=dt.UTC),
     )
 
     # 西坪村: a second round, a recall and its by-election
     q = [_person(xiping, name=f"西{i}", **(WOMAN if i == 5 else {})) for i in range(1, 7)]
     SeatFactory(village=xiping, term=t2018, person=q[2], body=Body.VILLAGERS_COMMITTEE)
     _elect(
-        xiping, t2021, Body.PARTY_COMMITTEE, [(q[0], Post.SECRETARY, 20), (q[1], Post.MEMBER, 18)],
-        entitled=22, present=21, ballots_issued=21, ballots_returned=21, ballots_valid=21,
+        xiping,
+        t2021,
+        Body.PARTY_COMMITTEE,
+        [(q[0], Post.SECRETARY, 20), (q[1], Post.MEMBER, 18)],
+        entitled=22,
+        present=21,
+        ballots_issued=21,
+        ballots_returned=21,
+        ballots_valid=21,
         ballots_invalid=0,
     )
     first = _elect(
-        xiping, t2021, Body.VILLAGERS_COMMITTEE, [(q[2], Post.DIRECTOR, 260), (q[3], Post.MEMBER, 200)],
-        entitled=500, present=300, ballots_issued=300, ballots_returned=300, ballots_valid=298,
+        xiping,
+        t2021,
+        Body.VILLAGERS_COMMITTEE,
+        [(q[2], Post.DIRECTOR, 260), (q[3], Post.MEMBER, 200)],
+        entitled=500,
+        present=300,
+        ballots_issued=300,
+        ballots_returned=300,
+        ballots_valid=298,
         ballots_invalid=2,
     )
     second = _elect(
-        xiping, t2021, Body.VILLAGERS_COMMITTEE, [(q[4], Post.MEMBER, 150)],
-        round_=ElectionRound.SECOND, held_on=dt.date(2021, 4, 20),
-        entitled=498, present=280, ballots_issued=280, ballots_returned=280, ballots_valid=280,
+        xiping,
+        t2021,
+        Body.VILLAGERS_COMMITTEE,
+        [(q[4], Post.MEMBER, 150)],
+        round_=ElectionRound.SECOND,
+        held_on=dt.date(2021, 4, 20),
+        entitled=498,
+        present=280,
+        ballots_issued=280,
+        ballots_returned=280,
+        ballots_valid=280,
         ballots_invalid=0,
     )
     services.election_detail_save(
-        election=first, actor=SYSTEM, registered_resident=480, registered_away=15,
-        registered_admitted=5, registered_women=240, registered_party=30,
-        list_posted_on=first.held_on - dt.timedelta(days=21), max_proxies_per_carrier=4,
+        election=first,
+        actor=SYSTEM,
+        registered_resident=480,
+        registered_away=15,
+        registered_admitted=5,
+        registered_women=240,
+        registered_party=30,
+        list_posted_on=first.held_on - dt.timedelta(days=21),
+        max_proxies_per_carrier=4,
     )
     services.election_detail_save(
-        election=second, actor=SYSTEM, registered_resident=478, registered_away=15,
-        registered_admitted=5, added_of_age=2, added_moved_in=1, removed_died=3,
-        removed_moved_out=2, list_posted_on=first.held_on - dt.timedelta(days=21),
+        election=second,
+        actor=SYSTEM,
+        registered_resident=478,
+        registered_away=15,
+        registered_admitted=5,
+        added_of_age=2,
+        added_moved_in=1,
+        removed_died=3,
+        removed_moved_out=2,
+        list_posted_on=first.held_on - dt.timedelta(days=21),
     )
     recalled = q[3].seats.get(term=t2021)
     recall = services.recall_record(
-        seat=recalled, actor=SYSTEM, requested_by=RequestedBy.VOTERS, requesters=110,
-        eligible=500, requested_on=dt.date(2023, 3, 1), voted_on=dt.date(2023, 4, 1),
-        registered=500, voted=320, agreed=200,
+        seat=recalled,
+        actor=SYSTEM,
+        requested_by=RequestedBy.VOTERS,
+        requesters=110,
+        eligible=500,
+        requested_on=dt.date(2023, 3, 1),
+        voted_on=dt.date(2023, 4, 1),
+        registered=500,
+        voted=320,
+        agreed=200,
     )
     by_election = services.by_election_record(
-        village=xiping, term=t2021, person=q[5], actor=SYSTEM, post=Post.MEMBER,
-        reason="recall", recall=recall, held_on=dt.date(2023, 5, 1), registered=500,
-        voted=300, votes=200,
+        village=xiping,
+        term=t2021,
+        person=q[5],
+        actor=SYSTEM,
+        post=Post.MEMBER,
+        reason="recall",
+        recall=recall,
+        held_on=dt.date(2023, 5, 1),
+        registered=500,
+        voted=300,
+        votes=200,
     )
     return SimpleNamespace(
-        t2018=t2018, t2021=t2021, dongguan=dongguan, nanping=nanping, xiping=xiping,
-        beiling=beiling, recall=recall, recalled=recalled, by_election=by_election,
-        first=first, second=second,
+        t2018=t2018,
+        t2021=t2021,
+        dongguan=dongguan,
+        nanping=nanping,
+        xiping=xiping,
+        beiling=beiling,
+        recall=recall,
+        recalled=recalled,
+        by_election=by_election,
+        first=first,
+        second=second,
     )

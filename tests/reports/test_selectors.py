@@ -23,7 +23,11 @@ def test_county_forms_agree_with_hand_checked_figures(built, county):
     assert (reg["registered"], reg["women"], reg["party_members"]) == (1500, 720, 90)
     assert (reg["second_round_added"], reg["second_round_removed"]) == (3, 5)
     assert (reg["election_committees"], reg["formed_by_representatives"]) == (1, 1)
-    assert (reg["committee_members"], reg["committee_women"], reg["left_on_nomination"]) == (4, 2, 1)
+    assert (reg["committee_members"], reg["committee_women"], reg["left_on_nomination"]) == (
+        4,
+        2,
+        1,
+    )
     assert (voting["elections"], voting["entitled"], voting["voted"]) == (2, 1500, 1100)
     assert voting["turnout_percent"] == 73.33
     assert (voting["second_rounds"], voting["second_round_voted"]) == (1, 280)

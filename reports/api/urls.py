@@ -1,0 +1,16 @@
+from django.urls import path
+from rest_framework.routers import SimpleRouter
+
+from . import views
+
+router = SimpleRouter()
+router.register(
+    "reports/election-details", views.ElectionDetailViewSet, basename="report-election-detail"
+)
+router.register(
+    "reports/village-details", views.VillageDetailViewSet, basename="report-village-detail"
+)
+router.register("reports/filings", views.FilingViewSet, basename="report-filing")
+urlpatterns = router.urls + [
+    path("reports/<str:code>/<int:year>/", views.ReportView.as_view(), name="report-forms"),
+]
