@@ -56,6 +56,12 @@ class CandidacyFilter(django_filters.FilterSet):
         help_text=_("true：资格联审中有部门提出问题且尚未核销"),
         widget=BooleanWidget(),
     )
+    returned = django_filters.BooleanFilter(
+        method="filter_returned",
+        label=_("被退回"),
+        help_text=_("true：被退回到当前阶段、尚未重新办理"),
+        widget=BooleanWidget(),
+    )
     updated_since = django_filters.IsoDateTimeFilter(
         field_name="updated_at",
         lookup_expr="gte",
@@ -65,13 +71,29 @@ class CandidacyFilter(django_filters.FilterSet):
 
     class Meta:
         model = Candidacy
-        fields = ["q", "term", "township", "village", "body", "post", "source", "stage", "flagged"]
+        fields = [
+            "q",
+            "term",
+            "township",
+            "village",
+            "body",
+            "post",
+            "source",
+            "stage",
+            "flagged",
+            "returned",
+        ]
 
     def filter_flagged(self, queryset, name, value):
         if value is None:
             return queryset
         blocked = Q(open_flag_exists(), stage=Stage.JOINT_REVIEW)
         return queryset.filter(blocked) if value else queryset.exclude(blocked)
+
+    def filter_returned(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return queryset.with_returned().filter(returned=value)
 
 
 class ReviewQueueFilter(django_filters.FilterSet):

@@ -139,6 +139,17 @@ class CandidacyQuerySet(ScopedQuerySet):
     def open(self):
         return self.exclude(stage__in=ENDED_STAGES)
 
+    def with_returned(self):
+        """Annotate `returned`: sent back to the current stage by a return and not moved
+        since (a correction waits for the township)."""
+        returns = Decision.objects.filter(
+            candidacy=models.OuterRef("pk"),
+            outcome=Outcome.RETURN,
+            to_stage=models.OuterRef("stage"),
+            decided_at__gte=models.OuterRef("stage_changed_at"),
+        )
+        return self.annotate(returned=models.Exists(returns))
+
     def with_flags(self):
         """Annotate `open_flags`: the department flags not yet cleared."""
         return self.annotate(

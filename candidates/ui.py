@@ -3,7 +3,7 @@
 from core import ui
 from core.roles import STAFF_ROLES, Role
 
-from . import selectors
+from . import selectors, work
 
 REVIEWERS = frozenset({Role.DEPARTMENT_REVIEWER})
 
@@ -11,10 +11,15 @@ REVIEWERS = frozenset({Role.DEPARTMENT_REVIEWER})
 def register_slots() -> None:
     ui.register("nav", "candidates/_nav_review.html", roles=REVIEWERS, order=39, exact=True)
     ui.register("nav", "candidates/_nav.html", roles=STAFF_ROLES, order=40)
-    ui.register(
-        "home", "candidates/_home_card_review.html", roles=REVIEWERS, order=39, exact=True
-    )
+    ui.register("home", "candidates/_home_card_review.html", roles=REVIEWERS, order=39, exact=True)
     ui.register("home", "candidates/_home_card.html", roles=STAFF_ROLES, order=40)
+    ui.register_work(
+        "candidates",
+        work.work_items,
+        roles=STAFF_ROLES - {Role.ADMIN} | REVIEWERS,
+        order=40,
+        exact=True,
+    )
     ui.register(
         "village",
         "candidates/_village_section.html",

@@ -44,6 +44,56 @@ def register(
     slots.sort(key=lambda slot: slot.order)
 
 
+@dataclass(frozen=True)
+class WorkItem:
+    """One line of the home page's work list: what waits for the user, how many, where.
+
+    `key` is stable (the page marks the line `data-testid="work-<key>"`); `kind` "todo" is
+    work waiting for this user, "alert" something that went wrong, "figure" a number to
+    know (a viewer has nothing to do but read the figures)."""
+
+    key: str
+    label: str
+    count: int
+    url: str
+    kind: str = "todo"
+
+
+@dataclass(frozen=True)
+class WorkSource:
+    name: str
+    provider: Callable  # (user) -> iterable of WorkItem, from the app's selectors
+    roles: frozenset
+    order: int = 100
+    exact: bool = False
+
+
+_WORK: list[WorkSource] = []
+
+
+def register_work(name: str, provider, *, roles, order: int = 100, exact: bool = False) -> None:
+    """Add `provider(user)` to the home page's work list for `roles`.
+
+    A provider counts with a fixed number of queries whatever the data (one aggregate per
+    table), so the home page's query count stays pinned; an app that adds work (reports
+    overdue, rounds to open) registers its own provider in its ui.py."""
+    if any(source.name == name for source in _WORK):
+        return  # ready() may run twice (tests); one registration per name
+    _WORK.append(WorkSource(name, provider, frozenset(roles), order=order, exact=exact))
+    _WORK.sort(key=lambda source: source.order)
+
+
+def work_for(user) -> list[WorkItem]:
+    """The work list of `user`: every registered provider they may see, items with a count
+    only (nothing waiting is not listed)."""
+    items: list[WorkItem] = []
+    for source in _WORK:
+        if not has_role(user, source.roles) or (source.exact and user.role not in source.roles):
+            continue
+        items.extend(item for item in source.provider(user) if item.count)
+    return items
+
+
 def slots_for(kind: str, user) -> list[Slot]:
     """The `kind` slots `user` sees, in order."""
     return [
