@@ -23,6 +23,7 @@ from people.services import (
     out_of_scope_message,
     persons_bulk_upsert,
 )
+from people.throttles import IdLookupLimit
 from registry.models import Term, Township, Village
 
 from . import services
@@ -179,7 +180,11 @@ class ImportResult:
 def import_nominees(sheet: Sheet, *, actor, dry_run: bool = False) -> ImportResult:
     """Nominate every row of `sheet`; all or nothing."""
     result = ImportResult()
-    checks = _RowChecks(sheet, actor)
+    try:
+        checks = _RowChecks(sheet, actor)
+    except IdLookupLimit as exc:
+        result.errors = exc.messages  # the whole file: no row is named
+        return result
     planned = [plan for row in sheet.rows if (plan := checks.check(row)) is not None]
     if sheet.errors:
         result.errors = sorted(sheet.errors, key=lambda error: error.row)
@@ -219,6 +224,7 @@ class _RowChecks:
                 key: (person.county_id, person.village.township_id if person.village else None)
                 for key, person in self.known.items()
             },
+            door="nominees",
         )
         self.seen: dict[tuple, int] = {}  # (ID number, village, term, body) -> first row
 

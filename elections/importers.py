@@ -33,6 +33,7 @@ from people.services import (
     out_of_scope_message,
     persons_bulk_write,
 )
+from people.throttles import IdLookupLimit
 from registry.models import Term, Village
 
 from . import seat_rules
@@ -305,7 +306,11 @@ def _import(sheet: Sheet, actor, dry_run: bool, progress, origin=None) -> Roster
         list(Term.objects.select_for_update(no_key=True).filter(pk__in=term_ids).order_by("pk"))
         plan = _plan(sheet, seats, term_ids)
         existing, places = _existing_people([row.digest for row in people])
-        _refuse_people_out_of_scope(sheet, seats, places, actor)
+        try:
+            _refuse_people_out_of_scope(sheet, seats, places, actor)
+        except IdLookupLimit as exc:
+            result.errors = exc.messages  # the whole file: no row is named
+            return result
         progress(0.6)
         if sheet.errors:
             result.errors = sorted(sheet.errors, key=lambda e: e.row)
@@ -394,7 +399,7 @@ def _refuse_people_out_of_scope(sheet: Sheet, seats: list[_Seat], places, actor)
     """A row whose ID number belongs to a person the uploader may not change fails: the
     import would rename them and move them into the uploader's village. The message names
     neither the person nor their township. One set over the batch, no query per row."""
-    outside = digests_out_of_scope(actor, places)
+    outside = digests_out_of_scope(actor, places, door="roster")
     if not outside:
         return
     message = out_of_scope_message()

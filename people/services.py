@@ -17,6 +17,7 @@ from registry.models import County, Village
 from . import idnumbers
 from .idnumbers import IdNumberError
 from .models import Person
+from .throttles import charge_id_lookups
 
 PERSON_FIELDS = (
     "name",
@@ -64,25 +65,36 @@ def out_of_scope_message() -> str:
     return _("该身份证号码已在其他乡镇登记，不能在本乡镇修改，请联系县委组织部")
 
 
-def ensure_can_use_found_person(actor, person: Person) -> None:
-    """Refuse, on the ID number, a person found by their number whom `actor` may not change."""
+def ensure_can_use_found_person(actor, person: Person, *, door: str = "person") -> None:
+    """Refuse, on the ID number, a person found by their number whom `actor` may not change.
+    The refusal admits the number exists: it counts as an ID search (people.throttles)."""
     if not can_edit_person(actor, person):
+        charge_id_lookups(actor, 1, door=door)
         raise ValidationError({"id_number": out_of_scope_message()})
 
 
-def digests_out_of_scope(actor, places: dict[str, tuple[int, int | None]]) -> set[str]:
+def digests_out_of_scope(
+    actor, places: dict[str, tuple[int, int | None]], *, door: str = "upload"
+) -> set[str]:
     """The digests among `places` (digest -> (county pk, township pk of the village, or
-    None)) of people `actor` may not change: a whole import's batch judged in memory."""
+    None)) of people `actor` may not change: a whole import's batch judged in memory.
+    Each is an ID search answered (people.throttles): raises IdLookupLimit, a
+    ValidationError, when they do not fit in the actor's budget or it is spent."""
     if policy.is_system(actor) or policy.is_admin(actor):
         return set()
-    return {
+    outside = {
         key
         for key, (county_id, township_id) in places.items()
         if not can_edit_person_at(actor, county_id=county_id, township_id=township_id)
     }
+    charge_id_lookups(actor, len(outside), door=door)
+    return outside
 
 
 def _check_unique(number: str, exclude_pk=None, actor=None) -> None:
+    # Spent lookups refuse before the look-up, so that a new number and one registered
+    # elsewhere get the same answer.
+    charge_id_lookups(actor, 0, door="person")
     others = Person.objects.with_id_number(number).select_related("village")
     if exclude_pk:
         others = others.exclude(pk=exclude_pk)
