@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from candidates.choices import AuditRecommendation
 from candidates.choices import Source as CandidacySource
 from candidates.models import Candidacy
+from core import policy
 from elections.choices import POST_TITLES, Body, ElectionRound, ElectionState, Post
 from elections.models import Election, ElectionCandidate, Seat
 from people.choices import Education, Gender, PoliticalStatus
@@ -83,6 +84,8 @@ def scope_for_code(code: str, user=None) -> Scope | None:
     if len(code or "") not in kinds:
         return None
     kind, model = kinds[len(code)]
+    if kind == "county" and user is not None and not policy.can(user, "report.read_county"):
+        return None
     rows = model.objects.all() if user is None else model.objects.for_user(user)
     obj = rows.filter(code=code).first()
     return Scope(kind, obj) if obj else None

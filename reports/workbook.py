@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
+from openpyxl.cell.cell import MergedCell
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
@@ -271,7 +272,9 @@ def _head(ws, title, data, width: int, preparer: str) -> None:
 
 
 def _header_cell(ws, row, column, text):
-    cell = ws.cell(row, column, neutralize(text))
+    cell = ws.cell(row, column)
+    if text and not isinstance(cell, MergedCell):  # a merged range's other cells stay empty
+        cell.value = neutralize(text)
     cell.font, cell.alignment, cell.border = Font(bold=True), CENTER, BOX
     return cell
 
