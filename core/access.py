@@ -32,11 +32,16 @@ class ScopedQuerySet(models.QuerySet):
 
     county_lookup: str = "county"
     township_lookup: str | None = "township"
+    # The path to the village, for roles scoped by village (core.policy.scope_rule).
+    village_lookup: str | None = None
 
     def for_user(self, user):
         """The rows `user` may see (`core.policy.scope_filter`)."""
         scope = policy.scope_filter(
-            user, county_lookup=self.county_lookup, township_lookup=self.township_lookup
+            user,
+            county_lookup=self.county_lookup,
+            township_lookup=self.township_lookup,
+            village_lookup=self.village_lookup,
         )
         if scope is None:
             return self.none()

@@ -87,13 +87,33 @@ def is_department_reviewer(user) -> bool:
 
 ALL = object()  # scope_filter's answer when every row is visible
 
+# Row scopes of roles an app brings (registered with `scope_rule`), by role.
+_SCOPE_RULES: dict[str, Callable] = {}
 
-def scope_filter(user, *, county_lookup: str, township_lookup: str | None):
+
+def scope_rule(role: str):
+    """Register the row scope of a role whose rows are not a county or a township (e.g. the
+    liaison leader's villages, rounds/policies.py). The rule is called like `scope_filter`
+    with the lookups (`village_lookup` None where a row belongs to no village) and answers
+    the same way: `ALL`, `None` or filter kwargs."""
+
+    def register(predicate):
+        if role in _SCOPE_RULES and _SCOPE_RULES[role] is not predicate:
+            raise ValueError(f"the scope of {role!r} is registered twice")
+        _SCOPE_RULES[role] = predicate
+        return predicate
+
+    return register
+
+
+def scope_filter(
+    user, *, county_lookup: str, township_lookup: str | None, village_lookup: str | None = None
+):
     """The filter of the rows `user` may see: `ALL`, `None` (no row) or filter kwargs.
 
     All for administrators, their county for county roles, department reviewers and
     county-bound API clients, their township for officials (rows with no township are the
-    county's: hidden from officials)."""
+    county's: hidden from officials); a role an app registered with `scope_rule` by its rule."""
     if is_system(user):
         return ALL
     if not is_active_user(user):
@@ -101,6 +121,13 @@ def scope_filter(user, *, county_lookup: str, township_lookup: str | None):
     role = getattr(user, "role", None)
     if is_admin(user):
         return ALL
+    if role in _SCOPE_RULES:
+        return _SCOPE_RULES[role](
+            user,
+            county_lookup=county_lookup,
+            township_lookup=township_lookup,
+            village_lookup=village_lookup,
+        )
     if role == Role.TOWNSHIP_OFFICIAL:
         if not user.township_id or township_lookup is None:
             return None

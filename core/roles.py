@@ -11,6 +11,7 @@ class Role(models.TextChoices):
     TOWNSHIP_OFFICIAL = "township_official", _("乡镇工作人员")
     DEPARTMENT_REVIEWER = "department_reviewer", _("联审部门")
     API_CLIENT = "api_client", _("接口客户端")
+    LIAISON_LEADER = "liaison_leader", _("县级包联领导")
 
 
 ALL_ROLES = frozenset(Role)

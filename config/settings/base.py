@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "elections",
     "candidates",
     "training",
+    "rounds",
     "reports",
     "composition",
     # Browsing and exporting the history of every audited model (issue 7).

@@ -232,7 +232,40 @@ ROUTES: dict[str, Route] = {
 
 # Routes enumerated but not yet asserted, each listed by name so that the table shows exactly
 # what is left to pin. Empty: every route of the project is in the table above.
-PENDING: set[str] = set()
+PENDING: set[str] = {
+    # rounds (issue 15): its own role matrix is tests/rounds/test_access.py
+    "rounds-board",
+    "rounds-liaison-detail",
+    "rounds-liaison-list",
+    "rounds-problem-detail",
+    "rounds-problem-list",
+    "rounds-problem-move",
+    "rounds-report-detail",
+    "rounds-report-list",
+    "rounds-talk-detail",
+    "rounds-talk-list",
+    "rounds-visit-detail",
+    "rounds-visit-list",
+    "rounds-visit-totals",
+    "rounds:board",
+    "rounds:board-xlsx",
+    "rounds:liaison",
+    "rounds:mine",
+    "rounds:problem-detail",
+    "rounds:problem-list",
+    "rounds:problem-upload",
+    "rounds:problem-xlsx",
+    "rounds:report-detail",
+    "rounds:report-list",
+    "rounds:report-opened",
+    "rounds:report-xlsx",
+    "rounds:screening",
+    "rounds:talk-list",
+    "rounds:village",
+    "rounds:visit-list",
+    "rounds:visit-upload",
+    "rounds:visit-xlsx",
+}
 
 
 def walk(resolver=None, prefix="", namespace=None):

@@ -1,0 +1,405 @@
+"""Every write of the round's command centre: keyword-only, atomic, `full_clean()` first, a
+required actor, and the access rule asked of core.policy (rounds/policies.py)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
+
+from core import policy
+from core.roles import Role
+
+from .choices import (
+    DEFAULT_RISK_REASONS,
+    DEFAULT_STEPS,
+    PROBLEM_TRANSITIONS,
+    ProblemKind,
+    ProblemState,
+)
+from .models import (
+    AttachedUnit,
+    Liaison,
+    Problem,
+    ReportRead,
+    RiskReason,
+    Round,
+    RoundStep,
+    Screening,
+    StepRecord,
+    StepWindow,
+    Talk,
+    VillageTeam,
+    VisitLog,
+)
+
+# --- reference data and the plan ---------------------------------------------------------
+
+
+def risk_reasons_ensure(*, county) -> list[RiskReason]:
+    """The county's risk reasons, created from the defaults if it has none."""
+    reasons = list(RiskReason.objects.filter(county=county).order_by("number"))
+    if reasons:
+        return reasons
+    reasons = [
+        RiskReason(county=county, number=number, text=text)
+        for number, text in enumerate(DEFAULT_RISK_REASONS, start=1)
+    ]
+    return bulk_create_with_history(reasons, RiskReason)
+
+
+@policy.requires_actor
+@transaction.atomic
+def risk_reason_save(*, county, text: str, active: bool = True, reason=None, actor) -> RiskReason:
+    """Add a reason to the county's list, or rename / retire one."""
+    policy.ensure_can_manage_county(actor, county.pk)
+    if reason is None:
+        last = RiskReason.objects.filter(county=county).order_by("-number").first()
+        reason = RiskReason(county=county, number=(last.number + 1) if last else 1)
+    reason.text, reason.active = text.strip(), active
+    reason.full_clean()
+    reason.save()
+    return reason
+
+
+@policy.requires_actor
+@transaction.atomic
+def round_create(*, county, term, starts_on: dt.date, ends_on: dt.date, actor) -> Round:
+    """A county's round of a term, with the default plan (choices.DEFAULT_STEPS) laid out
+    from its first day."""
+    policy.ensure_can_manage_county(actor, county.pk)
+    round_ = Round(county=county, term=term, starts_on=starts_on, ends_on=ends_on)
+    round_.full_clean()
+    round_.save()
+    steps = [
+        RoundStep(
+            round=round_,
+            code=code,
+            label=str(label),
+            source=source,
+            order=order,
+            starts_on=starts_on + dt.timedelta(days=first),
+            ends_on=starts_on + dt.timedelta(days=last),
+        )
+        for order, (code, label, source, first, last) in enumerate(DEFAULT_STEPS, start=1)
+    ]
+    for step in steps:
+        step.full_clean(exclude=["round"], validate_constraints=False)
+    bulk_create_with_history(steps, RoundStep)
+    return round_
+
+
+def _ensure_not_started(round_) -> None:
+    if round_.has_started:
+        raise ValidationError(_("换届工作已经开始，步骤不能再增删或改名；各村时间可单独调整"))
+
+
+@policy.requires_actor
+@transaction.atomic
+def round_step_save(*, round_, actor, step: RoundStep | None = None, **fields) -> RoundStep:
+    """Add a step to the plan or change one (label, window, order) — before the round
+    starts; afterwards only the planned window may move."""
+    policy.ensure(actor, "round.plan", round_)
+    if step is None:
+        _ensure_not_started(round_)
+        last = round_.steps.order_by("-order").first()
+        step = RoundStep(round=round_, order=(last.order + 1) if last else 1)
+    elif round_.has_started and set(fields) - {"starts_on", "ends_on"}:
+        _ensure_not_started(round_)
+    for name, value in fields.items():
+        setattr(step, name, value)
+    step.full_clean()
+    step.save()
+    return step
+
+
+@policy.requires_actor
+@transaction.atomic
+def round_step_delete(*, step: RoundStep, actor) -> None:
+    """Drop a step from the plan, before the round starts."""
+    policy.ensure(actor, "round.plan", step.round)
+    _ensure_not_started(step.round)
+    step.delete()
+
+
+# --- a village's steps -------------------------------------------------------------------
+
+
+@policy.requires_actor
+@transaction.atomic
+def step_window_set(
+    *,
+    step: RoundStep,
+    village,
+    starts_on=None,
+    ends_on=None,
+    not_applicable: bool = False,
+    note: str = "",
+    actor,
+) -> StepWindow:
+    """The village's own window for the step (一村一策), or the step marked not applicable."""
+    policy.ensure(actor, "village.round_record", village)
+    window = StepWindow.objects.filter(step=step, village=village).first() or StepWindow(
+        step=step, village=village
+    )
+    window.starts_on, window.ends_on = starts_on, ends_on
+    window.not_applicable, window.note = not_applicable, note
+    window.full_clean()
+    window.save()
+    return window
+
+
+@policy.requires_actor
+@transaction.atomic
+def step_record_create(
+    *, step: RoundStep, village, done_on: dt.date, done_by: str, note="", attachment=None, actor
+) -> StepRecord:
+    """Record by hand that the village finished a step the portal holds no data for."""
+    policy.ensure(actor, "village.round_record", village)
+    if done_on > timezone.localdate():
+        raise ValidationError({"done_on": _("完成日期不能晚于今天")})
+    record = StepRecord(
+        step=step,
+        village=village,
+        done_on=done_on,
+        done_by=done_by,
+        note=note,
+        recorded_by=policy.history_user(actor),
+    )
+    if attachment:
+        record.attachment = attachment
+    record.full_clean()
+    record.save()
+    return record
+
+
+# --- risk screening and visits -----------------------------------------------------------
+
+
+@policy.requires_actor
+@transaction.atomic
+def screening_save(
+    *,
+    round_,
+    village,
+    screened_on: dt.date,
+    reasons=(),
+    note: str = "",
+    emergency_plan: str = "",
+    emergency_plan_file=None,
+    actor,
+) -> Screening:
+    """The village's risk screening of the round (one per village; saving again updates)."""
+    policy.ensure(actor, "village.round_record", village)
+    reasons = list(reasons)
+    if any(reason.county_id != round_.county_id for reason in reasons):
+        raise ValidationError({"reasons": _("只能选择本县的风险因素")})
+    screening = Screening.objects.filter(round=round_, village=village).first() or Screening(
+        round=round_, village=village
+    )
+    screening.screened_on, screening.note = screened_on, note
+    screening.emergency_plan = emergency_plan
+    if emergency_plan_file:
+        screening.emergency_plan_file = emergency_plan_file
+    screening.full_clean()
+    screening.save()
+    screening.reasons.set(reasons)
+    return screening
+
+
+VISIT_COUNTS = ("households", "people", "forums", "analysis_meetings")
+
+
+@policy.requires_actor
+@transaction.atomic
+def visit_create(
+    *, village, visited_on: dt.date, visitors: str, note: str = "", actor, **counts
+) -> VisitLog:
+    """A visit log: who went, when, households and people met, forums and meetings held."""
+    policy.ensure(actor, "village.round_record", village)
+    if visited_on > timezone.localdate():
+        raise ValidationError({"visited_on": _("走访日期不能晚于今天")})
+    visit = VisitLog(
+        village=village,
+        visited_on=visited_on,
+        visitors=visitors,
+        note=note,
+        recorded_by=policy.history_user(actor),
+        **{name: counts.get(name) or 0 for name in VISIT_COUNTS},
+    )
+    visit.full_clean()
+    visit.save()
+    return visit
+
+
+# --- liaison and the "四个一" -------------------------------------------------------------
+
+
+@policy.requires_actor
+@transaction.atomic
+def liaison_add(*, round_, leader, village, actor) -> Liaison:
+    """Make `leader` the liaison of `village`; refused above the county's limit."""
+    policy.ensure(actor, "round.plan", round_)
+    if leader.role != Role.LIAISON_LEADER or leader.county_id != round_.county_id:
+        raise ValidationError({"leader": _("包联领导应为本县的县级包联领导账号")})
+    if village.township.county_id != round_.county_id:
+        raise ValidationError({"village": _("只能包联本县的村(社区)")})
+    # Serialise the leader's additions so two at once cannot both pass the limit.
+    type(leader).objects.select_for_update().filter(pk=leader.pk).first()
+    count = Liaison.objects.filter(round=round_, leader=leader).count()
+    if count >= round_.liaison_limit:
+        raise ValidationError(
+            {
+                "village": _(
+                    "%(leader)s 已包联 %(count)s 个村，达到本县每位县级领导 %(limit)s 个村的上限"
+                )
+                % {
+                    "leader": leader.full_name or leader.username,
+                    "count": count,
+                    "limit": round_.liaison_limit,
+                }
+            }
+        )
+    liaison = Liaison(round=round_, leader=leader, village=village)
+    liaison.full_clean()
+    liaison.save()
+    return liaison
+
+
+@policy.requires_actor
+@transaction.atomic
+def liaison_remove(*, liaison: Liaison, actor) -> None:
+    policy.ensure(actor, "round.plan", liaison.round)
+    liaison.delete()
+
+
+@policy.requires_actor
+@transaction.atomic
+def unit_save(*, round_, name: str, villages=(), unit: AttachedUnit | None = None, actor):
+    """An attached unit (包村单位) and its villages."""
+    policy.ensure(actor, "round.plan", round_)
+    unit = unit or AttachedUnit(round=round_)
+    unit.name = name.strip()
+    unit.full_clean()
+    unit.save()
+    villages = list(villages)
+    if any(v.township.county_id != round_.county_id for v in villages):
+        raise ValidationError({"villages": _("只能包联本县的村(社区)")})
+    unit.villages.set(villages)
+    return unit
+
+
+@policy.requires_actor
+@transaction.atomic
+def team_set(*, round_, village, township_cadre: str = "", work_group: str = "", actor):
+    """The village's township cadre and work group (two of its "四个一")."""
+    policy.ensure(actor, "village.round_record", village)
+    team = VillageTeam.objects.filter(round=round_, village=village).first() or VillageTeam(
+        round=round_, village=village
+    )
+    team.township_cadre, team.work_group = township_cadre.strip(), work_group.strip()
+    team.full_clean()
+    team.save()
+    return team
+
+
+# --- the problem ledger ------------------------------------------------------------------
+
+
+@policy.requires_actor
+@transaction.atomic
+def problem_create(*, village, actor, **fields) -> Problem:
+    """A new row of the ledger (a problem, or a 开门办事 need); assigned at once when it
+    names an owner."""
+    policy.ensure(actor, "problem.report", village)
+    problem = Problem(village=village, created_by=policy.history_user(actor), **fields)
+    problem.reported_on = problem.reported_on or timezone.localdate()
+    if problem.kind == ProblemKind.NEED and not (problem.owner or problem.owner_person_id):
+        raise ValidationError({"owner": _("开门办事事项须有领账成员")})
+    if problem.owner or problem.owner_person_id:
+        problem.state = ProblemState.ASSIGNED
+    problem.full_clean()
+    problem.save()
+    return problem
+
+
+def _check_move(problem: Problem, action: str, fields: dict) -> None:
+    allowed_from, _target = PROBLEM_TRANSITIONS[action]
+    if problem.state not in allowed_from:
+        raise ValidationError(
+            _("当前状态为“%(state)s”，不能执行此操作") % {"state": problem.get_state_display()}
+        )
+    if action == "assign" and not (fields.get("owner") or fields.get("owner_person")):
+        raise ValidationError({"owner": _("请填写责任人或责任单位")})
+    if action == "resolve" and not (fields.get("resolution") or "").strip():
+        raise ValidationError({"resolution": _("销号须说明整改情况")})
+    if action == "reopen" and not (fields.get("verification_note") or "").strip():
+        raise ValidationError({"verification_note": _("重新打开须说明理由")})
+
+
+@policy.requires_actor
+@transaction.atomic
+def problem_move(*, problem: Problem, action: str, actor, **fields) -> Problem:
+    """One move of the ledger's state machine (choices.PROBLEM_TRANSITIONS): assign (owner,
+    deadline), resolve (how, evidence), verify, reopen (why)."""
+    if action not in PROBLEM_TRANSITIONS:
+        raise ValidationError(_("未知的操作"))
+    problem = (
+        Problem.objects.select_for_update().select_related("village__township").get(pk=problem.pk)
+    )
+    rule = "problem.verify" if action in ("verify", "reopen") else "problem.report"
+    policy.ensure(actor, rule, problem if rule == "problem.verify" else problem.village)
+    _check_move(problem, action, fields)
+    today = timezone.localdate()
+    if action == "assign":
+        problem.owner = fields.get("owner") or problem.owner
+        problem.owner_person = fields.get("owner_person") or problem.owner_person
+        problem.deadline = fields.get("deadline") or problem.deadline
+    elif action == "resolve":
+        problem.resolution = fields["resolution"].strip()
+        problem.resolved_on = fields.get("resolved_on") or today
+        if fields.get("evidence"):
+            problem.evidence = fields["evidence"]
+    elif action == "verify":
+        problem.verified_on = today
+        problem.verification_note = (fields.get("verification_note") or "").strip()
+    else:  # reopen
+        problem.verification_note = fields["verification_note"].strip()
+        problem.resolved_on = problem.verified_on = None
+        problem.deadline = fields.get("deadline") or problem.deadline
+    problem.state = PROBLEM_TRANSITIONS[action][1]
+    problem.version += 1
+    problem.full_clean()
+    problem.save()
+    return problem
+
+
+# --- talks and reports -------------------------------------------------------------------
+
+
+@policy.requires_actor
+@transaction.atomic
+def talk_create(*, village, person, kind, held_on, talker, note="", actor) -> Talk:
+    policy.ensure(actor, "village.round_record", village)
+    if held_on > timezone.localdate():
+        raise ValidationError({"held_on": _("谈话日期不能晚于今天")})
+    talk = Talk(
+        village=village, person=person, kind=kind, held_on=held_on, talker=talker, note=note
+    )
+    talk.full_clean()
+    talk.save()
+    return talk
+
+
+def report_opened(*, report, user) -> None:
+    """Record that `user` opened `report` (first and last time, how often)."""
+    if policy.is_system(user) or not policy.is_active_user(user):
+        return
+    now = timezone.now()
+    read, created = ReportRead.objects.get_or_create(report=report, user=user)
+    if not created:
+        ReportRead.objects.filter(pk=read.pk).update(last_opened_at=now, times=read.times + 1)

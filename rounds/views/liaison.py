@@ -1,0 +1,79 @@
+"""Liaison (包联): county leaders and their villages, attached units, and the "四个一" of
+every difficult village."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views import View
+
+from core import policy
+from core.forms import form_errors_from
+from core.permissions import RoleRequiredMixin
+from core.roles import COUNTY_ROLES
+from registry.choices import RiskClass
+
+from .. import selectors, services
+from ..forms import LiaisonForm
+from ..models import AttachedUnit, Liaison
+from . import BOARD_ROLES
+
+
+def _round(request):
+    round_ = selectors.current_round(request.user, None)
+    if round_ is None:
+        raise Http404
+    return round_
+
+
+class LiaisonView(RoleRequiredMixin, View):
+    read_roles = BOARD_ROLES
+    write_roles = COUNTY_ROLES
+
+    def get(self, request, form=None):
+        round_ = _round(request)
+        villages = selectors.visible_villages(request.user, round_)
+        liaisons = (
+            Liaison.objects.for_user(request.user)
+            .filter(round=round_)
+            .select_related("leader", "village__township")
+            .order_by("leader__username", "village__code")
+        )
+        units = AttachedUnit.objects.filter(round=round_).prefetch_related("villages")
+        result = selectors.board(round_, user=request.user, risk_class=RiskClass.DIFFICULT)
+        return render(
+            request,
+            "rounds/liaison.html",
+            {
+                "round": round_,
+                "liaisons": liaisons,
+                "units": units,
+                "difficult": result.rows,
+                "form": form or LiaisonForm(round_=round_, villages=villages),
+                "may_edit": policy.can(request.user, "round.plan", round_),
+            },
+        )
+
+    def post(self, request):
+        round_ = _round(request)
+        villages = selectors.visible_villages(request.user, round_)
+        if request.POST.get("remove"):
+            liaison = get_object_or_404(Liaison, round=round_, pk=request.POST["remove"])
+            try:
+                services.liaison_remove(liaison=liaison, actor=request.user)
+            except PermissionDenied as exc:
+                messages.error(request, str(exc))
+            return redirect("rounds:liaison")
+        form = LiaisonForm(request.POST, round_=round_, villages=villages)
+        if form.is_valid():
+            try:
+                services.liaison_add(round_=round_, actor=request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                form_errors_from(exc, form)
+            except PermissionDenied as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, _("已添加包联"))
+                return redirect("rounds:liaison")
+        return self.get(request, form=form)

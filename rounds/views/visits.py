@@ -1,0 +1,228 @@
+"""Visits (走访) with the printed line for a scope and period, risk screening, and talks
+with their coverage."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views import View
+
+from candidates.choices import Stage
+from candidates.models import Candidacy
+from core import exports, policy
+from core.forms import form_errors_from
+from core.permissions import RoleRequiredMixin
+from core.roles import EDITOR_ROLES
+from elections.models import Seat
+from people.models import Person
+
+from .. import selectors, services
+from ..choices import TalkKind
+from ..filters import TalkFilter, VisitFilter
+from ..forms import ScreeningForm, TalkForm, VisitForm
+from ..models import Screening, Talk, VisitLog
+from . import BOARD_ROLES
+from .ledger import writable_villages
+
+
+class VisitListView(RoleRequiredMixin, View):
+    read_roles = BOARD_ROLES
+    write_roles = EDITOR_ROLES
+
+    def get(self, request, form=None):
+        rows = VisitLog.objects.for_user(request.user).select_related("village__township")
+        filters = VisitFilter(request.GET or None, queryset=rows, request=request)
+        shown = filters.qs if filters.is_valid() else rows.none()
+        data = filters.form.cleaned_data if filters.is_valid() else {}
+        villages = selectors.visible_villages_for(request.user)
+        if data.get("township"):
+            villages = villages.filter(township=data["township"])
+        totals = selectors.visit_totals(villages, data.get("start"), data.get("end"))
+        context = {
+            "filter": filters,
+            "page": Paginator(shown, 50).get_page(request.GET.get("page")),
+            "line": selectors.visit_line(totals),
+            "form": form or VisitForm(villages=writable_villages(request.user)),
+            "may_add": policy.has_role(request.user, EDITOR_ROLES),
+        }
+        return render(request, "rounds/visit_list.html", context)
+
+    def post(self, request):
+        form = VisitForm(request.POST, villages=writable_villages(request.user))
+        if form.is_valid():
+            try:
+                services.visit_create(actor=request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                form_errors_from(exc, form)
+            except PermissionDenied as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, _("已保存走访记录"))
+                return redirect("rounds:visit-list")
+        return self.get(request, form=form)
+
+
+class VisitExportView(RoleRequiredMixin, View):
+    read_roles = BOARD_ROLES
+
+    def get(self, request):
+        rows = VisitLog.objects.for_user(request.user).select_related("village__township")
+        filters = VisitFilter(request.GET or None, queryset=rows, request=request)
+        shown = filters.qs if filters.is_valid() else rows.none()
+        headers = [
+            _("乡镇"),
+            _("村(社区)"),
+            _("走访日期"),
+            _("走访人"),
+            _("走访户数"),
+            _("走访人数"),
+            _("座谈会次数"),
+            _("研判会次数"),
+            _("情况记录"),
+        ]
+        data = (
+            [
+                v.village.township.name,
+                v.village.name,
+                v.visited_on,
+                v.visitors,
+                v.households,
+                v.people,
+                v.forums,
+                v.analysis_meetings,
+                v.note,
+            ]
+            for v in shown.iterator(chunk_size=2000)
+        )
+        return exports.xlsx_response("visits.xlsx", headers, data, _("走访记录"))
+
+
+class ScreeningView(RoleRequiredMixin, View):
+    """A village's risk screening: reasons from the county's list, note, emergency plan."""
+
+    read_roles = BOARD_ROLES
+    write_roles = EDITOR_ROLES
+
+    def _load(self, request, pk):
+        round_ = selectors.current_round(request.user, None)
+        if round_ is None:
+            from django.http import Http404
+
+            raise Http404
+        village = get_object_or_404(selectors.visible_villages(request.user, round_), pk=pk)
+        return round_, village, Screening.objects.filter(round=round_, village=village).first()
+
+    def get(self, request, pk, form=None):
+        round_, village, screening = self._load(request, pk)
+        if form is None:
+            initial = {}
+            if screening:
+                initial = {
+                    "screened_on": screening.screened_on,
+                    "reasons": list(screening.reasons.all()),
+                    "note": screening.note,
+                    "emergency_plan": screening.emergency_plan,
+                }
+            form = ScreeningForm(initial=initial, county=round_.county)
+        return render(
+            request,
+            "rounds/screening.html",
+            {
+                "round": round_,
+                "village": village,
+                "screening": screening,
+                "form": form,
+                "may_edit": policy.can(request.user, "village.round_record", village),
+            },
+        )
+
+    def post(self, request, pk):
+        round_, village, _screening = self._load(request, pk)
+        form = ScreeningForm(request.POST, request.FILES, county=round_.county)
+        if form.is_valid():
+            try:
+                services.screening_save(
+                    round_=round_, village=village, actor=request.user, **form.cleaned_data
+                )
+            except ValidationError as exc:
+                form_errors_from(exc, form)
+            except PermissionDenied as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, _("已保存研判"))
+                return redirect("rounds:village", pk=village.pk)
+        return self.get(request, pk, form=form)
+
+
+def talk_coverage(user, round_) -> dict:
+    """Sitting members and approved candidates of the scope talked to (谈心谈话全覆盖), and
+    how many warning talks were held."""
+    if round_ is None:
+        return {}
+    villages = selectors.visible_villages(user, round_)
+    talked = Talk.objects.filter(person=OuterRef("pk"), kind=TalkKind.HEART)
+    sitting = Seat.objects.filter(
+        person=OuterRef("pk"), village__in=villages, ended_on__isnull=True
+    )
+    approved = Candidacy.objects.filter(
+        person=OuterRef("pk"), village__in=villages, term=round_.term, stage=Stage.APPROVED
+    )
+    target = Person.objects.filter(Exists(sitting) | Exists(approved))
+    total = target.count()
+    done = target.filter(Exists(talked)).count()
+    return {
+        "total": total,
+        "done": done,
+        "missing": list(target.exclude(Exists(talked)).order_by("name")[:50]),
+        "warnings": Talk.objects.filter(village__in=villages, kind=TalkKind.WARNING).count(),
+    }
+
+
+class TalkListView(RoleRequiredMixin, View):
+    read_roles = BOARD_ROLES
+    write_roles = EDITOR_ROLES
+
+    def get(self, request, form=None):
+        rows = Talk.objects.for_user(request.user).select_related("village", "person")
+        filters = TalkFilter(request.GET or None, queryset=rows, request=request)
+        shown = filters.qs if filters.is_valid() else rows.none()
+        round_ = selectors.current_round(request.user, None)
+        return render(
+            request,
+            "rounds/talk_list.html",
+            {
+                "filter": filters,
+                "page": Paginator(shown, 50).get_page(request.GET.get("page")),
+                "coverage": talk_coverage(request.user, round_),
+                "form": form or TalkForm(),
+                "may_add": policy.has_role(request.user, EDITOR_ROLES),
+            },
+        )
+
+    def post(self, request):
+        form = TalkForm(request.POST)
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            person = (
+                Person.objects.for_user(request.user)
+                .filter(pk=data.pop("person"), village__isnull=False)
+                .select_related("village__township")
+                .first()
+            )
+            if person is None:
+                form.add_error("person", _("您的范围内没有该人员"))
+            else:
+                try:
+                    services.talk_create(
+                        village=person.village, person=person, actor=request.user, **data
+                    )
+                except ValidationError as exc:
+                    form_errors_from(exc, form)
+                except PermissionDenied as exc:
+                    form.add_error(None, str(exc))
+                else:
+                    messages.success(request, _("已保存谈话记录"))
+                    return redirect("rounds:talk-list")
+        return self.get(request, form=form)
