@@ -15,7 +15,16 @@ from people.models import Person
 from tests.factories import PersonFactory, UserFactory
 
 ROOT = Path(__file__).resolve().parents[2]
-APPS = ["registry", "accounts", "people", "elections", "candidates", "training", "composition"]
+APPS = [
+    "registry",
+    "accounts",
+    "people",
+    "elections",
+    "candidates",
+    "training",
+    "composition",
+    "reports",
+]
 
 
 def _service_modules(app):
