@@ -63,3 +63,25 @@ def is_organization_department(user, obj=None) -> bool:
         or user.role == Role.COUNTY_ORGANIZER
         or (user.role == Role.DEPARTMENT_REVIEWER and user.department == Department.ORGANIZATION)
     )
+
+
+@policy.rule("candidacy.see_id_number")
+def sees_id_number_in_queue(user, candidacy) -> bool:
+    """`id_number.see`, extended by the joint-review queue: a department reviewer checks
+    their department's records by the whole ID number, so they see it for a name waiting for
+    their department's opinion (in joint review, in their county, not yet signed by their
+    department) — there and only there; once signed, the number is masked again. Every
+    other role: whatever `id_number.see` says. The views log each disclosure
+    (people.privacy.disclose_id_number)."""
+    if policy.can_see_id_numbers(user):
+        return True
+    if not policy.is_department_reviewer(user) or candidacy is None:
+        return False
+    if candidacy.stage != Stage.JOINT_REVIEW:
+        return False
+    if candidacy.village.township.county_id != user.county_id:
+        return False
+    awaiting = getattr(candidacy, "awaiting_my_sign_off", None)
+    if awaiting is None:
+        awaiting = not candidacy.sign_offs.filter(department=user.department).exists()
+    return bool(awaiting)

@@ -9,6 +9,7 @@ urlpatterns = [
     path("import/", views.CandidacyImportView.as_view(), name="candidacy-import"),
     path("template.xlsx", views.CandidacyTemplateView.as_view(), name="candidacy-template"),
     path("review/", views.ReviewQueueView.as_view(), name="review-queue"),
+    path("review/export.xlsx", views.ReviewQueueExportView.as_view(), name="review-export"),
     path("funnel/", views.FunnelView.as_view(), name="funnel"),
     path("negative-list/", views.NegativeListView.as_view(), name="negative-list"),
     path("<int:pk>/", views.CandidacyDetailView.as_view(), name="candidacy-detail"),

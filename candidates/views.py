@@ -8,16 +8,18 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 
 from core import policy
 from core.access import COUNTY_ROLES, EDITOR_ROLES, STAFF_ROLES, Role
-from core.exports import template_response
+from core.exports import template_response, xlsx_response
 from core.forms import form_errors_from
 from core.permissions import RoleRequiredMixin
 from core.spreadsheets import SpreadsheetError, read_upload
 from core.text import is_digits
+from people import privacy
 from registry.forms import UploadForm
 from registry.models import County, Term, Township
 
@@ -262,7 +264,7 @@ class CandidacyDetailView(RoleRequiredMixin, View):
                 "candidates/candidacy_review.html",
                 {
                     "candidacy": candidacy,
-                    "id_display": candidacy.person.id_number_for(user),
+                    "id_display": _queue_id_number(request, candidacy, where="candidacy"),
                     "mine": mine,
                     "form": None if mine else SignOffForm(county_id=county.pk),
                     "can_decide": policy.can(user, "candidacy.decide", candidacy),
@@ -479,6 +481,23 @@ class ClearFlagView(RoleRequiredMixin, View):
         return redirect(sign_off.candidacy)
 
 
+def _queue_id_number(request, candidacy, *, where: str, from_queue: bool = False) -> str:
+    """The ID number as the reader may see it here: a department reviewer sees the whole
+    number of a name in their own queue (candidates `candidacy.see_id_number`), each showing
+    recorded in the audit log; anywhere else, people/privacy.py decides. `from_queue`: the
+    row was read through selectors.review_queue, so it awaits the reader's sign-off."""
+    user = request.user
+    if from_queue:
+        candidacy.awaiting_my_sign_off = True
+    if policy.is_department_reviewer(user) and policy.can(
+        user, "candidacy.see_id_number", candidacy
+    ):
+        return privacy.disclose_id_number(
+            candidacy.person, user, request=request, where=where, subject=candidacy
+        )
+    return candidacy.person.id_number_for(user)
+
+
 class ReviewQueueView(RoleRequiredMixin, View):
     """A department reviewer's pending sign-offs, with bulk pass for clean cases."""
 
@@ -490,7 +509,9 @@ class ReviewQueueView(RoleRequiredMixin, View):
         )
         page = Paginator(queue_filter.qs, 50).get_page(request.GET.get("page"))
         for candidacy in page:
-            candidacy.id_display = candidacy.person.id_number_for(request.user)
+            candidacy.id_display = _queue_id_number(
+                request, candidacy, where="review-queue", from_queue=True
+            )
         return render(
             request,
             "candidates/review_queue.html",
@@ -519,6 +540,49 @@ class ReviewQueueView(RoleRequiredMixin, View):
                 _("%(name)s：%(message)s") % {"name": candidacy.person.name, "message": message},
             )
         return redirect(request.get_full_path())
+
+
+class ReviewQueueExportView(RoleRequiredMixin, View):
+    """A department reviewer's queue as XLSX, whole ID numbers included (each recorded in
+    the audit log), to check against their department's records."""
+
+    read_roles = REVIEWER
+
+    def get(self, request):
+        queue_filter = ReviewQueueFilter(
+            request.GET, queryset=selectors.review_queue(request.user), request=request
+        )
+        reference = privacy.age_reference_date()
+        headers = [
+            _("乡镇"),
+            _("村(社区)"),
+            _("职务"),
+            _("姓名"),
+            _("性别"),
+            _("公民身份号码"),
+            _("年龄"),
+            _("政治面貌"),
+            _("进入联审时间"),
+        ]
+        rows = [
+            [
+                c.village.township.name,
+                c.village.name,
+                c.post_label,
+                c.person.name,
+                c.person.get_gender_display(),
+                _queue_id_number(request, c, where="review-export", from_queue=True),
+                c.person.age_on(reference),
+                c.person.get_political_status_display(),
+                timezone.localtime(c.stage_changed_at).strftime("%Y-%m-%d %H:%M")
+                if c.stage_changed_at
+                else "",
+            ]
+            for c in queue_filter.qs
+        ]
+        department = request.user.get_department_display()
+        filename = _("%(dept)s-资格联审待审人选.xlsx") % {"dept": department}
+        return xlsx_response(filename, headers, rows, _("待审人选"))
 
 
 class FunnelView(RoleRequiredMixin, View):

@@ -19,6 +19,7 @@ daily. Pages, API serializers, exports and the search all ask here.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from dataclasses import dataclass
 
 from django.utils import timezone
@@ -81,3 +82,31 @@ def age_reference_date() -> dt.date:
 
 def age(person, on: dt.date) -> int:
     return idnumbers.age_on(person.birth_date, on)
+
+
+disclosure_log = logging.getLogger("audit.id_number")
+
+
+def disclose_id_number(person, user, *, request=None, where: str, subject=None) -> str:
+    """The whole number of `person` shown to `user` in a context a policy rule allowed (a
+    department reviewer's queue: candidates `candidacy.see_id_number`), recorded in the
+    audit log: who, when (the record's time), which person, from where (page, client
+    address, request id). The number itself is never logged."""
+    from core.clientip import client_ip
+
+    disclosure_log.info(
+        "ID number of person %s shown to %s (%s) on %s",
+        person.pk,
+        getattr(user, "username", ""),
+        getattr(user, "role", ""),
+        where,
+        extra={
+            "user_id": getattr(user, "pk", None),
+            "person_id": person.pk,
+            "subject": f"{subject._meta.label_lower}:{subject.pk}" if subject else "",
+            "where": where,
+            "client_ip": client_ip(request) if request is not None else None,
+            "request_id": getattr(request, "request_id", "") if request is not None else "",
+        },
+    )
+    return person.id_number

@@ -164,6 +164,7 @@ ROUTES: dict[str, Route] = {
     "candidates:candidacy-template": P(EDIT),
     "candidates:funnel": P(STAFF),
     "candidates:review-queue": P(frozenset({REV})),  # the reviewer's own queue
+    "candidates:review-export": P(frozenset({REV})),  # the same queue as XLSX
     "candidates:negative-list": P(STAFF | {REV}, write=COUNTY),
     # Reviewers see a candidacy only once it reaches their department's review: not at nomination.
     "candidates:candidacy-detail": P(STAFF | {REV}, obj="candidacy", hidden=frozenset({REV})),
