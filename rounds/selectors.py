@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from candidates.choices import OPEN_STAGES, Stage
 from candidates.models import Candidacy
+from core import policy
 from core.roles import Role
 from elections.choices import Body, ElectionState, Post
 from elections.models import Election, Seat
@@ -82,9 +83,11 @@ def visible_villages_for(user):
 
 def current_round(user, year: int | None = None) -> Round | None:
     """The round of `year` (else the latest) of the county `user` may see."""
-    rounds = Round.objects.for_user(user).select_related("term", "county")
-    if getattr(user, "county_id", None):
+    rounds = Round.objects.select_related("term", "county")
+    if getattr(user, "county_id", None):  # every role of a county follows its round
         rounds = rounds.filter(county_id=user.county_id)
+    elif not (policy.is_system(user) or policy.is_admin(user)):
+        return None
     if year:
         rounds = rounds.filter(term__year=year)
     return rounds.order_by("-term__year", "county__code").first()

@@ -48,7 +48,7 @@ class ProblemListView(RoleRequiredMixin, View):
 
     def get(self, request, form=None):
         rows = ledger_rows(request.user)
-        filters = ProblemFilter(request.GET or None, queryset=rows, request=request)
+        filters = ProblemFilter(request.GET, queryset=rows, request=request)
         shown = filters.qs if filters.is_valid() else rows.none()
         period = PeriodForm(request.GET or None, user=request.user)
         start = end = None
@@ -133,9 +133,7 @@ class ProblemExportView(RoleRequiredMixin, View):
     read_roles = BOARD_ROLES
 
     def get(self, request):
-        rows = ProblemFilter(
-            request.GET or None, queryset=ledger_rows(request.user), request=request
-        )
+        rows = ProblemFilter(request.GET, queryset=ledger_rows(request.user), request=request)
         shown = rows.qs if rows.is_valid() else Problem.objects.none()
         headers = [
             _("乡镇"),

@@ -30,7 +30,7 @@ class ReportListView(RoleRequiredMixin, View):
     write_roles = COUNTY_ROLES
 
     def get(self, request):
-        filters = ReportFilter(request.GET or None, queryset=visible_reports(request.user))
+        filters = ReportFilter(request.GET, queryset=visible_reports(request.user))
         rows = filters.qs if filters.is_valid() else Report.objects.none()
         round_ = selectors.current_round(request.user, None)
         return render(

@@ -33,7 +33,7 @@ class VisitListView(RoleRequiredMixin, View):
 
     def get(self, request, form=None):
         rows = VisitLog.objects.for_user(request.user).select_related("village__township")
-        filters = VisitFilter(request.GET or None, queryset=rows, request=request)
+        filters = VisitFilter(request.GET, queryset=rows, request=request)
         shown = filters.qs if filters.is_valid() else rows.none()
         data = filters.form.cleaned_data if filters.is_valid() else {}
         villages = selectors.visible_villages_for(request.user)
@@ -69,7 +69,7 @@ class VisitExportView(RoleRequiredMixin, View):
 
     def get(self, request):
         rows = VisitLog.objects.for_user(request.user).select_related("village__township")
-        filters = VisitFilter(request.GET or None, queryset=rows, request=request)
+        filters = VisitFilter(request.GET, queryset=rows, request=request)
         shown = filters.qs if filters.is_valid() else rows.none()
         headers = [
             _("乡镇"),
@@ -186,7 +186,7 @@ class TalkListView(RoleRequiredMixin, View):
 
     def get(self, request, form=None):
         rows = Talk.objects.for_user(request.user).select_related("village", "person")
-        filters = TalkFilter(request.GET or None, queryset=rows, request=request)
+        filters = TalkFilter(request.GET, queryset=rows, request=request)
         shown = filters.qs if filters.is_valid() else rows.none()
         round_ = selectors.current_round(request.user, None)
         return render(

@@ -1,0 +1,48 @@
+"""The demo's round on a small county: alive on first start (some villages done, some late,
+a difficult village missing one of its four, problems open, overdue and closed, visits that
+add up to the seed county's line, one day's report)."""
+
+import datetime as dt
+import random
+from io import StringIO
+from types import SimpleNamespace
+
+import pytest
+from django.utils import timezone
+
+from core.policy import SYSTEM
+from registry.choices import RiskClass
+from rounds import demo, selectors
+from rounds.models import Problem, Report
+from tests.factories import TermFactory, VillageFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_demo_round_is_alive(county, township, other_township, monkeypatch):
+    """On the day the demo's calendar is set at (2026-12-04), whenever the test runs."""
+    monkeypatch.setattr(timezone, "localdate", lambda *args: dt.date(2026, 12, 4))
+    for index in range(8):
+        VillageFactory(
+            township=township if index < 5 else other_township,
+            risk_class=RiskClass.DIFFICULT if index in (1, 6) else RiskClass.GENERAL,
+        )
+    ctx = SimpleNamespace(
+        rng=random.Random(2021),
+        stdout=StringIO(),
+        fresh=True,
+        county=county,
+        terms={2026: TermFactory(year=2026)},
+    )
+    demo.build(ctx)
+    board = selectors.board(ctx.round, user=SYSTEM)
+    cells = [status for row in board.rows for status in row.statuses.values()]
+    assert "done" in cells and "overdue" in cells and "not_started" in cells
+    assert [row.missing_four for row in board.rows if row.missing_four] == [["工作组"]]
+    line = selectors.visit_line(selectors.visit_totals(selectors.Village.objects.all()))
+    assert line.startswith("走访699户、1831人，召开座谈会73次、分析研判会37次，排查重难点村")
+    states = set(Problem.objects.values_list("state", flat=True))
+    assert {"open", "assigned", "resolved", "verified"} <= states
+    assert Problem.objects.overdue().exists()
+    assert Report.objects.filter(township__isnull=True).count() == 1
+    assert "leader" in ctx.stdout.getvalue()
