@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 
-from core import policy
+from core import policy, uploads
 from core.access import COUNTY_ROLES, EDITOR_ROLES, STAFF_ROLES, Role
 from core.exports import template_response, xlsx_response
 from core.forms import form_errors_from
@@ -205,10 +205,13 @@ class CandidacyImportView(RoleRequiredMixin, View):
         return render(request, "candidates/candidacy_import.html", {"form": UploadForm()})
 
     def post(self, request):
-        form = UploadForm(request.POST, request.FILES)
+        given = uploads.form_input(request, "nominees")
+        form = UploadForm(given.data, given.files)
         context = {"form": form}
         status = 400
-        if form.is_valid():
+        if given.expired:
+            messages.error(request, uploads.EXPIRED)
+        elif form.is_valid():
             try:
                 sheet = read_upload(form.cleaned_data["file"], importers.COLUMNS)
             except SpreadsheetError as exc:
@@ -225,7 +228,9 @@ class CandidacyImportView(RoleRequiredMixin, View):
                         % {"verb": verb, "n": result.created, "p": result.new_people},
                     )
                     if not dry_run:
+                        uploads.forget(request, "nominees", given.token)
                         return redirect("candidates:candidacy-list")
+                    context.update(uploads.offer(request, "nominees", form.cleaned_data["file"]))
                     status = 200
         return render(request, "candidates/candidacy_import.html", context, status=status)
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views import View
 
+from core import uploads
 from core.exports import choice_labels, template_response, xlsx_response
 from core.permissions import RoleRequiredMixin
 from core.spreadsheets import SpreadsheetError, read_upload
@@ -132,9 +133,13 @@ class AttendanceUploadView(RoleRequiredMixin, View):
 
     def post(self, request, pk):
         session = visible_session(request, pk, for_update=True)
-        form = UploadForm(request.POST, request.FILES)
+        kind = f"sign-in-{session.pk}"
+        given = uploads.form_input(request, kind)
+        form = UploadForm(given.data, given.files)
         context = {"session": session, "form": form}
-        if form.is_valid():
+        if given.expired:
+            messages.error(request, uploads.EXPIRED)
+        elif form.is_valid():
             try:
                 sheet = read_upload(form.cleaned_data["file"], importers.COLUMNS)
             except SpreadsheetError as exc:
@@ -153,7 +158,9 @@ class AttendanceUploadView(RoleRequiredMixin, View):
                         % {"verb": verb, "a": result.attended, "b": result.absent},
                     )
                     if not dry_run:
+                        uploads.forget(request, kind, given.token)
                         return redirect("training:roll-call", pk=session.pk)
+                    context.update(uploads.offer(request, kind, form.cleaned_data["file"]))
                     return render(request, "training/attendance_upload.html", context)
         return render(request, "training/attendance_upload.html", context, status=400)
 
