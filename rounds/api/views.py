@@ -170,8 +170,10 @@ class LiaisonViewSet(viewsets.ReadOnlyModelViewSet):
     read_roles = READ_ROLES
 
     def get_queryset(self):
-        return Liaison.objects.for_user(self.request.user).select_related(
-            "leader", "village__township"
+        return (
+            Liaison.objects.for_user(self.request.user)
+            .select_related("leader", "village__township")
+            .order_by("leader__username", "village__code")
         )
 
 
