@@ -11,3 +11,9 @@ class CandidatesConfig(AppConfig):
         from . import policies, receivers, ui  # noqa: F401
 
         ui.register_slots()
+        # the ballot's checks read where each candidate's vetting stands (elections.vetting)
+        from elections import vetting
+
+        from .selectors import ballot_vetting
+
+        vetting.register(ballot_vetting)

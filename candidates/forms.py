@@ -122,8 +122,9 @@ class NominationForm(AssessmentMixin, PersonFieldsMixin, forms.Form):
 
     term = forms.ModelChoiceField(label=_("届次"), queryset=Term.objects.all(), empty_label=None)
     village = forms.ModelChoiceField(label=_("村(社区)"), queryset=Village.objects.none())
-    post = forms.ChoiceField(label=_("拟任职务"), choices=POST_CHOICES)
-    source = forms.ChoiceField(label=_("来源"), choices=Source.choices)
+    # No default: the official chooses the post and the source (an empty choice first).
+    post = forms.ChoiceField(label=_("拟任职务"), choices=BLANK + POST_CHOICES)
+    source = forms.ChoiceField(label=_("来源"), choices=BLANK + Source.choices)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -136,7 +137,7 @@ class NominationForm(AssessmentMixin, PersonFieldsMixin, forms.Form):
 
 class ReplaceForm(AssessmentMixin, PersonFieldsMixin, forms.Form):
     reason = forms.CharField(label=_("替换理由"), widget=forms.Textarea(attrs={"rows": 2}))
-    source = forms.ChoiceField(label=_("来源"), choices=Source.choices)
+    source = forms.ChoiceField(label=_("来源"), choices=BLANK + Source.choices)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, **kwargs):
@@ -158,9 +159,7 @@ class DecisionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("不通过须选择负面清单情形或写明理由；退回须写明说明"),
     )
-    meeting_date = forms.DateField(
-        label=_("会议日期"), required=False, widget=DateInput()
-    )
+    meeting_date = forms.DateField(label=_("会议日期"), required=False, widget=DateInput())
     minute_number = forms.CharField(label=_("纪要编号"), max_length=40, required=False)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from core import policy
 from core.spreadsheets import Column, Sheet
 from core.text import compact, is_digits, parse_date
+from elections import eligibility
 from elections.choices import Body, Post
 from people.choices import Education, Gender, PoliticalStatus
 from people.idnumbers import IdNumberError, parse_id_number
@@ -245,7 +246,22 @@ class _RowChecks:
         )
         if person is not None and village is not None and term is not None:
             self._check_not_nominated(row.number, person, village, term, body)
+        if term is not None:
+            self._check_eligible(row.number, values, parsed, person, term, body)
         return row, parsed, village, term, body, post
+
+    def _check_eligible(self, number: int, values: dict, parsed, person, term, body) -> None:
+        """At least 18 on the term's election date (on the ID number, which carries the
+        birth date); a full party member for the party committee (the saved person's
+        status, else the row's: the import registers new people only)."""
+        status = person.political_status if person is not None else values["political_status"]
+        for rule, message in eligibility.problems(
+            body=body,
+            birth_date=parsed.birth_date,
+            political_status=status,
+            on=eligibility.election_day(term),
+        ):
+            self.sheet.error(number, "id_number" if rule == "birth_date" else rule, message)
 
     def _village(self, number: int, township_name, village_name) -> Village | None:
         """The village the row names, within the uploader's townships; a merged one is

@@ -292,3 +292,116 @@ def person_candidacies(person, user) -> list[Candidacy]:
         .select_related("village", "term")
         .order_by("-term__year")
     )
+
+
+# -- the ballot ---------------------------------------------------------------------------
+
+_VETTING_STATES = {
+    Stage.APPROVED: "approved",
+    Stage.REJECTED: "rejected",
+    Stage.WITHDRAWN: "withdrawn",
+    Stage.REPLACED: "replaced",
+}
+_ENDING_OUTCOMES = (Outcome.REJECT, Outcome.WITHDRAW)
+
+
+def _preference(candidacy: Candidacy) -> tuple:
+    """Which of a person's candidacies for one body speaks for them: an approved one, else
+    one still in review, else the one that ended last."""
+    if candidacy.stage == Stage.APPROVED:
+        rank = 0
+    elif candidacy.stage not in _VETTING_STATES:
+        rank = 1
+    else:
+        rank = 2
+    return (rank, -candidacy.stage_changed_at.timestamp() if candidacy.stage_changed_at else 0)
+
+
+def ballot_vetting(elections) -> dict:
+    """{election pk: {person_id: elections.rules.Vetting}} for the people on the ballots:
+    where each one's candidacy for the election's body, village and term stands (no entry:
+    never nominated). None for an election whose county has not vetted its term in the
+    portal (an earlier round's results entered afterwards) or whose body is not vetted (the
+    supervision committee). A fixed number of queries, however many elections."""
+    from .models import VETTED_BODIES
+
+    elections = [e for e in elections if e.body in VETTED_BODIES]
+    found: dict = {}
+    if not elections:
+        return found
+    vetted_rounds = set(
+        Candidacy.objects.filter(
+            village__township__county_id__in={e.village.township.county_id for e in elections},
+            term_id__in={e.term_id for e in elections},
+        )
+        .order_by()
+        .values_list("village__township__county_id", "term_id")
+        .distinct()
+    )
+    elections = [e for e in elections if (e.village.township.county_id, e.term_id) in vetted_rounds]
+    if not elections:
+        return found
+    chosen: dict[tuple, Candidacy] = {}
+    for candidacy in Candidacy.objects.filter(
+        village_id__in={e.village_id for e in elections},
+        term_id__in={e.term_id for e in elections},
+        body__in={e.body for e in elections},
+    ).order_by():
+        key = (candidacy.village_id, candidacy.term_id, candidacy.body, candidacy.person_id)
+        held = chosen.get(key)
+        if held is None or _preference(candidacy) < _preference(held):
+            chosen[key] = candidacy
+    endings = _endings([c.pk for c in chosen.values() if c.stage in _ENDED_STATES])
+    by_ballot: dict[tuple, dict] = {}
+    for (village_id, term_id, body, person_id), candidacy in chosen.items():
+        by_ballot.setdefault((village_id, term_id, body), {})[person_id] = _vetting_of(
+            candidacy, endings.get(candidacy.pk)
+        )
+    for election in elections:
+        found[election.pk] = by_ballot.get(
+            (election.village_id, election.term_id, election.body), {}
+        )
+    return found
+
+
+_ENDED_STATES = (Stage.REJECTED, Stage.WITHDRAWN, Stage.REPLACED)
+
+
+def _endings(candidacy_ids: list[int]) -> dict:
+    """The last decision that ended each of these candidacies (a rejection or withdrawal)."""
+    endings: dict = {}
+    if not candidacy_ids:
+        return endings
+    for decision in (
+        Decision.objects.filter(candidacy_id__in=candidacy_ids, outcome__in=_ENDING_OUTCOMES)
+        .prefetch_related("negative_items")
+        .order_by("decided_at", "pk")
+    ):
+        endings[decision.candidacy_id] = decision
+    return endings
+
+
+def _vetting_of(candidacy: Candidacy, ending):
+    from elections import rules
+
+    state = _VETTING_STATES.get(candidacy.stage)
+    if state is None:
+        return rules.Vetting(rules.IN_REVIEW, stage=candidacy.get_stage_display())
+    if state == rules.APPROVED:
+        return rules.Vetting(rules.APPROVED)
+    return rules.Vetting(
+        state,
+        stage=ending.get_stage_display() if ending is not None else "",
+        reason=_ending_reason(ending),
+    )
+
+
+def _ending_reason(decision) -> str:
+    """The reason written, and the negative-list items cited, of the decision that ended a
+    candidacy."""
+    if decision is None:
+        return ""
+    parts = [f"{item.number}. {item.text}" for item in decision.negative_items.all()]
+    if decision.reason:
+        parts.append(decision.reason)
+    return _("；").join(parts)

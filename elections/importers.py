@@ -36,7 +36,7 @@ from people.services import (
 from people.throttles import IdLookupLimit
 from registry.models import Term, Village
 
-from . import seat_rules
+from . import eligibility, seat_rules
 from .choices import Body, Post, SeatSource
 from .models import Seat
 from .signals import seats_changed
@@ -295,6 +295,7 @@ def _import(sheet: Sheet, actor, dry_run: bool, progress, origin=None) -> Roster
     terms = {term.year: term for term in Term.objects.all()}
     villages = _villages_by_name(actor)
     seats, people = _check_rows(sheet, terms, villages, actor)
+    _refuse_party_seats_of_non_members(sheet, seats)
     progress(0.4)
     if sheet.errors:
         result.errors = sorted(sheet.errors, key=lambda e: e.row)
@@ -306,6 +307,7 @@ def _import(sheet: Sheet, actor, dry_run: bool, progress, origin=None) -> Roster
         list(Term.objects.select_for_update(no_key=True).filter(pk__in=term_ids).order_by("pk"))
         plan = _plan(sheet, seats, term_ids)
         existing, places = _existing_people([row.digest for row in people])
+        _refuse_party_seats_of_non_members(sheet, seats, existing)
         try:
             _refuse_people_out_of_scope(sheet, seats, places, actor)
         except IdLookupLimit as exc:
@@ -406,6 +408,32 @@ def _refuse_people_out_of_scope(sheet: Sheet, seats: list[_Seat], places, actor)
     for seat in seats:
         if seat.person.digest in outside:
             sheet.error(seat.row, "id_number", message)
+
+
+_STATUS_AT = 1 + PERSON_COMPARED.index("political_status")  # in `_existing_people` rows
+
+
+def _refuse_party_seats_of_non_members(sheet: Sheet, seats: list[_Seat], existing=None) -> None:
+    """A party-committee seat needs a full party member (elections.eligibility): the
+    status the file gives the person (on any of their rows), else the one saved. Without
+    `existing` (the rows' own checks, before the saved people are read) only the rows whose
+    file gives the status are checked; with it, the others. A roster records who held the
+    seats: a holder whose status neither the file nor the portal knows is taken as is (the
+    nomination, the ballot and a seat by hand do ask for it)."""
+    for seat in seats:
+        if seat.body not in eligibility.PARTY_BODIES:
+            continue
+        status = seat.person.political_status
+        if (status is None) == (existing is None):
+            continue
+        if status is None:
+            saved = existing.get(seat.person.digest)
+            status = saved[_STATUS_AT] if saved is not None else ""
+            if not status:
+                continue
+        message = eligibility.party_problem(seat.body, status)
+        if message:
+            sheet.error(seat.row, "political_status", message)
 
 
 _compared = operator.attrgetter(*PERSON_COMPARED)
@@ -522,6 +550,8 @@ class _RowChecks:
         name = values["name"]
         if parsed is not None:
             self._check_person_columns(number, values, parsed, name)
+            if term is not None:
+                self._check_age(number, parsed, term)
         if (
             self.bad
             or village is None
@@ -592,6 +622,12 @@ class _RowChecks:
             self.error(number, "id_number", parsed)
             return None
         return parsed
+
+    def _check_age(self, number: int, parsed, term: Term) -> None:
+        """18 on the term's election date (elections.eligibility)."""
+        message = eligibility.age_problem(parsed.birth_date, term.reference_date)
+        if message:
+            self.error(number, "id_number", message)
 
     def _check_person_columns(self, number: int, values: dict, parsed, name) -> None:
         """The birth date and gender agree with the ID number; one name per ID number."""

@@ -8,10 +8,12 @@ own. Arithmetic is on integers only: "more than half" is `2 * x > n`, "at least 
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
+from . import eligibility
 from .choices import Body
 
 ERROR = "error"
@@ -21,7 +23,15 @@ FIRST = "first"
 SECOND = "second"
 
 # Warnings that block submission until someone writes a confirmation.
-NEEDS_CONFIRMATION = frozenset({"villagers_no_woman"})
+NEEDS_CONFIRMATION = frozenset({"villagers_no_woman", "villagers_not_approved"})
+
+# How a candidate's vetting for the election's body stands (`Vetting.state`).
+APPROVED = "approved"
+IN_REVIEW = "in_review"
+REJECTED = "rejected"
+WITHDRAWN = "withdrawn"
+REPLACED = "replaced"
+NOT_NOMINATED = "not_nominated"
 
 
 @dataclass(frozen=True)
@@ -35,6 +45,27 @@ class Finding:
     def needs_confirmation(self) -> bool:
         return self.level == WARNING and self.code in NEEDS_CONFIRMATION
 
+    @property
+    def key(self) -> str:
+        """What a written confirmation is filed under: the code, and the candidate when
+        the finding is about one (each unvetted candidate is explained on their own)."""
+        return f"{self.code}:{self.candidate}" if self.candidate else self.code
+
+
+def confirmation_code(key: str) -> str:
+    """The check code of a confirmation key ("villagers_not_approved:12" -> its code)."""
+    return key.partition(":")[0]
+
+
+@dataclass(frozen=True)
+class Vetting:
+    """Where a candidate's vetting (人选审查) for the election's body stands; the labels are
+    in the reader's language, ready for a message."""
+
+    state: str  # APPROVED, IN_REVIEW, REJECTED, WITHDRAWN, REPLACED or NOT_NOMINATED
+    stage: str = ""  # the stage it is at, or the one at which it ended
+    reason: str = ""  # the reason given (and negative-list items) when it ended
+
 
 @dataclass(frozen=True)
 class CandidateResult:
@@ -43,6 +74,9 @@ class CandidateResult:
     votes: int
     female: bool = False
     post: str = ""  # the post taken; "" when the candidate is not declared elected
+    birth_date: dt.date | None = None
+    political_status: str | None = None  # None: not known to the caller, not checked
+    vetting: Vetting | None = None  # None: the round was not vetted in the portal
 
 
 @dataclass(frozen=True)
@@ -58,6 +92,7 @@ class ElectionData:
     ballots_invalid: int = 0
     proxy_votes: int = 0
     candidates: tuple[CandidateResult, ...] = field(default_factory=tuple)
+    held_on: dt.date | None = None  # election day: the candidates' age is taken on it
 
 
 # -- integer thresholds ---------------------------------------------------------------
@@ -362,9 +397,89 @@ def check_winners(data: ElectionData) -> list[Finding]:
     return findings
 
 
+def check_eligibility(data: ElectionData) -> list[Finding]:
+    """Everyone on the ballot may be elected: 18 on election day; the party committee's
+    candidates full party members (elections.eligibility, the one home of the rule)."""
+    findings = []
+    for candidate in data.candidates:
+        status = candidate.political_status
+        problems = eligibility.problems(
+            body=data.body if status is not None else "",
+            birth_date=candidate.birth_date,
+            political_status=status,
+            on=data.held_on,
+        )
+        for field_name, message in problems:
+            findings.append(
+                Finding(
+                    "candidate_underage" if field_name == "birth_date" else "candidate_not_member",
+                    ERROR,
+                    _("%(name)s：%(message)s") % {"name": candidate.name, "message": message},
+                    candidate.key,
+                )
+            )
+    return findings
+
+
+def _vetting_why(vetting: Vetting) -> str:
+    """Why a candidate is not an approved one, in words: where the vetting stands."""
+    if vetting.state == NOT_NOMINATED:
+        return _("未经人选审查（本届没有该组织的人选记录）")
+    if vetting.state == IN_REVIEW:
+        return _("人选审查尚在“%(stage)s”阶段，未确定为人选") % {"stage": vetting.stage}
+    texts = {
+        REJECTED: _("人选资格审查未通过（%(stage)s：%(reason)s）"),
+        WITHDRAWN: _("已退出人选（%(stage)s：%(reason)s）"),
+        REPLACED: _("已被替换，不再是人选（%(stage)s：%(reason)s）"),
+    }
+    return texts[vetting.state] % {"stage": vetting.stage, "reason": vetting.reason or "—"}
+
+
+def check_vetting(data: ElectionData) -> list[Finding]:
+    """The ballot and the vetting are one story. On a party-committee ballot only approved
+    candidates (确定人选) may stand; on a villagers' committee ballot (villagers nominate
+    directly) a candidate who is not an approved one needs a written explanation, and one
+    whose candidacy ended is named with how it ended."""
+    findings = []
+    for candidate in data.candidates:
+        vetting = candidate.vetting
+        if vetting is None or vetting.state == APPROVED:
+            continue
+        why = _vetting_why(vetting)
+        if data.body == Body.PARTY_COMMITTEE:
+            findings.append(
+                Finding(
+                    "party_not_approved",
+                    ERROR,
+                    _(
+                        "《中国共产党基层组织选举工作条例》：党组织委员会候选人须经资格审查"
+                        "确定；%(name)s %(why)s"
+                    )
+                    % {"name": candidate.name, "why": why},
+                    candidate.key,
+                )
+            )
+        elif data.body == Body.VILLAGERS_COMMITTEE:
+            findings.append(
+                Finding(
+                    "villagers_not_approved",
+                    WARNING,
+                    _(
+                        "村(居)委会候选人由村民直接提名，但应经资格审查；%(name)s %(why)s，"
+                        "须书面说明情况后方可上报"
+                    )
+                    % {"name": candidate.name, "why": why},
+                    candidate.key,
+                )
+            )
+    return findings
+
+
 def check_election(data: ElectionData) -> list[Finding]:
     """Every finding for one election, errors first."""
     findings = check_counts(data)
+    findings += check_eligibility(data)
+    findings += check_vetting(data)
     if data.body == Body.PARTY_COMMITTEE:
         findings += check_party(data)
     elif data.body == Body.VILLAGERS_COMMITTEE:
@@ -376,9 +491,8 @@ def check_election(data: ElectionData) -> list[Finding]:
 def blocking(
     findings: list[Finding], confirmed: set[str] | frozenset = frozenset()
 ) -> list[Finding]:
-    """The findings that stop a submission: errors, and warnings still to be confirmed."""
+    """The findings that stop a submission: errors, and warnings still to be confirmed
+    (`confirmed`: the keys of the written confirmations, `Finding.key`)."""
     return [
-        f
-        for f in findings
-        if f.level == ERROR or (f.needs_confirmation and f.code not in confirmed)
+        f for f in findings if f.level == ERROR or (f.needs_confirmation and f.key not in confirmed)
     ]

@@ -76,7 +76,7 @@ def _detail_context(request, election, **extra):
         "candidates": candidates,
         "findings": findings,
         "blocking": rules.blocking(findings, confirmed),
-        "to_confirm": [f for f in findings if f.needs_confirmation and f.code not in confirmed],
+        "to_confirm": [f for f in findings if f.needs_confirmation and f.key not in confirmed],
         "steps": services.allowed_steps(election, request.user),
         "transitions": election.transitions.select_related("actor"),
         "seats": Seat.objects.filter(election=election).select_related("person"),

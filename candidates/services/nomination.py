@@ -12,6 +12,7 @@ from core import policy
 from core.access import Role, ensure_can_edit_township
 from core.concurrency import bump_version
 from core.text import join_words
+from elections import eligibility
 from people.models import Person
 from people.services import check_identity, ensure_can_use_found_person, person_create
 from registry.models import Term, Village
@@ -72,8 +73,22 @@ def candidacy_create(
         **_ratings(assessment),
     )
     candidacy.full_clean()
+    _ensure_eligible(candidacy)
     candidacy.save()
     return candidacy
+
+
+def _ensure_eligible(candidacy: Candidacy) -> None:
+    """At least 18 on the term's election (reference) date; a full party member for the
+    party committee (elections.eligibility, the one home of the rule)."""
+    problems = eligibility.person_problems(
+        candidacy.person, body=candidacy.body, on=eligibility.election_day(candidacy.term)
+    )
+    if problems:
+        errors: dict[str, list[str]] = {}
+        for field, message in problems:
+            errors.setdefault(field, []).append(message)
+        raise ValidationError(errors)
 
 
 @policy.requires_actor
@@ -169,6 +184,7 @@ def candidacy_update(
         setattr(locked, key, value)
     bump_version(locked)
     locked.full_clean()
+    _ensure_eligible(locked)
     locked.save()
     return locked
 

@@ -18,7 +18,7 @@ from core.concurrency import VersionConflict, bump_version, check_version
 from people.models import Person
 from registry.models import Term, Village
 
-from .. import rules, seat_rules
+from .. import rules, seat_rules, vetting
 from ..choices import BODY_POSTS, Body, ElectionRound, ElectionState, Post
 from ..models import Election, ElectionCandidate, Seat
 
@@ -55,15 +55,33 @@ class CandidateInput:
 # -- reading the rules -------------------------------------------------------------------
 
 
-def election_data(election: Election, candidates=None) -> rules.ElectionData:
-    """The plain data the rules check, from an election and its candidates."""
+def election_data(
+    election: Election, candidates=None, *, with_vetting: bool | None = None, vetted=None
+) -> rules.ElectionData:
+    """The plain data the rules check, from an election and its candidates: their votes,
+    age and party membership, and where their vetting for this body stands.
+
+    `with_vetting`: by default while the result is open (draft or submitted); a certified
+    result was checked against the vetting when it was certified and stays as it was.
+    `vetted`: what `elections.vetting.for_elections` read for a list of elections at once
+    (by election pk); read here otherwise.
+    """
     if candidates is None:
         candidates = list(election.candidates.select_related("person"))
+    if with_vetting is None:
+        with_vetting = election.state != ElectionState.CERTIFIED
+    if not with_vetting or not candidates:
+        vetted = None
+    elif vetted is not None and election.pk in vetted:
+        vetted = vetted[election.pk]
+    else:
+        vetted = vetting.for_election(election)
     return rules.ElectionData(
         body=election.body,
         round=election.round,
         seats=election.seat_count,
         **{name: getattr(election, name) for name in COUNT_FIELDS},
+        held_on=election.held_on,
         candidates=tuple(
             rules.CandidateResult(
                 key=str(c.person_id),
@@ -71,16 +89,27 @@ def election_data(election: Election, candidates=None) -> rules.ElectionData:
                 votes=c.votes,
                 female=c.person.gender == "F",
                 post=c.post,
+                birth_date=c.person.birth_date,
+                political_status=c.person.political_status,
+                vetting=None if vetted is None else vetted.get(c.person_id, _NOT_NOMINATED),
             )
             for c in candidates
         ),
     )
 
 
-def election_findings(election: Election, candidates=None) -> list[rules.Finding]:
+_NOT_NOMINATED = rules.Vetting(rules.NOT_NOMINATED)
+
+
+def election_findings(
+    election: Election, candidates=None, *, with_vetting: bool | None = None, vetted=None
+) -> list[rules.Finding]:
+    """Every finding of the legal checks (see `election_data` for the keywords)."""
     if candidates is None:
         candidates = list(election.candidates.select_related("person"))
-    findings = rules.check_election(election_data(election, candidates))
+    findings = rules.check_election(
+        election_data(election, candidates, with_vetting=with_vetting, vetted=vetted)
+    )
     findings += _post_findings(election, candidates)
     if election.body == Body.SUPERVISION_COMMITTEE:
         findings += _supervision_findings(election, candidates)
@@ -293,8 +322,10 @@ def election_results_set(
 @policy.requires_actor
 @transaction.atomic
 def election_confirm(*, election: Election, code: str, note: str, actor) -> Election:
-    """Record the written confirmation a warning asks for (e.g. no woman elected)."""
-    if code not in rules.NEEDS_CONFIRMATION:
+    """Record the written confirmation a warning asks for (e.g. no woman elected); `code`
+    is the finding's key (`rules.Finding.key`: the code, and the candidate for a warning
+    about one candidate)."""
+    if rules.confirmation_code(code) not in rules.NEEDS_CONFIRMATION:
         raise ValidationError({"code": _("该提示无需书面说明")})
     if not note.strip():
         raise ValidationError({"note": _("请填写书面说明")})

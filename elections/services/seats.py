@@ -16,7 +16,7 @@ from core.access import ensure_can_edit_township
 from people.models import Person
 from registry.models import Term, Village
 
-from .. import seat_rules
+from .. import eligibility, seat_rules
 from ..choices import Body, Post, SeatSource
 from ..models import Election, Seat
 from ..signals import seats_changed
@@ -153,12 +153,16 @@ def _ledger(*, village, term, body, exclude_pk=None) -> seat_rules.SeatLedger:
 
 
 def _check_seat(seat: Seat) -> None:
-    """A seat saved by hand: the seat rules against the seats held now, each message on
-    its field."""
+    """A seat saved by hand: the holder may hold the post (elections.eligibility: 18 on the
+    day the seat starts, else on the term's election date; a full party member for the party
+    committee) and the seat rules against the seats held now, each message on its field."""
     if seat.ended_on or not (seat.village_id and seat.term_id and seat.body and seat.person_id):
         return
     ledger = _ledger(village=seat.village_id, term=seat.term_id, body=seat.body, exclude_pk=seat.pk)
     errors: dict[str, list[str]] = {}
+    day = eligibility.election_day(seat.term, seat.started_on)
+    for _field, message in eligibility.person_problems(seat.person, body=seat.body, on=day):
+        errors.setdefault("person", []).append(message)
     for field, message in ledger.clashes(
         person=seat.person_id,
         village=seat.village_id,

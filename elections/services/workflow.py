@@ -107,7 +107,8 @@ def election_certify(*, election: Election, actor, expected_version=None) -> Ele
     locked = _transition(
         election, ElectionState.CERTIFIED, actor=actor, expected_version=expected_version
     )
-    blocking = rules.blocking(election_findings(locked), set(locked.confirmations))
+    findings = election_findings(locked, with_vetting=True)  # its state is already certified
+    blocking = rules.blocking(findings, set(locked.confirmations))
     if blocking:
         raise ValidationError([f.message for f in blocking])
     locked.certified_at = timezone.now()

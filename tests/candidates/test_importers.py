@@ -152,7 +152,7 @@ def test_dry_run_saves_nothing(official, village, term):
             "吉昌镇",
             "东关村",
             2021,
-            "书记",
+            "村委会主任",  # no 政治面貌 column: a party post would need it
             "王好",
             make_id_number(dt.date(1985, 1, 1)),
             "后备干部",
@@ -190,7 +190,7 @@ def test_upload_page_lists_errors_and_template_downloads(client, official, villa
                 "吉昌镇",
                 "东关村",
                 2021,
-                "书记",
+                "村委会主任",
                 "王好",
                 make_id_number(dt.date(1985, 1, 1)),
                 "留任",
