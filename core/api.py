@@ -1,19 +1,25 @@
-"""REST plumbing shared by every app: pagination and turning domain errors into 4xx."""
+"""REST plumbing shared by every app: pagination, and every error as RFC 9457 problem
+details (docs/api.md)."""
 
+from django import forms
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.paginator import Paginator
+from django.core.validators import RegexValidator
 from django.db import DataError
 from django.db.models import QuerySet
 from django.db.models.query import ModelIterable
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from rest_framework import exceptions, status
+from django_filters.rest_framework import DjangoFilterBackend
+from rest_framework import exceptions, filters, serializers, status
+from rest_framework.fields import get_error_detail
 from rest_framework.pagination import PageNumberPagination
-from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from .concurrency import VersionConflict
+from .parsers import RequestTooLarge
+from .text import is_digits, join_sentences
 
 
 class KeysFirstPaginator(Paginator):
@@ -43,11 +49,118 @@ class KeysFirstPaginator(Paginator):
         return self._get_page([rows[key] for key in keys if key in rows], number, self)
 
 
+def _whole_number(raw: str, low: int, high: int) -> int | None:
+    """`raw` as a whole number from `low` to `high`, else None (ASCII digits only)."""
+    if not is_digits(raw) or len(raw) > 19:
+        return None
+    number = int(raw)
+    return number if low <= number <= high else None
+
+
 class Pagination(PageNumberPagination):
+    """Pages of 50 rows by default, `page_size` from 1 to 500; a page number or size outside
+    that (0, −5, x) is a 400, a page past the last a 404."""
+
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 500
+    max_page = 2**31 - 1
     django_paginator_class = KeysFirstPaginator
+
+    def get_page_size(self, request):
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is None:
+            return self.page_size
+        size = _whole_number(raw, 1, self.max_page_size)
+        if size is None:
+            raise exceptions.ValidationError(
+                {
+                    self.page_size_query_param: [
+                        exceptions.ErrorDetail(
+                            gettext("每页条数应为 1 到 %(max)s 之间的整数")
+                            % {"max": self.max_page_size},
+                            "invalid",
+                        )
+                    ]
+                }
+            )
+        return size
+
+    def paginate_queryset(self, queryset, request, view=None):
+        raw = request.query_params.get(self.page_query_param)
+        if raw is not None and _whole_number(raw, 1, self.max_page) is None:
+            raise exceptions.ValidationError(
+                {
+                    self.page_query_param: [
+                        exceptions.ErrorDetail(gettext("页码应为从 1 起的整数"), "invalid")
+                    ]
+                }
+            )
+        return super().paginate_queryset(queryset, request, view)
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_query_param:
+                parameter["schema"].update(minimum=1, maximum=self.max_page)
+                parameter["description"] = str(_("页码，从 1 起；超过最后一页为 404"))
+            elif parameter["name"] == self.page_size_query_param:
+                parameter["schema"].update(minimum=1, maximum=self.max_page_size)
+                parameter["description"] = str(
+                    _("每页条数，1 到 %(max)s，默认 %(default)s")
+                    % {"max": self.max_page_size, "default": self.page_size}
+                )
+        return parameters
+
+
+class OrderingFilter(filters.OrderingFilter):
+    """DRF's ordering, but an unknown field is a 400 (not silently ignored), and the schema
+    lists the accepted values."""
+
+    def get_ordering(self, request, queryset, view):
+        params = request.query_params.get(self.ordering_param)
+        if params:
+            fields = [param.strip() for param in params.split(",")]
+            valid = self.remove_invalid_fields(queryset, fields, view, request)
+            if len(valid) != len(fields) or not fields:
+                allowed = sorted(self._allowed(queryset, view, request))
+                raise exceptions.ValidationError(
+                    {
+                        self.ordering_param: [
+                            exceptions.ErrorDetail(
+                                gettext("不能按此排序；可用：%(fields)s")
+                                % {"fields": ", ".join(allowed)},
+                                "invalid",
+                            )
+                        ]
+                    }
+                )
+            return valid
+        return self.get_default_ordering(view)
+
+    def _allowed(self, queryset, view, request):
+        names = [
+            name for name, _label in self.get_valid_fields(queryset, view, {"request": request})
+        ]
+        return [term for name in names for term in (name, f"-{name}")]
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        try:
+            queryset = view.get_queryset()
+        except Exception:  # schema generation without a request
+            queryset = None
+        model = getattr(queryset, "model", None)
+        if model is None:
+            return parameters
+        try:
+            allowed = self._allowed(queryset, view, getattr(view, "request", None))
+        except Exception:
+            return parameters
+        for parameter in parameters:
+            if allowed:
+                parameter["schema"]["enum"] = sorted(allowed)
+        return parameters
 
 
 class Conflict(exceptions.APIException):
@@ -66,24 +179,237 @@ class PreconditionFailed(exceptions.APIException):
     default_code = "precondition_failed"
 
 
-def exception_handler(exc, context):
-    """DRF's handler, plus Django's ValidationError from services as a 400 with its messages,
-    and a lost optimistic lock (core.concurrency) as 409, or 412 when the caller's version
-    came from If-Match."""
+# --- One error shape: RFC 9457 problem details ---------------------------------------------
+
+PROBLEM_CONTENT_TYPE = "application/problem+json"
+PROBLEM_TYPE = "urn:lingtouyan:problem:{code}"
+
+# The short, fixed summary of each status (RFC 9457 `title`); `detail` says what happened.
+TITLES = {
+    400: _("请求有误"),
+    401: _("未登录或令牌无效"),
+    403: _("无权进行此操作"),
+    404: _("未找到"),
+    405: _("不支持该请求方法"),
+    406: _("无法提供所要求的格式"),
+    409: _("冲突"),
+    412: _("前提条件不满足"),
+    413: _("请求体过大"),
+    415: _("不支持的请求体格式"),
+    429: _("请求过于频繁"),
+}
+NON_FIELD_KEYS = {"detail", "non_field_errors", "__all__"}
+
+
+def _flatten(detail, field=None):
+    """DRF's nested error detail as a flat list of (field path or None, code, message)."""
+    if isinstance(detail, dict):
+        for key, value in detail.items():
+            key = None if key in NON_FIELD_KEYS else str(key)
+            path = key if field is None else (field if key is None else f"{field}.{key}")
+            yield from _flatten(value, path)
+    elif isinstance(detail, list):
+        nested = any(isinstance(item, (dict, list)) for item in detail)
+        for index, item in enumerate(detail):
+            if nested and isinstance(item, (dict, list)):
+                yield from _flatten(item, f"{field}.{index}" if field else str(index))
+            elif item not in ({}, []):
+                yield from _flatten(item, field)
+    else:
+        yield field, getattr(detail, "code", None) or "invalid", str(detail)
+
+
+def problem(status_code: int, code: str, detail: str, errors=None) -> dict:
+    """The body of every API error (RFC 9457): `type`, `title`, `status`, `detail` (in the
+    caller's language), `code`, and `errors` — one entry per field error."""
+    body = {
+        "type": PROBLEM_TYPE.format(code=code),
+        "title": str(TITLES.get(status_code, _("请求有误"))),
+        "status": status_code,
+        "detail": str(detail),
+        "code": code,
+    }
+    if errors is not None:
+        body["errors"] = errors
+    return body
+
+
+def problem_response(status_code: int, code: str, detail: str, errors=None, headers=None):
+    """A plain Django response with the problem body, for the pages' JSON and middleware."""
+    from django.http import JsonResponse
+
+    response = JsonResponse(
+        problem(status_code, code, detail, errors),
+        status=status_code,
+        content_type=PROBLEM_CONTENT_TYPE,
+        json_dumps_params={"ensure_ascii": False},
+    )
+    for name, value in (headers or {}).items():
+        response[name] = value
+    return response
+
+
+def _as_api_exception(exc):
+    """Whatever a view or service raised, as a DRF APIException (None: a server error)."""
+    from django.core.exceptions import RequestDataTooBig
+    from django.http import Http404
+
     if isinstance(exc, VersionConflict):
-        request = context.get("request")
-        stale_header = getattr(request, "version_from_if_match", False)
-        exc = (PreconditionFailed if stale_header else Conflict)(str(exc))
+        return exc
     if isinstance(exc, DjangoValidationError):
-        detail = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
-        return Response(detail, status=status.HTTP_400_BAD_REQUEST)
+        return exceptions.ValidationError(get_error_detail(exc))
+    if isinstance(exc, Http404):
+        return exceptions.NotFound()
     if isinstance(exc, DjangoPermissionDenied):
-        exc = exceptions.PermissionDenied(str(exc) or None)
+        return exceptions.PermissionDenied(str(exc) or None)
+    if isinstance(exc, RequestDataTooBig):
+        return RequestTooLarge()
     if isinstance(exc, OverflowError) or (
         isinstance(exc, DataError) and "out of range" in str(exc)
     ):
         # A number too large for the database slipped past validation: the caller's fault.
-        return Response(
-            {"detail": gettext("参数中的数值超出范围")}, status=status.HTTP_400_BAD_REQUEST
+        return exceptions.ValidationError(
+            {"detail": [exceptions.ErrorDetail(gettext("参数中的数值超出范围"), "out_of_range")]}
         )
-    return drf_exception_handler(exc, context)
+    return exc if isinstance(exc, exceptions.APIException) else None
+
+
+def exception_handler(exc, context):
+    """Every API error as problem details (application/problem+json): DRF's exceptions,
+    Django's ValidationError and PermissionDenied from services, Http404, a lost optimistic
+    lock (core.concurrency: 409, or 412 when the caller's version came from If-Match), a body
+    over the size limit (413). Anything else is left to become a 500."""
+    request = context.get("request")
+    exc = _as_api_exception(exc)
+    if isinstance(exc, VersionConflict):
+        stale_header = getattr(request, "version_from_if_match", False)
+        exc = (PreconditionFailed if stale_header else Conflict)(str(exc))
+    if exc is None:
+        return None
+    response = drf_exception_handler(exc, context)
+    if response is None:  # pragma: no cover - every APIException has a response
+        return None
+    if isinstance(exc, exceptions.ValidationError):
+        items = list(_flatten(exc.detail))
+        errors = [{"field": f, "code": c, "message": m} for f, c, m in items]
+        detail = join_sentences(m if f is None else f"{f}: {m}" for f, _c, m in items) or gettext(
+            "请求有误"
+        )
+        code = "invalid"
+    else:
+        errors = None
+        codes = exc.get_codes()
+        code = codes if isinstance(codes, str) else exc.default_code
+        detail = (
+            exc.detail
+            if isinstance(exc.detail, str)
+            else " ".join(str(m) for _f, _c, m in _flatten(exc.detail))
+        )
+    response.data = problem(response.status_code, code, detail, errors)
+    renderer = getattr(request, "accepted_renderer", None)
+    if renderer is None or getattr(renderer, "format", "json") == "json":
+        response.content_type = PROBLEM_CONTENT_TYPE
+    return response
+
+
+# --- Rows named in a request body --------------------------------------------------------
+
+NOT_IN_SCOPE = _("编号为 %(pk)s 的记录不存在，或不在您的管辖范围内")
+
+
+def not_in_scope(field: str, pk) -> exceptions.ValidationError:
+    """The one answer for a row a caller names but may not see (another township's village)
+    or that does not exist: a 400 on the field, the same for both, so it reveals nothing."""
+    return exceptions.ValidationError(
+        {field: [exceptions.ErrorDetail(NOT_IN_SCOPE % {"pk": pk}, "does_not_exist")]}
+    )
+
+
+class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
+    """A row id in a request body, looked up in what the caller may see
+    (`Model.objects.for_user`): another township's row answers like a missing one."""
+
+    default_error_messages = {"does_not_exist": NOT_IN_SCOPE}
+
+    def __init__(self, model=None, **kwargs):
+        self.model = model
+        if not kwargs.get("read_only"):
+            kwargs.setdefault("queryset", model.objects.all())
+        super().__init__(**kwargs)
+
+    def get_queryset(self):
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        return self.model.objects.for_user(user)
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or not (
+            isinstance(data, int) or (isinstance(data, str) and data.isdigit())
+        ):
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        if not 0 < int(data) <= 2**63 - 1:
+            raise exceptions.ValidationError(
+                exceptions.ErrorDetail(NOT_IN_SCOPE % {"pk": data}, "does_not_exist")
+            )
+        try:
+            return self.get_queryset().get(pk=int(data))
+        except self.model.DoesNotExist:
+            raise exceptions.ValidationError(
+                exceptions.ErrorDetail(NOT_IN_SCOPE % {"pk": data}, "does_not_exist")
+            ) from None
+
+
+# --- Filters: a value the schema does not allow is a 400 ---------------------------------
+
+DIVISION_CODE = r"^[0-9]{6}$"
+
+
+class StrictBooleanField(forms.Field):
+    """true/false (also 1/0, True/False); anything else ("maybe") is an error, not "any"."""
+
+    widget = forms.TextInput
+
+    def to_python(self, value):
+        if value in (None, ""):
+            return None
+        text = str(value).strip().lower()
+        if text in ("true", "1"):
+            return True
+        if text in ("false", "0"):
+            return False
+        raise DjangoValidationError(_("应为 true 或 false"), code="invalid")
+
+
+class FilterBackend(DjangoFilterBackend):
+    """django-filter, stricter where it would silently ignore a value: a boolean that is not
+    true/false (`current=maybe`) and a county code that is not six digits (`county=abc`) are
+    400s, like an unknown choice already was."""
+
+    def get_filterset(self, request, queryset, view):
+        filterset = super().get_filterset(request, queryset, view)
+        if filterset is None:
+            return None
+        fields = filterset.form.fields
+        for name, field in list(fields.items()):
+            if isinstance(field, forms.NullBooleanField):
+                fields[name] = StrictBooleanField(
+                    required=False, label=field.label, help_text=field.help_text
+                )
+            elif name == "county" and isinstance(field, forms.CharField):
+                field.validators.append(
+                    RegexValidator(DIVISION_CODE, _("应为 6 位县级区划代码"), code="invalid")
+                )
+        return filterset
+
+
+def schema_hook(result, generator, request, public):
+    """drf-spectacular postprocessing: the schema says what the server enforces, and every
+    operation documents its error responses with the problem body (docs/api.md)."""
+    for path in result.get("paths", {}).values():
+        for operation in path.values():
+            if not isinstance(operation, dict):
+                continue
+            for parameter in operation.get("parameters", []):
+                if parameter.get("in") == "query" and parameter.get("name") == "county":
+                    parameter.setdefault("schema", {})["pattern"] = DIVISION_CODE
+    return result

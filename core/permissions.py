@@ -5,10 +5,13 @@ A view (page or API) declares `read_roles` and `write_roles`; `RolePermission` (
 """
 
 from django.contrib.auth.mixins import AccessMixin
+from django.utils.translation import gettext_lazy as _
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
 from .policy import has_role
 from .roles import API_READ_ROLES, EDITOR_ROLES, STAFF_ROLES, Role
+
+READ_ONLY_TOKEN = _("此令牌只读，不能写入：请用可写令牌（create_api_token --write）")
 
 
 class RolePermission(BasePermission):
@@ -19,6 +22,8 @@ class RolePermission(BasePermission):
         if request.method in SAFE_METHODS:
             return has_role(user, getattr(view, "read_roles", API_READ_ROLES))
         if request.auth is not None and not getattr(request.auth, "can_write", False):
+            # Say why (DRF answers with the permission's message and code).
+            self.message, self.code = READ_ONLY_TOKEN, "read_only_token"
             return False
         if getattr(user, "role", None) == Role.API_CLIENT and not request.auth:
             return False

@@ -1,7 +1,6 @@
 """REST endpoints of candidate vetting. Every write calls candidates.services."""
 
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -12,6 +11,7 @@ from rest_framework.response import Response
 
 from core import policy
 from core.access import API_READ_ROLES, COUNTY_ROLES, EDITOR_ROLES, Role
+from core.api import not_in_scope
 from core.concurrency import expected_version
 from registry.models import County, Term, Village
 
@@ -83,10 +83,15 @@ class CandidacyViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         serializer = CandidacyCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
-        village = get_object_or_404(
-            Village.objects.for_user(request.user).select_related("township__county"),
-            pk=data.pop("village"),
+        village = (
+            Village.objects.for_user(request.user)
+            .select_related("township__county")
+            .filter(pk=data["village"])
+            .first()
         )
+        if village is None:
+            raise not_in_scope("village", data["village"])
+        data.pop("village")
         term = Term.objects.filter(year=data.pop("term")).first()
         if term is None:
             raise ValidationError({"term": _("没有该年份的届次")})
@@ -251,9 +256,9 @@ class SignOffViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        candidacy = get_object_or_404(
-            Candidacy.objects.for_user(request.user), pk=data["candidacy"].pk
-        )
+        candidacy = Candidacy.objects.for_user(request.user).filter(pk=data["candidacy"].pk).first()
+        if candidacy is None:
+            raise not_in_scope("candidacy", data["candidacy"].pk)
         sign_off = services.sign_off_record(
             candidacy=candidacy,
             outcome=data["outcome"],

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.api import ScopedPrimaryKeyRelatedField
 from core.text import join_sentences
 from people.api.serializers import AgeField, BirthDateField, IdNumberField
 from people.models import Person
@@ -158,7 +159,7 @@ class ElectionWriteSerializer(serializers.ModelSerializer):
     """Create: village, term, body and the counts. Update: counts, and `candidates` to
     replace the votes; pass the `version` you read to detect concurrent edits (409)."""
 
-    village = serializers.PrimaryKeyRelatedField(queryset=Village.objects.all())
+    village = ScopedPrimaryKeyRelatedField(Village)
     term = serializers.SlugRelatedField(slug_field="year", queryset=Term.objects.all())
     body = inline_choice_field(Body.choices, required=False)
     candidates = CandidateInputSerializer(many=True, required=False)

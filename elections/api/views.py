@@ -66,7 +66,9 @@ class ElectionViewSet(
 
     @extend_schema(request=ElectionWriteSerializer, responses={201: ElectionSerializer})
     def create(self, request, *args, **kwargs):
-        serializer = ElectionWriteSerializer(data=request.data)
+        serializer = ElectionWriteSerializer(
+            data=request.data, context=self.get_serializer_context()
+        )
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         data.pop("version", None)
@@ -82,7 +84,10 @@ class ElectionViewSet(
     def update(self, request, *args, **kwargs):
         election = self.get_object()
         serializer = ElectionWriteSerializer(
-            election, data=request.data, partial=kwargs.get("partial", False)
+            election,
+            data=request.data,
+            partial=kwargs.get("partial", False),
+            context=self.get_serializer_context(),
         )
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)

@@ -1,10 +1,10 @@
-from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.exceptions import Throttled
 from rest_framework.response import Response
 
 from core.access import API_READ_ROLES, EDITOR_ROLES
+from core.api import not_in_scope
 
 from .. import privacy, services
 from ..filters import PersonFilter
@@ -51,9 +51,7 @@ class PersonViewSet(
             village
             and not Village.objects.for_user(self.request.user).filter(pk=village.pk).exists()
         ):
-            from rest_framework.exceptions import ValidationError
-
-            raise ValidationError({"village": _("您只能选择本乡镇的村(社区)")})
+            raise not_in_scope("village", village.pk)
         return village
 
     @extend_schema(request=PersonWriteSerializer, responses={201: PersonSerializer})

@@ -1,5 +1,7 @@
 from rest_framework import serializers
 
+from core.api import ScopedPrimaryKeyRelatedField
+
 from ..models import County, Term, Township, Village
 
 
@@ -18,6 +20,7 @@ class TownshipSerializer(serializers.ModelSerializer):
 
 
 class VillageSerializer(serializers.ModelSerializer):
+    township = ScopedPrimaryKeyRelatedField(Township)
     township_name = serializers.CharField(source="township.name", read_only=True)
     merged_into_code = serializers.CharField(
         source="merged_into.code", read_only=True, allow_null=True
@@ -26,9 +29,20 @@ class VillageSerializer(serializers.ModelSerializer):
     class Meta:
         model = Village
         fields = [
-            "id", "code", "name", "kind", "township", "township_name", "risk_class",
-            "risk_set_on", "risk_reason", "is_active", "merged_into", "merged_into_code",
-            "merged_on", "updated_at",
+            "id",
+            "code",
+            "name",
+            "kind",
+            "township",
+            "township_name",
+            "risk_class",
+            "risk_set_on",
+            "risk_reason",
+            "is_active",
+            "merged_into",
+            "merged_into_code",
+            "merged_on",
+            "updated_at",
         ]
         read_only_fields = ["is_active", "merged_into", "merged_on", "updated_at", "risk_set_on"]
 

@@ -231,7 +231,7 @@ def test_roles_without_whole_numbers_cannot_search_by_id_number(world, role, api
     person = world["people"][0]
     response = api(world["users"][role]).get("/api/v1/people/", {"q": person.id_number})
     assert response.status_code == 400
-    assert "身份证号码" in response.json()["q"][0]
+    assert "身份证号码" in response.json()["errors"][0]["message"]
     assert person.name not in response.content.decode()
 
 
