@@ -65,17 +65,18 @@ def _same_village_seat(body: str):
         village=OuterRef("village"),
         person=OuterRef("person"),
         body=body,
-        ended_on__isnull=True,
-    )
+    ).team()
 
 
 def population_queryset(pop: str, term_id: int):
     """One row per member of the population: secretaries, or (village, person) members.
 
-    Current seats only (a holder who resigned, was recalled, died or moved is no longer on
-    the team). A member on both committees is represented by their party-committee seat.
+    The term's team (a holder who resigned, was recalled, died or moved is no longer on it;
+    one whose seat ended only because the next term's team took over, 换届, still is: the
+    term's figures stay what they were). A member on both committees is represented by their
+    party-committee seat.
     """
-    seats = Seat.objects.current().filter(term_id=term_id)
+    seats = Seat.objects.team().filter(term_id=term_id)
     if pop == "sec":
         return seats.filter(body=Body.PARTY_COMMITTEE, post=Post.SECRETARY).alias(
             special=Exists(_same_village_seat(Body.VILLAGERS_COMMITTEE).filter(post=Post.DIRECTOR))

@@ -210,7 +210,7 @@ class VillageTeamView(RoleRequiredMixin, View):
         term, row = _load_village(request, code, terms)
         seats = (
             Seat.objects.for_user(request.user)
-            .current()
+            .team()
             .filter(term=term, village__code=code)
             .select_related("person")
             .order_by("body", "post", "person__name")

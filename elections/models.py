@@ -30,8 +30,14 @@ class SeatQuerySet(ScopedQuerySet):
     township_lookup = "village__township"
 
     def current(self):
-        """Seats not ended (by resignation, recall, death or transfer)."""
+        """Seats held now: not ended (by resignation, recall, death, transfer, or the next
+        term's team taking over: 换届)."""
         return self.filter(ended_on__isnull=True)
+
+    def team(self):
+        """The seats of a term's team as it served its term out: held now, or ended only
+        because the next term's team was certified (换届). What a term's figures count."""
+        return self.filter(Q(ended_on__isnull=True) | Q(end_reason=SeatEndReason.TERM_END))
 
     def in_term(self, term):
         return self.filter(term=term)
@@ -126,6 +132,11 @@ class Seat(TimeStampedModel):
             raise ValidationError({"post": message})
         if self.ended_on and self.started_on and self.ended_on < self.started_on:
             raise ValidationError({"ended_on": _("离任日期不能早于任职日期")})
+
+    @property
+    def in_team(self) -> bool:
+        """Whether the seat counts in its term's team (see SeatQuerySet.team)."""
+        return self.ended_on is None or self.end_reason == SeatEndReason.TERM_END
 
 
 class ElectionQuerySet(ScopedQuerySet):

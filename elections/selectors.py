@@ -20,7 +20,9 @@ POST_ORDER = {
 
 
 def village_teams(village):
-    """The village's seats by term (newest first) and body: [(term, {body: [seat]})]."""
+    """The village's teams by term, newest first: each with its seats by body, whether it
+    is the current team (some seat still held) and its one-shoulder / cross-serving figures
+    (the team as it served its term: seats ended by 换届 still count)."""
     seats = (
         Seat.objects.filter(village=village)
         .select_related("person", "term")
@@ -33,17 +35,15 @@ def village_teams(village):
     result = []
     for term, bodies in terms.items():
         for body_seats in bodies.values():
-            body_seats.sort(key=lambda s: (s.ended_on is not None, POST_ORDER.get(s.post, 9)))
+            body_seats.sort(key=lambda s: (not s.in_team, POST_ORDER.get(s.post, 9)))
         ordered = [(Body(b).label, bodies[b]) for b in Body if b in bodies]
-        party = {s.person_id for s in bodies.get(Body.PARTY_COMMITTEE, []) if not s.ended_on}
-        villagers = {
-            s.person_id for s in bodies.get(Body.VILLAGERS_COMMITTEE, []) if not s.ended_on
-        }
+        party = {s.person_id for s in bodies.get(Body.PARTY_COMMITTEE, []) if s.in_team}
+        villagers = {s.person_id for s in bodies.get(Body.VILLAGERS_COMMITTEE, []) if s.in_team}
         secretary = next(
             (
                 s.person_id
                 for s in bodies.get(Body.PARTY_COMMITTEE, [])
-                if s.post == Post.SECRETARY and not s.ended_on
+                if s.post == Post.SECRETARY and s.in_team
             ),
             None,
         )
@@ -51,18 +51,25 @@ def village_teams(village):
             (
                 s.person_id
                 for s in bodies.get(Body.VILLAGERS_COMMITTEE, [])
-                if s.post == Post.DIRECTOR and not s.ended_on
+                if s.post == Post.DIRECTOR and s.in_team
             ),
             None,
         )
         result.append(
             {
                 "term": term,
+                "current": False,
                 "bodies": ordered,
                 "one_shoulder": secretary is not None and secretary == director,
                 "cross_serving": len(party & villagers),
             }
         )
+    # One current team: the newest with a seat still held (an older team whose other
+    # committee is not re-elected yet keeps those seats, shown among the earlier teams).
+    held = (t for t in result if any(s.ended_on is None for _b, ss in t["bodies"] for s in ss))
+    current = next(held, None)
+    if current is not None:
+        current["current"] = True
     return result
 
 

@@ -9,6 +9,7 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from core import policy
@@ -17,7 +18,7 @@ from people.models import Person
 from registry.models import Term, Village
 
 from .. import eligibility, seat_rules
-from ..choices import Body, Post, SeatSource
+from ..choices import Body, ElectionState, Post, SeatEndReason, SeatSource
 from ..models import Election, Seat
 from ..signals import seats_changed
 
@@ -88,6 +89,75 @@ def seat_end(*, seat: Seat, ended_on: dt.date, reason: str, note: str = "", acto
     locked.save()
     _seat_changed(locked)
     return locked
+
+
+# -- term succession (换届) -----------------------------------------------------------
+
+
+def _previous_term(term: Term) -> Term | None:
+    return Term.objects.filter(year__lt=term.year).order_by("-year").first()
+
+
+def _previous_team_seats(election: Election, previous: Term):
+    """The previous term's seats of the election's body in its village, and in the
+    villages merged into it (their team gives way to the merged village's new one)."""
+    return Seat.objects.filter(term=previous, body=election.body).filter(
+        Q(village_id=election.village_id) | Q(village__merged_into_id=election.village_id)
+    )
+
+
+def previous_team_end(election: Election) -> tuple[int | None, set[int]]:
+    """The village's new committee is certified: the previous term's seats of that body
+    still held end on the election's day, reason 换届, each saved with its history. Returns
+    the previous term's id and the villages touched (the caller sends `seats_changed`);
+    safe to run twice."""
+    previous = _previous_term(election.term)
+    if previous is None:
+        return None, set()
+    note = _("%(year)s 年届%(body)s选举结果审核确认，换届离任") % {
+        "year": election.term.year,
+        "body": body_label(election.body),
+    }
+    villages = set()
+    for seat in _previous_team_seats(election, previous).current().select_for_update():
+        ended_on = election.held_on
+        if seat.started_on and seat.started_on > ended_on:
+            ended_on = seat.started_on
+        seat.ended_on, seat.end_reason, seat.end_note = ended_on, SeatEndReason.TERM_END, note
+        seat.save()  # one by one, so that history records each end
+        villages.add(seat.village_id)
+    return previous.pk, villages
+
+
+def previous_team_reopen(election: Election) -> tuple[int | None, set[int]]:
+    """The certified result is unlocked: the seats its certification ended are held again,
+    unless another certified result of that body, village and term still stands. Returns
+    as `previous_team_end`."""
+    previous = _previous_term(election.term)
+    if previous is None:
+        return None, set()
+    others = (
+        Election.objects.filter(
+            village_id=election.village_id,
+            term_id=election.term_id,
+            body=election.body,
+            state=ElectionState.CERTIFIED,
+        )
+        .exclude(pk=election.pk)
+        .exists()
+    )
+    if others:
+        return previous.pk, set()
+    villages = set()
+    for seat in (
+        _previous_team_seats(election, previous)
+        .filter(end_reason=SeatEndReason.TERM_END)
+        .select_for_update()
+    ):
+        seat.ended_on, seat.end_reason, seat.end_note = None, "", ""
+        seat.save()
+        villages.add(seat.village_id)
+    return previous.pk, villages
 
 
 def body_label(body: str) -> str:

@@ -1,8 +1,9 @@
 """The election state machine: draft → submitted → certified, returned or unlocked by the county.
 
 `TRANSITIONS` is the only table of the steps; `_transition` performs one under
-`select_for_update` and records it. Certifying makes the winners post holders; unlocking
-removes them; both send `seats_changed`.
+`select_for_update` and records it. Certifying makes the winners post holders and ends the
+previous term's seats of that body in the village (换届); unlocking removes them and reopens
+those; both send `seats_changed`.
 """
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -20,7 +21,7 @@ from ..choices import ElectionRound, ElectionState, SeatSource
 from ..models import Election, ElectionTransition, Seat
 from ..signals import seats_changed
 from .results import _lock, election_findings
-from .seats import _check_new_seats
+from .seats import _check_new_seats, previous_team_end, previous_team_reopen
 
 # (from, to) -> (name of the step, who may take it: None = editors of the township)
 TRANSITIONS = {
@@ -129,8 +130,19 @@ def election_certify(*, election: Election, actor, expected_version=None) -> Ele
     ]
     _check_new_seats(locked, seats)
     bulk_create_with_history(seats, Seat)
-    seats_changed.send(sender=Election, term_ids={locked.term_id}, village_ids={locked.village_id})
+    _send_seats_changed(locked, previous_team_end(locked))
     return locked
+
+
+def _send_seats_changed(election: Election, succession: tuple[int | None, set[int]]) -> None:
+    """The election's term and village changed; so did the previous term's villages whose
+    seats the succession ended or reopened."""
+    previous_term, villages = succession
+    term_ids, village_ids = {election.term_id}, {election.village_id}
+    if villages:
+        term_ids.add(previous_term)
+        village_ids |= villages
+    seats_changed.send(sender=Election, term_ids=term_ids, village_ids=village_ids)
 
 
 @policy.requires_actor
@@ -144,5 +156,5 @@ def election_unlock(*, election: Election, reason: str, actor) -> Election:
     locked.save()
     for seat in Seat.objects.filter(election=locked):
         seat.delete()  # one by one, so that history records each removal
-    seats_changed.send(sender=Election, term_ids={locked.term_id}, village_ids={locked.village_id})
+    _send_seats_changed(locked, previous_team_reopen(locked))
     return locked
