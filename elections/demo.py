@@ -13,6 +13,7 @@ from core.policy import SYSTEM
 from people.choices import Education, Gender, PoliticalStatus
 from people.demo import random_person
 from people.services import persons_bulk_upsert
+from registry.demo import demo_clock
 from registry.models import Village
 
 from . import services
@@ -22,9 +23,31 @@ from .services import CandidateInput
 
 EXTRA_PEOPLE_PER_VILLAGE = 14
 PROFILE = {
-    # one-shoulder share, cross-serving members beyond the secretary, woman share, sizes
-    2018: {"one_shoulder": 0.3, "cross": (0, 1), "woman": 0.7, "party": (3, 4), "vc": (3, 5)},
-    2021: {"one_shoulder": 0.8, "cross": (1, 3), "woman": 0.95, "party": (3, 5), "vc": (4, 7)},
+    # one-shoulder share, cross-serving members beyond the secretary, woman share, sizes;
+    # the age the electors favour (members, secretaries) and how much schooling and being
+    # a woman weigh. 2021 teams: younger, better schooled, more women, mostly one-shoulder.
+    2018: {
+        "one_shoulder": 0.3,
+        "cross": (0, 1),
+        "woman": 0.7,
+        "party": (3, 4),
+        "vc": (3, 5),
+        "age": 51,
+        "secretary_age": 50,
+        "schooling": 1.0,
+        "woman_weight": -7,
+    },
+    2021: {
+        "one_shoulder": 0.85,
+        "cross": (1, 3),
+        "woman": 0.95,
+        "party": (3, 5),
+        "vc": (4, 7),
+        "age": 41,
+        "secretary_age": 45,
+        "schooling": 2.0,
+        "woman_weight": -2,
+    },
 }
 
 
@@ -38,19 +61,20 @@ def build(ctx):
         .select_related("township")
         .order_by("code")
     )
-    pools = _pools(ctx)
-    ctx.elections = {2018: [], 2021: []}
-    ctx.seats = {}
-    for year in (2018, 2021):
-        term = ctx.terms[year]
-        for village in villages:
-            if year == 2021 and not village.is_active:
-                continue  # merged in 2020: its history is the 2018 team
-            previous = _previous_team(ctx, village, year)
-            ranked = _ranked(rng, pools[village.pk], year, term.reference_date, previous)
-            ctx.elections[year] += _village_elections(rng, village, term, year, ranked)
-        ctx.seats[year] = list(Seat.objects.in_term(term).select_related("person"))
-    _resignations(rng, ctx.seats[2021])
+    with demo_clock(dt.date(2017, 12, 15)) as clock:
+        pools = _pools(ctx)
+        ctx.elections = {2018: [], 2021: []}
+        ctx.seats = {}
+        for year in (2018, 2021):
+            term = ctx.terms[year]
+            for village in villages:
+                if year == 2021 and not village.is_active:
+                    continue  # merged in 2020: its history is the 2018 team
+                previous = _previous_team(ctx, village, year)
+                ranked = _ranked(rng, pools[village.pk], year, term.reference_date, previous)
+                ctx.elections[year] += _village_elections(rng, village, term, year, ranked, clock)
+            ctx.seats[year] = list(Seat.objects.in_term(term).select_related("person"))
+        _resignations(rng, ctx.seats[2021], clock)
     count = sum(len(seats) for seats in ctx.seats.values())
     ctx.stdout.write(
         f"选举：{sum(len(e) for e in ctx.elections.values())} 次（均已审核确认），任职 {count} 个"
@@ -101,26 +125,52 @@ def _education(person) -> int:
 
 
 def _ranked(rng, pool, year, reference, previous):
-    """The pool ordered by how likely each person is to be elected in `year`."""
+    """The pool ordered by how likely each person is to be elected in `year`: electors
+    favour an age, schooling, incumbents still young enough, and (less) men."""
+    profile = PROFILE[year]
 
     def score(person):
         age = person.age_on(reference)
         female = person.gender == Gender.FEMALE
-        if year == 2018:
-            return age + 4 * (3 - _education(person)) - 6 * female + rng.uniform(0, 12)
-        keep = 12 if person.pk in previous and age < 56 else 0
-        return -age + 6 * _education(person) + 8 * female + keep + rng.uniform(0, 10)
+        keep = 8 if person.pk in previous and age < 56 else 0
+        return (
+            -0.6 * abs(age - profile["age"])
+            + profile["schooling"] * _education(person)
+            + profile["woman_weight"] * female
+            + keep
+            + rng.uniform(0, 14)
+        )
 
     return sorted(pool, key=score, reverse=True)
 
 
-def _village_elections(rng, village, term, year, ranked):
+def _secretary(rng, winners, year, reference):
+    """The committee elects its secretary: mostly a man in his mid-forties to fifties,
+    better schooled than most (a woman now and then)."""
+    profile = PROFILE[year]
+
+    def score(person):
+        age = person.age_on(reference)
+        female = person.gender == Gender.FEMALE
+        return (
+            -0.5 * abs(age - profile["secretary_age"])
+            + 1.0 * _education(person)
+            - 2 * female
+            + rng.uniform(0, 6)
+        )
+
+    return max(winners, key=score)
+
+
+def _village_elections(rng, village, term, year, ranked, clock):
     profile = PROFILE[year]
     members = [p for p in ranked if p.political_status == PoliticalStatus.PARTY_MEMBER]
     party_seats = rng.randint(*profile["party"])
     party_winners = members[:party_seats]
     party_losers = members[party_seats : math.ceil(party_seats * 1.2) + rng.randint(0, 1)]
-    secretary = party_winners[0]
+    secretary = _secretary(rng, party_winners, year, term.reference_date)
+    party_winners.remove(secretary)
+    party_winners.insert(0, secretary)
     party_posts = {secretary.pk: Post.SECRETARY}
     if party_seats >= 4:
         party_posts[party_winners[1].pk] = Post.DEPUTY_SECRETARY
@@ -154,6 +204,7 @@ def _village_elections(rng, village, term, year, ranked):
         party_winners,
         party_losers,
         party_posts,
+        clock,
     )
     villagers = _elect(
         rng,
@@ -164,12 +215,15 @@ def _village_elections(rng, village, term, year, ranked):
         vc_winners,
         vc_losers,
         vc_posts,
+        clock,
     )
     return [party, villagers]
 
 
-def _elect(rng, village, term, body, held_on, winners, losers, posts):
-    """Enter plausible counts and votes, then submit and certify through the services."""
+def _elect(rng, village, term, body, held_on, winners, losers, posts, clock):
+    """Enter plausible counts and votes on the day, then submit and certify through the
+    services in the days after."""
+    clock.at(held_on, hour=16)
     seats = len(winners)
     deputies = sum(
         1 for post in posts.values() if post in (Post.DEPUTY_SECRETARY, Post.DEPUTY_DIRECTOR)
@@ -235,16 +289,20 @@ def _elect(rng, village, term, body, held_on, winners, losers, posts):
             note="妇女候选人得票未过半数未能当选，已明确由村妇联主席列席村委会会议。",
             actor=SYSTEM,
         )
+    clock.at(held_on + dt.timedelta(days=rng.randint(1, 3)), hour=10)
     services.election_submit(election=election, actor=SYSTEM)
+    clock.at(held_on + dt.timedelta(days=rng.randint(4, 7)), hour=15)
     return services.election_certify(election=election, actor=SYSTEM)
 
 
-def _resignations(rng, seats):
+def _resignations(rng, seats, clock):
     members = [s for s in seats if s.post == Post.MEMBER]
     for seat in rng.sample(members, min(4, len(members))):
+        ended_on = dt.date(2023, rng.randint(1, 12), rng.randint(1, 28))
+        clock.at(ended_on, hour=11)
         services.seat_end(
             seat=seat,
-            ended_on=dt.date(2023, rng.randint(1, 12), rng.randint(1, 28)),
+            ended_on=ended_on,
             reason=SeatEndReason.RESIGNATION,
             note=rng.choice(["外出务工，本人申请辞职", "身体原因辞去职务", "考录为公务员"]),
             actor=SYSTEM,

@@ -6,6 +6,7 @@ import datetime as dt
 from stdnum.cn import ric
 
 from core.policy import SYSTEM
+from registry.demo import demo_clock
 
 from .choices import Education, Gender, PoliticalStatus
 from .services import PersonData, persons_bulk_upsert
@@ -37,9 +38,9 @@ def random_person(rng, serial: int, *, county_id: int, village_id: int, referenc
             Education.JUNIOR_HIGH,
             Education.PRIMARY,
         ],
-        [4, 5, 3, 4, 2, 1] if younger else [1, 2, 3, 6, 8, 2],
+        [2, 4, 4, 5, 3, 1] if younger else [1, 2, 3, 6, 8, 2],
     )[0]
-    inservice = rng.choices(["", Education.COLLEGE, Education.BACHELOR], [6, 3, 1])[0]
+    inservice = rng.choices(["", Education.COLLEGE, Education.BACHELOR], [20, 3, 1])[0]
     if inservice and Education.rank(inservice) <= Education.rank(fulltime):
         inservice = ""
     political = rng.choices(
@@ -84,7 +85,8 @@ def build(ctx):
                     break
             seen.add(row.id_number)
             rows.append(row)
-    people = persons_bulk_upsert(rows, actor=SYSTEM)
+    with demo_clock(dt.date(2017, 11, 20)):  # registered before the 2018 round
+        people = persons_bulk_upsert(rows, actor=SYSTEM)
     ctx.people_by_village = {}
     for row in rows:
         ctx.people_by_village.setdefault(row.village_id, []).append(people[row.id_number])

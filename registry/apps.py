@@ -7,6 +7,6 @@ class RegistryConfig(AppConfig):
     verbose_name = _("区划与届次")
 
     def ready(self):
-        from . import ui
+        from . import policies, ui  # noqa: F401 (policies register the registry's rules)
 
         ui.register_slots()

@@ -1,6 +1,11 @@
-"""Demo county: Ji County's eight townships with generated villages, and the 2018/2021 terms."""
+"""Demo county: Ji County's eight townships with generated villages; the 2018 and 2021
+terms (finished rounds) and the 2026 term, whose round is open (nominations under way on
+2026-12-04). `demo_clock` lets each demo step date what it writes in its round."""
 
+import contextlib
 import datetime as dt
+
+from django.utils import timezone
 
 from core.policy import SYSTEM
 
@@ -39,8 +44,44 @@ PLACE_TAILS = [
 ]
 TERMS = [
     (2018, dt.date(2018, 5, 31), dt.date(2018, 5, 1), dt.date(2021, 4, 30)),
-    (2021, dt.date(2021, 4, 30), dt.date(2021, 5, 1), dt.date(2026, 4, 30)),
+    # The 2021 teams stay in office until the 2026 round has elected their successors.
+    (2021, dt.date(2021, 4, 30), dt.date(2021, 5, 1), dt.date(2026, 12, 31)),
+    # The open round: nominations and vetting in autumn 2026, elections due at the year's end.
+    (2026, dt.date(2026, 12, 31), dt.date(2027, 1, 1), dt.date(2031, 12, 31)),
 ]
+OPEN_TERM = 2026
+
+
+class DemoClock:
+    """`timezone.now()` for the demo's writes: a set day, one second on per reading, so
+    rows created, decided and recorded in history carry the dates of their round (not the
+    day the demo was built) and keep their order."""
+
+    def __init__(self):
+        self.moment = None
+
+    def at(self, day: dt.date | dt.datetime, hour: int = 9) -> None:
+        if not isinstance(day, dt.datetime):
+            day = dt.datetime.combine(day, dt.time(hour))
+        self.moment = timezone.make_aware(day) if timezone.is_naive(day) else day
+
+    def now(self) -> dt.datetime:
+        self.moment += dt.timedelta(seconds=1)
+        return self.moment
+
+
+@contextlib.contextmanager
+def demo_clock(start: dt.date):
+    """Within the block `timezone.now()` reads the demo's clock (started at `start`);
+    the real clock is back afterwards, whatever happens."""
+    clock = DemoClock()
+    clock.at(start)
+    real = timezone.now
+    timezone.now = clock.now
+    try:
+        yield clock
+    finally:
+        timezone.now = real
 
 
 def build(ctx):
@@ -95,7 +136,7 @@ def build(ctx):
     ctx.terms = {}
     for year, reference, starts, ends in TERMS:
         ctx.terms[year], _ = services.term_upsert(
-            year=year, reference_date=reference, starts_on=starts, ends_on=ends
+            year=year, reference_date=reference, starts_on=starts, ends_on=ends, actor=SYSTEM
         )
     ctx.stdout.write(
         f"示范县 {county.name}：{len(ctx.townships)} 个乡镇，{len(ctx.villages)} 个村(社区)，"

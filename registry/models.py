@@ -4,9 +4,11 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.access import ScopedQuerySet
+from core.history import audited_history
 from core.models import TimeStampedModel
 
 from .choices import RiskClass, TownshipKind, VillageKind
@@ -75,7 +77,10 @@ class Township(TimeStampedModel):
     def clean(self):
         if self.code and self.county_id and not self.code.startswith(self.county.code):
             raise ValidationError(
-                {"code": _("乡镇区划代码应以所属县的代码 %(code)s 开头") % {"code": self.county.code}}
+                {
+                    "code": _("乡镇区划代码应以所属县的代码 %(code)s 开头")
+                    % {"code": self.county.code}
+                }
             )
 
 
@@ -171,6 +176,14 @@ class TermQuerySet(models.QuerySet):
     def latest_first(self):
         return self.order_by("-year")
 
+    def in_force(self, on=None):
+        """The term in office on `on` (today): the latest that has started, else the
+        latest. A round opened for the next term (its nominations under way) does not
+        make the teams of the term in force any less current."""
+        on = on or timezone.localdate()
+        started = self.filter(models.Q(starts_on__isnull=True) | models.Q(starts_on__lte=on))
+        return started.latest_first().first() or self.latest_first().first()
+
 
 class Term(TimeStampedModel):
     """A five-year term (届), e.g. 2021; shared by every county of the deployment."""
@@ -181,6 +194,7 @@ class Term(TimeStampedModel):
     ends_on = models.DateField(_("结束日期"), null=True, blank=True)
 
     objects = TermQuerySet.as_manager()
+    history = audited_history()
 
     class Meta:
         verbose_name = _("届次")
@@ -203,6 +217,23 @@ class Term(TimeStampedModel):
 
     def __str__(self):
         return _("%(year)s 年届") % {"year": self.year}
+
+    def clean(self):
+        """Dates that fit the year: the reference date within a year of it, the term at
+        most six years long (five, and the months a round may run late)."""
+        super().clean()
+        errors = {}
+        if self.year and self.reference_date and abs(self.reference_date.year - self.year) > 1:
+            errors["reference_date"] = _("统计基准日应在 %(year)s 年前后一年之内") % {
+                "year": self.year
+            }
+        if self.starts_on and self.ends_on:
+            if self.ends_on <= self.starts_on:
+                errors["ends_on"] = _("结束日期应晚于开始日期")
+            elif (self.ends_on - self.starts_on).days > 6 * 366:
+                errors["ends_on"] = _("一届任期不应超过六年")
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def previous(self):

@@ -4,6 +4,7 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import policy
@@ -104,6 +105,7 @@ def village_merge(*, village: Village, into: Village, on: dt.date | None = None,
     )
 
 
+@policy.requires_actor
 @transaction.atomic
 def term_upsert(
     *,
@@ -111,14 +113,32 @@ def term_upsert(
     reference_date: dt.date,
     starts_on: dt.date | None = None,
     ends_on: dt.date | None = None,
+    actor,
+    create_only: bool = False,
 ) -> tuple[Term, bool]:
-    """Create the term of `year` or update its dates; returns (term, created)."""
+    """Create the term of `year` or update its dates; returns (term, created).
+
+    Terms are the deployment's: administrators and county organizers open them (rule
+    `term.manage`). `create_only` is opening a new round: a year already open, or more
+    than a year ahead, is refused."""
+    policy.ensure(actor, "term.manage", message=_("只有县委组织部或系统管理员可以开启届次"))
     term = Term.objects.select_for_update().filter(year=year).first()
     created = term is None
+    if create_only:
+        if not created:
+            raise ValidationError({"year": _("%(year)s 年届已开启") % {"year": year}})
+        if year > timezone.localdate().year + 1:
+            raise ValidationError(
+                {
+                    "year": _("届次年份不能晚于明年（%(year)s）")
+                    % {"year": timezone.localdate().year + 1}
+                }
+            )
     term = term or Term(year=year)
     term.reference_date = reference_date
     term.starts_on = starts_on or term.starts_on or reference_date
     term.ends_on = ends_on or term.ends_on
+    term._history_user = policy.history_user(actor)
     term.full_clean()
     term.save()
     return term, created

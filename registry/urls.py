@@ -11,4 +11,5 @@ urlpatterns = [
     path("villages/<int:pk>/", views.VillageDetailView.as_view(), name="village-detail"),
     path("villages/<int:pk>/edit/", views.VillageFormView.as_view(), name="village-update"),
     path("terms/", views.TermListView.as_view(), name="term-list"),
+    path("terms/new/", views.TermOpenView.as_view(), name="term-open"),
 ]

@@ -10,19 +10,18 @@ from django.views import View
 from core.exports import template_response
 from core.forms import form_errors_from
 from core.permissions import RoleRequiredMixin
+from core.roles import COUNTY_ROLES
 from core.spreadsheets import SpreadsheetError, read_upload
 
 from . import importers, services
 from .filters import VillageFilter
-from .forms import UploadForm, VillageForm
+from .forms import TermOpenForm, UploadForm, VillageForm
 from .models import Term, Village
 
 
 class VillageListView(RoleRequiredMixin, View):
     def get(self, request):
-        queryset = Village.objects.for_user(request.user).select_related(
-            "township", "merged_into"
-        )
+        queryset = Village.objects.for_user(request.user).select_related("township", "merged_into")
         village_filter = VillageFilter(request.GET, queryset=queryset, request=request)
         page = Paginator(village_filter.qs, 50).get_page(request.GET.get("page"))
         return render(
@@ -110,7 +109,9 @@ class VillageImportView(RoleRequiredMixin, View):
                     )
                     if not form.cleaned_data["dry_run"]:
                         return redirect("registry:village-list")
-        status = 200 if form.is_valid() and context.get("result", None) and context["result"].ok else 400
+        status = (
+            200 if form.is_valid() and context.get("result", None) and context["result"].ok else 400
+        )
         return render(request, "registry/village_import.html", context, status=status)
 
 
@@ -122,3 +123,28 @@ class VillageTemplateView(RoleRequiredMixin, View):
 class TermListView(RoleRequiredMixin, View):
     def get(self, request):
         return render(request, "registry/term_list.html", {"terms": Term.objects.all()})
+
+
+class TermOpenView(RoleRequiredMixin, View):
+    """Opening a new round (a term) from the browser: county organizers and administrators."""
+
+    read_roles = write_roles = COUNTY_ROLES
+
+    def get(self, request):
+        return render(request, "registry/term_form.html", {"form": TermOpenForm()})
+
+    def post(self, request):
+        form = TermOpenForm(request.POST)
+        if form.is_valid():
+            try:
+                term, _created = services.term_upsert(
+                    actor=request.user, create_only=True, **form.cleaned_data
+                )
+            except ValidationError as exc:
+                form_errors_from(exc, form)
+            except PermissionDenied as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, _("已开启 %(term)s") % {"term": term})
+                return redirect("registry:term-list")
+        return render(request, "registry/term_form.html", {"form": form}, status=400)

@@ -41,9 +41,7 @@ class VillageViewSet(
     ordering_fields = ["code", "name", "updated_at"]
 
     def get_queryset(self):
-        return Village.objects.for_user(self.request.user).select_related(
-            "township", "merged_into"
-        )
+        return Village.objects.for_user(self.request.user).select_related("township", "merged_into")
 
     def perform_create(self, serializer):
         ensure_can_edit_township(self.request.user, serializer.validated_data["township"])

@@ -18,11 +18,14 @@ def write(tmp_path, rows, header=HEADER, **kwargs):
 
 
 def test_creates_county_townships_and_villages(tmp_path, capsys):
-    path = write(tmp_path, [
-        ["吉县", "吉昌镇", "东关村", "141028100201", "村", ""],
-        ["吉县", "吉昌镇", "城关社区", "141028100001", "社区", ""],
-        ["吉县", "屯里镇", "西坪村", "141028101201", "", ""],
-    ])
+    path = write(
+        tmp_path,
+        [
+            ["吉县", "吉昌镇", "东关村", "141028100201", "村", ""],
+            ["吉县", "吉昌镇", "城关社区", "141028100001", "社区", ""],
+            ["吉县", "屯里镇", "西坪村", "141028101201", "", ""],
+        ],
+    )
     call_command("import_villages", str(path))
     assert "新增 3 个" in capsys.readouterr().out
     assert County.objects.get().code == "141028"
@@ -40,28 +43,36 @@ def test_running_twice_updates_instead_of_duplicating(tmp_path, capsys):
 
 
 def test_county_comes_from_the_code_when_the_column_is_absent(tmp_path, county):
-    path = write(tmp_path, [["吉昌镇", "东关村", "141028100201"]], header=["乡镇", "村(社区)", "区划代码"])
+    path = write(
+        tmp_path, [["吉昌镇", "东关村", "141028100201"]], header=["乡镇", "村(社区)", "区划代码"]
+    )
     call_command("import_villages", str(path))
     assert Village.objects.get().township.county == county
 
 
 def test_merged_village_points_to_the_village_it_went_into(tmp_path):
-    path = write(tmp_path, [
-        ["吉县", "吉昌镇", "东关村", "141028100201", "村", ""],
-        ["吉县", "吉昌镇", "南坪村", "141028100202", "村", "东关村"],
-    ])
+    path = write(
+        tmp_path,
+        [
+            ["吉县", "吉昌镇", "东关村", "141028100201", "村", ""],
+            ["吉县", "吉昌镇", "南坪村", "141028100202", "村", "东关村"],
+        ],
+    )
     call_command("import_villages", str(path))
     merged = Village.objects.get(name="南坪村")
     assert merged.merged_into.name == "东关村" and not merged.is_active
 
 
 def test_every_bad_row_is_reported_with_row_and_column_and_nothing_is_saved(tmp_path, capsys):
-    path = write(tmp_path, [
-        ["吉县", "吉昌镇", "东关村", "141028100201", "村", ""],
-        ["吉县", "吉昌镇", "", "14102810020", "村", ""],
-        ["吉县", "吉昌镇", "西村", "141028100201", "乡", ""],
-        ["吉县", "吉昌镇", "北村", "141028100203", "村", "不存在村"],
-    ])
+    path = write(
+        tmp_path,
+        [
+            ["吉县", "吉昌镇", "东关村", "141028100201", "村", ""],
+            ["吉县", "吉昌镇", "", "14102810020", "村", ""],
+            ["吉县", "吉昌镇", "西村", "141028100201", "乡", ""],
+            ["吉县", "吉昌镇", "北村", "141028100203", "村", "不存在村"],
+        ],
+    )
     with pytest.raises(CommandError, match="未保存任何数据"):
         call_command("import_villages", str(path))
     err = capsys.readouterr().err
@@ -81,7 +92,8 @@ def test_missing_required_header_is_refused(tmp_path):
 
 def test_title_rows_above_the_header_are_skipped(tmp_path):
     path = write(
-        tmp_path, [["吉县", "吉昌镇", "东关村", "141028100201", "村", ""]],
+        tmp_path,
+        [["吉县", "吉昌镇", "东关村", "141028100201", "村", ""]],
         title_rows=[["吉县村(社区)名单"], []],
     )
     call_command("import_villages", str(path))

@@ -3,6 +3,7 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from core.policy import SYSTEM
 from registry.services import term_upsert
 
 
@@ -29,6 +30,7 @@ class Command(BaseCommand):
                 reference_date=_date(reference_date),
                 starts_on=_date(starts_on) if starts_on else None,
                 ends_on=_date(ends_on) if ends_on else None,
+                actor=SYSTEM,
             )
         except ValidationError as exc:
             raise CommandError("；".join(exc.messages)) from None
