@@ -40,6 +40,8 @@ urlpatterns = [
     path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
 ]
 
+handler500 = "core.views.server_error"  # the 500 page in the user's language, without the DB
+
 admin.site.site_header = _("领头雁 · 村(社区)“两委”换届管理")
 admin.site.site_title = _("领头雁")
 admin.site.index_title = _("数据管理")

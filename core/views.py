@@ -68,3 +68,22 @@ def health(request):
         "oldest_queued_seconds": None if oldest is None else round(oldest),
     }
     return JsonResponse(body, status=200 if status == "ok" else 503)
+
+
+def server_error(request, template_name="500.html"):
+    """The 500 page in the user's language, with the portal's header and the request id to
+    quote. It reads nothing from the database (that may be what failed): no navigation
+    slots, no session, only the active language and the request id."""
+    from django.http import HttpResponseServerError
+    from django.template import loader
+    from django.utils import translation
+
+    context = {
+        "LANGUAGE_CODE": translation.get_language(),
+        "request_id": getattr(request, "request_id", ""),
+    }
+    try:
+        body = loader.get_template(template_name).render(context)
+    except Exception:  # the page of last resort must not fail in turn
+        body = "<h1>Server Error (500)</h1>"
+    return HttpResponseServerError(body)
