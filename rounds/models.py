@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from core.access import ScopedQuerySet
 from core.history import audited_history
 from core.models import TimeStampedModel
+from core.roles import Role
 from people.models import Person
 from registry.models import County, Term, Township, Village
 
@@ -525,6 +526,13 @@ class Talk(TimeStampedModel):
 class ReportQuerySet(ScopedQuerySet):
     county_lookup = "county"
     township_lookup = "township"
+
+    def for_user(self, user):
+        """As ScopedQuerySet; a liaison leader reads the county's reports (the dispatch they
+        attend), not a township's."""
+        if getattr(user, "role", None) == Role.LIAISON_LEADER and not user.is_superuser:
+            return self.filter(county_id=user.county_id, township__isnull=True)
+        return super().for_user(user)
 
 
 class Report(models.Model):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
@@ -403,3 +403,29 @@ def report_opened(*, report, user) -> None:
     read, created = ReportRead.objects.get_or_create(report=report, user=user)
     if not created:
         ReportRead.objects.filter(pk=read.pk).update(last_opened_at=now, times=read.times + 1)
+
+
+@policy.requires_actor
+@transaction.atomic
+def round_update(*, round_, actor, **fields) -> Round:
+    """Change the round's dates or the county's liaison limit (not below what a leader
+    already has)."""
+    policy.ensure(actor, "round.plan", round_)
+    for name, value in fields.items():
+        setattr(round_, name, value)
+    if "liaison_limit" in fields:
+        busiest = (
+            Liaison.objects.filter(round=round_)
+            .values("leader")
+            .annotate(n=models.Count("pk"))
+            .order_by("-n")
+            .values_list("n", flat=True)
+            .first()
+        )
+        if busiest and busiest > round_.liaison_limit:
+            raise ValidationError(
+                {"liaison_limit": _("已有领导包联 %(n)s 个村，上限不能低于此数") % {"n": busiest}}
+            )
+    round_.full_clean()
+    round_.save()
+    return round_

@@ -1,12 +1,13 @@
 from django.urls import path
 
-from .views import board, ledger, liaison, reports, visits
+from .views import board, ledger, liaison, plan, reports, visits
 
 app_name = "rounds"
 urlpatterns = [
     path("", board.BoardView.as_view(), name="board"),
     path("board.xlsx", board.BoardExportView.as_view(), name="board-xlsx"),
     path("mine/", board.MyVillagesView.as_view(), name="mine"),
+    path("plan/", plan.PlanView.as_view(), name="plan"),
     path("villages/<int:pk>/", board.VillageRoundView.as_view(), name="village"),
     path("villages/<int:pk>/screening/", visits.ScreeningView.as_view(), name="screening"),
     path("problems/", ledger.ProblemListView.as_view(), name="problem-list"),
@@ -17,7 +18,9 @@ urlpatterns = [
     path("visits.xlsx", visits.VisitExportView.as_view(), name="visit-xlsx"),
     path("visits/upload/", ledger.VisitUploadView.as_view(), name="visit-upload"),
     path("talks/", visits.TalkListView.as_view(), name="talk-list"),
+    path("talks.xlsx", visits.TalkExportView.as_view(), name="talk-xlsx"),
     path("liaison/", liaison.LiaisonView.as_view(), name="liaison"),
+    path("liaison.xlsx", liaison.LiaisonExportView.as_view(), name="liaison-xlsx"),
     path("reports/", reports.ReportListView.as_view(), name="report-list"),
     path("reports/<int:pk>/", reports.ReportDetailView.as_view(), name="report-detail"),
     path("reports/<int:pk>/opened/", reports.ReportOpenedView.as_view(), name="report-opened"),

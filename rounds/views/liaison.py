@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
 
-from core import policy
+from core import exports, policy
 from core.forms import form_errors_from
 from core.permissions import RoleRequiredMixin
 from core.roles import COUNTY_ROLES
@@ -77,3 +77,27 @@ class LiaisonView(RoleRequiredMixin, View):
                 messages.success(request, _("已添加包联"))
                 return redirect("rounds:liaison")
         return self.get(request, form=form)
+
+
+class LiaisonExportView(RoleRequiredMixin, View):
+    read_roles = BOARD_ROLES
+
+    def get(self, request):
+        round_ = _round(request)
+        rows = (
+            Liaison.objects.for_user(request.user)
+            .filter(round=round_)
+            .select_related("leader", "village__township")
+            .order_by("leader__username", "village__code")
+        )
+        headers = [_("县级包联领导"), _("乡镇"), _("村(社区)"), _("区划代码")]
+        data = (
+            [
+                row.leader.full_name or row.leader.username,
+                row.village.township.name,
+                row.village.name,
+                row.village.code,
+            ]
+            for row in rows
+        )
+        return exports.xlsx_response("liaisons.xlsx", headers, data, _("包联"))

@@ -226,3 +226,34 @@ class TalkListView(RoleRequiredMixin, View):
                     messages.success(request, _("已保存谈话记录"))
                     return redirect("rounds:talk-list")
         return self.get(request, form=form)
+
+
+class TalkExportView(RoleRequiredMixin, View):
+    read_roles = BOARD_ROLES
+
+    def get(self, request):
+        rows = Talk.objects.for_user(request.user).select_related("village__township", "person")
+        filters = TalkFilter(request.GET, queryset=rows, request=request)
+        shown = filters.qs if filters.is_valid() else rows.none()
+        headers = [
+            _("谈话日期"),
+            _("类型"),
+            _("乡镇"),
+            _("村(社区)"),
+            _("谈话对象"),
+            _("谈话人"),
+            _("谈话要点"),
+        ]
+        data = (
+            [
+                t.held_on,
+                t.get_kind_display(),
+                t.village.township.name,
+                t.village.name,
+                t.person.name,
+                t.talker,
+                t.note,
+            ]
+            for t in shown.iterator(chunk_size=2000)
+        )
+        return exports.xlsx_response("talks.xlsx", headers, data, _("谈心谈话"))

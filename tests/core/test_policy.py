@@ -22,6 +22,7 @@ APPS = [
     "elections",
     "candidates",
     "training",
+    "rounds",
     "composition",
     "reports",
 ]
