@@ -32,6 +32,7 @@ def test_round_pages_in_english(client, organizer, round_, village, other_villag
         reverse("rounds:problem-list"),
         reverse("rounds:visit-list"),
         reverse("rounds:liaison"),
+        reverse("rounds:plan"),
         reverse("rounds:report-list"),
         report.get_absolute_url(),
     ):
