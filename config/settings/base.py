@@ -60,6 +60,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "core.middleware.ApiDocsCSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Inside SessionMiddleware: marks the session for saving before it decides to save it.
+    "accounts.middleware.SessionRenewMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -123,8 +125,9 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 3600)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
-# Sessions expire after SESSION_COOKIE_AGE of inactivity: every request renews the cookie.
-SESSION_SAVE_EVERY_REQUEST = True
+# Sessions expire after SESSION_COOKIE_AGE of inactivity: accounts.middleware renews a session
+# at most every SESSION_RENEW_SECONDS (writing it on every request cost a query each, issue 18).
+SESSION_RENEW_SECONDS = 300
 
 # --- Hardening (issue 7): login throttling, security headers, CSP ----------------------------
 # django-axes first: it refuses a locked-out username+IP before the password is even checked.
@@ -217,6 +220,10 @@ API_MAX_BODY_BYTES = env.int("API_MAX_BODY_BYTES", default=1024 * 1024)
 # secrets: local.py has development ones, production.py requires them from the environment.
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+# With a cache every process shares (Redis), sessions are read from it and written through
+# to the database; a per-process cache would keep a signed-out session alive in the others.
+if CACHES["default"]["BACKEND"].endswith("RedisCache"):
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # History is evidence: nobody may revert an object to an old version from the admin (issue 7).
 SIMPLE_HISTORY_REVERT_DISABLED = True
