@@ -174,38 +174,56 @@ def timeline(candidacy: Candidacy) -> list[dict]:
     return events
 
 
+def stage_counts(candidacies) -> dict:
+    """The one count of names by the stage they are at now, for every page and the API:
+    {"total": n, stage: n for every stage}. Every candidacy is counted once, where it is
+    now: 未通过 / 已退出 are the names rejected / withdrawn and not replaced; a replaced
+    name counts under 已替换 (its replacement is a candidacy of its own)."""
+    counts = candidacies.aggregate(**_stage_columns())
+    return {key: counts[key] or 0 for key in counts}
+
+
+def _stage_columns() -> dict:
+    """The aggregates behind `stage_counts`, for a whole set or per group (townships)."""
+    return {
+        "total": Count("pk"),
+        **{stage: Count("pk", filter=Q(stage=stage)) for stage in Stage.values},
+    }
+
+
 def funnel(candidacies) -> dict:
     """The vetting funnel of a set of candidacies (already scoped), in five queries.
 
-    at: names now at each stage; passed/rejected: distinct names with such a decision at
-    each stage; returned: return decisions; by_item: rejections per negative-list item
+    at: names now at each stage (`stage_counts`, the figures every page and the API
+    share); passed: distinct names that passed each stage; rejected: names now rejected,
+    by the stage that rejected them (they add up to the 未通过 total); returned: return
+    decisions; by_item: the rejections of the names now rejected per negative-list item
     (a rejection citing two items counts under both); sources: approved names by source;
     townships: per township, names now at each stage.
     """
-    stage_counts = candidacies.aggregate(
-        total=Count("pk"),
-        **{f"at_{stage}": Count("pk", filter=Q(stage=stage)) for stage in Stage.values},
-    )
+    stage_counts_now = stage_counts(candidacies)
     decisions = Decision.objects.filter(candidacy__in=candidacies.values("pk"))
     aggregates = {}
     for stage in STAGE_PATH[:-1]:
-        for outcome in (Outcome.PASS, Outcome.REJECT):
-            aggregates[f"{stage}_{outcome}"] = Count(
-                "candidacy", filter=Q(stage=stage, outcome=outcome), distinct=True
-            )
+        aggregates[f"{stage}_pass"] = Count(
+            "candidacy", filter=Q(stage=stage, outcome=Outcome.PASS), distinct=True
+        )
+        aggregates[f"{stage}_reject"] = Count(
+            "candidacy",
+            filter=Q(stage=stage, outcome=Outcome.REJECT, candidacy__stage=Stage.REJECTED),
+            distinct=True,
+        )
         aggregates[f"{stage}_return"] = Count("pk", filter=Q(stage=stage, outcome=Outcome.RETURN))
-    aggregates["rejected"] = Count("candidacy", filter=Q(outcome=Outcome.REJECT), distinct=True)
     aggregates["returned"] = Count("pk", filter=Q(outcome=Outcome.RETURN))
-    aggregates["withdrawn"] = Count("candidacy", filter=Q(outcome=Outcome.WITHDRAW), distinct=True)
-    aggregates["replaced"] = Count("candidacy", filter=Q(outcome=Outcome.REPLACE), distinct=True)
     decided = decisions.aggregate(**aggregates)
+    rejections = decisions.filter(outcome=Outcome.REJECT, candidacy__stage=Stage.REJECTED)
     by_item = list(
-        decisions.filter(outcome=Outcome.REJECT, negative_items__isnull=False)
+        rejections.filter(negative_items__isnull=False)
         .values("negative_items__number", "negative_items__text")
         .annotate(count=Count("pk", distinct=True))
         .order_by("negative_items__number")
     )
-    reason_only = decisions.filter(outcome=Outcome.REJECT, negative_items__isnull=True).count()
+    reason_only = rejections.filter(negative_items__isnull=True).count()
     source_rows = dict(
         candidacies.filter(stage=Stage.APPROVED)
         .order_by()
@@ -216,10 +234,7 @@ def funnel(candidacies) -> dict:
     township_rows = list(
         candidacies.order_by()
         .values("village__township_id", "village__township__name", "village__township__code")
-        .annotate(
-            total=Count("pk"),
-            **{stage: Count("pk", filter=Q(stage=stage)) for stage in Stage.values},
-        )
+        .annotate(**_stage_columns())
         .order_by("village__township__code")
     )
     stages = []
@@ -228,23 +243,23 @@ def funnel(candidacies) -> dict:
             {
                 "stage": stage.value,
                 "label": str(stage.label),
-                "at": stage_counts[f"at_{stage}"],
+                "at": stage_counts_now[stage],
                 "passed": decided.get(f"{stage}_pass", 0) if stage != Stage.APPROVED else None,
                 "rejected": decided.get(f"{stage}_reject", 0) if stage != Stage.APPROVED else None,
                 "returned": decided.get(f"{stage}_return", 0) if stage != Stage.APPROVED else None,
             }
         )
     return {
-        "total": stage_counts["total"],
+        "total": stage_counts_now["total"],
         "stages": stages,
         "ended": {
-            stage.value: stage_counts[f"at_{stage}"]
+            stage.value: stage_counts_now[stage]
             for stage in (Stage.APPROVED, Stage.REJECTED, Stage.WITHDRAWN, Stage.REPLACED)
         },
-        "rejected": decided["rejected"],
+        "rejected": stage_counts_now[Stage.REJECTED],
         "returned": decided["returned"],
-        "withdrawn": decided["withdrawn"],
-        "replaced": decided["replaced"],
+        "withdrawn": stage_counts_now[Stage.WITHDRAWN],
+        "replaced": stage_counts_now[Stage.REPLACED],
         "rejected_by_item": [
             {
                 "number": row["negative_items__number"],

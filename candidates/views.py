@@ -5,7 +5,6 @@ negative list. Every write goes through candidates.services."""
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -88,14 +87,12 @@ class CandidacyListView(RoleRequiredMixin, View):
                 returnable=stage != Stage.NOMINATED,
                 prefix="bulk",
             )
-        counts = dict(
-            Candidacy.objects.for_user(request.user)
-            .order_by()
-            .values("stage")
-            .annotate(n=Count("pk"))
-            .values_list("stage", "n")
-        )
-        tabs = [(s.value, s.label, counts.get(s.value, 0)) for s in Stage]
+        # The tabs count what the list shows under the same filters, whatever the stage,
+        # with the funnel's own selector: the two never disagree.
+        others = request.GET.copy()
+        others.pop("stage", None)
+        counts = selectors.stage_counts(self.get_filter(request, others).qs.order_by())
+        tabs = [(s.value, s.label, counts[s.value]) for s in Stage]
         can_bulk = form is not None and policy.can(request.user, "candidacy.decide_stage", stage)
         return render(
             request,
