@@ -316,6 +316,7 @@ def board(
     overdue_only: bool = False,
     step_code: str = "",
     status: str = "",
+    village=None,
 ) -> Board:
     """Each visible village's status on each step of the round, with counts per step and
     per township. `as_of` reads elections, candidacies, seats, training and the round's own
@@ -326,6 +327,8 @@ def board(
     villages = visible_villages(user, round_)
     if township is not None:
         villages = villages.filter(township=township)
+    if village is not None:  # one village's page
+        villages = villages.filter(pk=village.pk)
     if risk_class:
         villages = villages.filter(risk_class=risk_class)
     if leader is not None:

@@ -18,8 +18,8 @@ def context(user, village):
     )
     if round_ is None:
         return None
-    result = board(round_, user=user)
-    row = next((r for r in result.rows if r.village.pk == village.pk), None)
+    result = board(round_, user=user, village=village)
+    row = next(iter(result.rows), None)
     if row is None:
         return None
     problems = list(Problem.objects.filter(village=village).order_by("state", "deadline")[:10])

@@ -88,8 +88,7 @@ def _village_row(request, pk):
         raise Http404
     villages = selectors.visible_villages(request.user, round_)
     village = get_object_or_404(villages, pk=pk)
-    result = selectors.board(round_, user=request.user)
-    row = next(r for r in result.rows if r.village.pk == village.pk)
+    row = selectors.board(round_, user=request.user, village=village).rows[0]
     return round_, village, row
 
 

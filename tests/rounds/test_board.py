@@ -201,3 +201,16 @@ def test_command_api_and_board_agree(round_, village, other_village, term, api, 
     out = StringIO()
     call_command("round_board", "--term", "2026", "--scope", "141028100", "--json", stdout=out)
     assert [v["name"] for v in json.loads(out.getvalue())["villages"]] == ["东关村"]
+
+
+def test_the_board_page_reads_a_fixed_number_of_queries(client, round_, township, organizer):
+    client.force_login(organizer)
+    client.get("/rounds/")  # the first request of a session reads more (user, session)
+    VillageFactory.create_batch(20, township=township)
+    with CaptureQueriesContext(connection) as at_20:
+        assert client.get("/rounds/").status_code == 200
+    VillageFactory.create_batch(180, township=township)
+    with CaptureQueriesContext(connection) as at_200:
+        html = client.get("/rounds/").content.decode()
+    assert html.count('data-testid="board-row"') == 200
+    assert len(at_20) == len(at_200)

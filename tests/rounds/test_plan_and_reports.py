@@ -102,5 +102,10 @@ def test_weekly_dispatch_compares_with_a_week_before(round_, village, other_vill
 
 
 def test_the_evening_task_builds_every_running_round(round_, village):
+    from config.celery import app
+
+    assert app.conf.beat_schedule["rounds-evening-reports"]["task"] == (
+        "rounds.tasks.round_reports_task"
+    )
     assert round_reports_task.delay().get() >= 2
     assert Report.objects.filter(kind="daily", date=timezone.localdate()).count() == 2
