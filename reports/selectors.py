@@ -23,6 +23,7 @@ from candidates.choices import AuditRecommendation
 from candidates.choices import Source as CandidacySource
 from candidates.models import Candidacy
 from core import policy
+from core.text import join_words
 from elections.choices import POST_TITLES, Body, ElectionRound, ElectionState, Post
 from elections.models import Election, ElectionCandidate, Seat
 from people.choices import Education, Gender, PoliticalStatus
@@ -700,7 +701,7 @@ def _expected_elections(figures, elections, term) -> None:
             fig.check(
                 "certified_election",
                 "error",
-                _("没有经审核确认的%(bodies)s选举") % {"bodies": "、".join(missing)},
+                _("没有经审核确认的%(bodies)s选举") % {"bodies": join_words(missing)},
             )
 
 

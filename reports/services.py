@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from core import policy
 from core.access import ensure_can_edit_township
 from core.concurrency import bump_version
+from core.text import join_words
 from elections import services as election_services
 from elections.choices import Body, SeatEndReason, SeatSource
 from elections.models import Election, ElectionCandidate, Seat
@@ -560,7 +561,7 @@ def county_file(*, county: County, term: Term, actor) -> CountyFiling:
     ]
     if waiting:
         raise ValidationError(
-            _("以下乡镇的报表尚未接收：%(names)s") % {"names": "、".join(waiting)}
+            _("以下乡镇的报表尚未接收：%(names)s") % {"names": join_words(waiting)}
         )
     data = selectors.frozen_report(selectors.Scope("county", county), term)
     row = CountyFiling.objects.select_for_update().filter(county=county, term=term).first()

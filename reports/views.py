@@ -268,7 +268,10 @@ def form_tables(data: dict) -> list[dict]:
                 "title": title,
                 "key": key,
                 "groups": [(group, len(cols)) for group, cols in groups],
-                "columns": [f"{label}（{unit}）" for _k, label, unit in columns],
+                "columns": [
+                    _("%(label)s（%(unit)s）") % {"label": label, "unit": unit}
+                    for _k, label, unit in columns
+                ],
                 "rows": rows,
                 "total": total,
             }

@@ -297,7 +297,9 @@ def _form_sheet(wb, title, section: dict, groups, data, preparer) -> None:
         for offset in range(len(cols)):
             _header_cell(ws, 3, column + offset, group if offset == 0 else "")
         for offset, (_key, label, unit) in enumerate(cols):
-            _header_cell(ws, 4, column + offset, f"{label}（{unit}）")
+            _header_cell(
+                ws, 4, column + offset, _("%(label)s（%(unit)s）") % {"label": label, "unit": unit}
+            )
         column += len(cols)
     row_number = 5
     for row in section["rows"]:
