@@ -59,24 +59,23 @@ def required_departments(county: County) -> list[str]:
 
 
 def joint_review_blockers(candidacy: Candidacy) -> list[str]:
-    """Why the joint review cannot pass yet: departments missing, flags not cleared."""
+    """Why the joint review cannot pass yet, each department under one heading only: the
+    required departments that have not answered, and those that answered with a flag not
+    yet cleared (a department that flagged has answered)."""
     county = candidacy.village.township.county
     required = required_departments(county)
     sign_offs = list(candidacy.sign_offs.select_related("clearance"))
-    passed = set()
+    answered = {sign_off.department for sign_off in sign_offs}
     blockers = []
+    missing = [Department(d).label for d in required if d not in answered]
+    if missing:
+        blockers.append(_("尚未出具意见的部门：%(d)s") % {"d": join_words(missing)})
     for sign_off in sign_offs:
-        cleared = hasattr(sign_off, "clearance")
-        if sign_off.outcome == SignOffOutcome.PASS or cleared:
-            passed.add(sign_off.department)
-        else:
+        if sign_off.outcome == SignOffOutcome.FLAG and not hasattr(sign_off, "clearance"):
             blockers.append(
                 _("%(dept)s提出问题，尚未由组织部门核销")
                 % {"dept": sign_off.get_department_display()}
             )
-    missing = [Department(d).label for d in required if d not in passed]
-    if missing:
-        blockers.insert(0, _("尚未出具意见的部门：%(d)s") % {"d": join_words(missing)})
     return blockers
 
 

@@ -225,7 +225,7 @@ def _invite(session, person_ids: set[int], actor) -> InviteResult:
     ensure_can_edit_scope(actor, county_id=session.county_id, township=session.township)
     if session.status in (SessionStatus.DONE, SessionStatus.CANCELLED):
         raise ValidationError(
-            _("培训已%(status)s，不能再邀请") % {"status": session.get_status_display()}
+            _("培训状态为“%(status)s”，不能再邀请") % {"status": session.get_status_display()}
         )
     existing = set(session.enrolments.values_list("person_id", flat=True))
     new_ids = sorted(person_ids - existing)

@@ -206,7 +206,7 @@ def _lock(election: Election, expected_version: int | None) -> Election:
 def _ensure_draft(election: Election) -> None:
     if election.state != ElectionState.DRAFT:
         raise ValidationError(
-            _("选举结果已%(state)s，不能修改；如需更正请由县委组织部解锁")
+            _("选举结果为“%(state)s”，不能修改；如需更正请由县委组织部解锁")
             % {"state": election.get_state_display()}
         )
 

@@ -155,3 +155,20 @@ def test_bulk_pass_signs_each_and_reports_failures(village, term, advance, revie
     services.sign_off_record(candidacy=names[0], outcome=SignOffOutcome.PASS, actor=reviewer)
     result = services.sign_offs_pass_bulk(candidacies=names, actor=reviewer)
     assert len(result.done) == 2 and len(result.failed) == 1
+
+
+def test_a_department_that_flagged_has_answered(client, in_review, reviewer, organizer, items):
+    """The box separates "not yet answered" from "answered with an open flag": 公安 flagged,
+    组织 has not answered."""
+    services.sign_off_record(
+        candidacy=in_review,
+        outcome=SignOffOutcome.FLAG,
+        actor=reviewer,
+        negative_items=[items[1]],
+        note="有治安处罚记录",
+    )
+    client.force_login(organizer)
+    page = client.get(in_review.get_absolute_url()).content.decode()
+    box = page.split('data-testid="blockers"', 1)[1].split("</div>", 1)[0]
+    assert "尚未出具意见的部门：组织<" in box  # 公安 is not listed as not answered
+    assert "公安提出问题，尚未由组织部门核销" in box
