@@ -340,6 +340,7 @@ def _villagers_election(fig: _Village, election: Election) -> None:
         if detail is not None:
             reg["second_round_added"] += detail.added
             reg["second_round_removed"] += detail.removed
+            _second_round_check(fig, detail)
         return
     voting["elections"] += 1
     for key, field in (
@@ -356,6 +357,7 @@ def _villagers_election(fig: _Village, election: Election) -> None:
     if detail is None:
         fig.check("detail_missing", "warning", _("未填写选民登记与投票情况"))
         return
+    fig.first_registered = detail.registered
     for key in (
         "registered_resident",
         "registered_away",
@@ -381,6 +383,23 @@ def _villagers_election(fig: _Village, election: Election) -> None:
     voting["counted_in_public"] += int(detail.counted_in_public)
     voting["announced_on_spot"] += int(detail.announced_on_spot)
     _election_checks(fig, election, detail)
+
+
+def _second_round_check(fig: _Village, detail) -> None:
+    """A second round's list is the first round's with the 四增四减 applied."""
+    first = getattr(fig, "first_registered", None)
+    if first is None:
+        return
+    expected = first + detail.added - detail.removed
+    if detail.registered != expected:
+        fig.check(
+            "four_changes",
+            "warning",
+            _(
+                "另行选举登记选民 %(n)s 人，与第一轮 %(first)s 人按“四增四减”推算的 %(expected)s 人不符"
+            )
+            % {"n": detail.registered, "first": first, "expected": expected},
+        )
 
 
 def _election_checks(fig: _Village, election: Election, detail) -> None:

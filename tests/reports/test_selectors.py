@@ -74,3 +74,16 @@ def test_recall_and_by_election_go_through_the_seat_services(built):
 def test_report_takes_a_fixed_number_of_queries(built, county, django_assert_max_num_queries):
     with django_assert_max_num_queries(20):
         selectors.report(selectors.Scope("county", county), built.t2021)
+
+
+def test_a_second_round_list_must_follow_the_four_changes(built, other_township):
+    assert not [c for c in _checks(built, other_township) if c["code"] == "four_changes"]
+    detail = built.second.report_detail
+    detail.registered_resident += 7
+    detail.save()
+    found = [c for c in _checks(built, other_township) if c["code"] == "four_changes"]
+    assert found and "505" in found[0]["message"] and "498" in found[0]["message"]
+
+
+def _checks(built, township):
+    return selectors.report(selectors.Scope("township", township), built.t2021)["checks"]
