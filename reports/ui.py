@@ -6,7 +6,11 @@ from registry.models import Term
 
 
 def _village_context(user, village):
-    term = Term.objects.order_by("-year").first()
+    """The latest term the village held an election in (else the latest term)."""
+    term = (
+        Term.objects.filter(elections__village=village).order_by("-year").first()
+        or Term.objects.order_by("-year").first()
+    )
     return {"report_term": term} if term is not None else None
 
 

@@ -335,7 +335,9 @@ class BoardView(RoleRequiredMixin, View):
         county = _board_county(request)
         terms = list(Term.objects.order_by("-year"))
         year = request.GET.get("term", "")
-        term = next((t for t in terms if str(t.year) == year), terms[0] if terms else None)
+        voted = Term.objects.filter(elections__village__township__county=county).order_by("-year")
+        term = next((t for t in terms if str(t.year) == year), None) or voted.first()
+        term = term or (terms[0] if terms else None)
         if county is None or term is None:
             return render(request, "reports/board.html", {"rows": [], "terms": terms})
         filings = {

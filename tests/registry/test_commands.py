@@ -8,6 +8,7 @@ from django.core.management import CommandError, call_command
 from accounts.models import User
 from people.models import Person
 from registry.models import Term, Township, Village
+from tests.reports.demo_checks import the_election_forms_are_full
 
 pytestmark = pytest.mark.django_db
 
@@ -42,6 +43,7 @@ def test_load_demo_builds_a_county_and_is_safe_to_run_twice(capsys):
     assert people > 500
     _the_figures_look_like_a_county()
     _the_2026_round_is_open_with_nominations_at_every_stage()
+    the_election_forms_are_full()
     call_command("load_demo")
     out = capsys.readouterr().out
     assert "示范县已存在" in out and "official" in out
