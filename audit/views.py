@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
 from core.access import COUNTY_ROLES
-from core.exports import xlsx_response
+from core.exports import export_filename, xlsx_response
 from core.permissions import RoleRequiredMixin
 
 from .forms import HistoryFilterForm
@@ -72,7 +72,7 @@ class AuditExportView(AuditHistoryView):
         rows = self.get_rows()[:EXPORT_LIMIT]
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
         return xlsx_response(
-            f"history-{self.audited.label}-{stamp}.xlsx",
+            export_filename(self.audited.verbose_name, _("变更记录"), stamp, ext="xlsx"),
             EXPORT_HEADERS,
             export_rows(self.entries_in_chunks(rows), self.audited),
             title=_("变更记录"),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import papers, views
 
 app_name = "candidates"
 urlpatterns = [
@@ -11,6 +11,8 @@ urlpatterns = [
     path("review/", views.ReviewQueueView.as_view(), name="review-queue"),
     path("review/export.xlsx", views.ReviewQueueExportView.as_view(), name="review-export"),
     path("funnel/", views.FunnelView.as_view(), name="funnel"),
+    path("list/", papers.CandidateListView.as_view(), name="candidate-list"),
+    path("<int:pk>/form/", papers.QualificationFormView.as_view(), name="qualification-form"),
     path("negative-list/", views.NegativeListView.as_view(), name="negative-list"),
     path("<int:pk>/", views.CandidacyDetailView.as_view(), name="candidacy-detail"),
     path("<int:pk>/decide/", views.CandidacyDecideView.as_view(), name="candidacy-decide"),

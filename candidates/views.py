@@ -13,7 +13,7 @@ from django.views import View
 
 from core import policy, uploads
 from core.access import COUNTY_ROLES, EDITOR_ROLES, STAFF_ROLES, Role
-from core.exports import template_response, xlsx_response
+from core.exports import export_filename, template_response, xlsx_response
 from core.forms import form_errors_from
 from core.permissions import RoleRequiredMixin
 from core.spreadsheets import SpreadsheetError, read_upload
@@ -236,7 +236,9 @@ class CandidacyTemplateView(RoleRequiredMixin, View):
     read_roles = EDITOR_ROLES
 
     def get(self, request):
-        return template_response("nominees-template.xlsx", importers.COLUMNS, "人选名单")
+        return template_response(
+            export_filename(_("人选名单导入模板"), ext="xlsx"), importers.COLUMNS, "人选名单"
+        )
 
 
 def _candidacy(request, pk):
@@ -583,7 +585,7 @@ class ReviewQueueExportView(RoleRequiredMixin, View):
             for c in queue_filter.qs
         ]
         department = request.user.get_department_display()
-        filename = _("%(dept)s-资格联审待审人选.xlsx") % {"dept": department}
+        filename = export_filename(department, _("资格联审待审人选"), ext="xlsx")
         return xlsx_response(filename, headers, rows, _("待审人选"))
 
 

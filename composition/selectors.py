@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from django.db import connection
 from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, Value, When
 from django.db.models.functions import Coalesce, ExtractYear, Greatest
+from django.utils import timezone
 
 from core.text import is_digits
 from elections.choices import Body, Post
@@ -447,14 +448,12 @@ class ScopeNotFound(Exception):
 
 
 def resolve_term(year, terms=None) -> Term:
-    """The term of `year`, or the latest term; from `terms` (every term, latest first) when
-    the caller has them already."""
+    """The term of `year`, or the term in force (`Term.objects.in_force`: the latest that
+    has started); from `terms` (every term, latest first) when the caller has them already."""
     if terms is None:
         qs = Term.objects.all()
         try:
-            term = (
-                qs.get(year=int(year)) if year not in (None, "") else qs.order_by("-year").first()
-            )
+            term = qs.get(year=int(year)) if year not in (None, "") else qs.in_force()
         except (Term.DoesNotExist, ValueError, TypeError):
             term = None
     else:
@@ -462,7 +461,11 @@ def resolve_term(year, terms=None) -> Term:
             wanted = int(year) if year not in (None, "") else None
         except (ValueError, TypeError):
             raise ScopeNotFound("term") from None
-        term = next((t for t in terms if wanted is None or t.year == wanted), None)
+        if wanted is None:  # the term in office, not a round still being prepared
+            today = timezone.localdate()
+            started = [t for t in terms if t.starts_on is None or t.starts_on <= today]
+            wanted = (started or terms)[0].year if terms else None
+        term = next((t for t in terms if t.year == wanted), None)
     if term is None:
         raise ScopeNotFound("term")
     return term

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 
 from core.access import STAFF_ROLES
-from core.exports import xlsx_response
+from core.exports import export_filename, xlsx_response
 from core.permissions import RoleRequiredMixin
 from core.text import join_words
 from elections.choices import Body, Post
@@ -172,7 +172,7 @@ class TableView(RoleRequiredMixin, View):
         if request.GET.get("format") == "xlsx":
             labels = figures.TARGET_LABELS
             return xlsx_response(
-                f"{parent.scope_name}-{term.year}-{_('结构统计')}.xlsx",
+                export_filename(parent.scope_name, term.year, _("结构统计"), ext="xlsx"),
                 headers,
                 [
                     [

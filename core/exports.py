@@ -294,5 +294,30 @@ def template_response(filename: str, columns, title: str, rows=None) -> FileResp
     return writer.response(filename)
 
 
+_UNSAFE_IN_NAMES = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
+
+
+def export_filename(*parts, ext: str) -> str:
+    """The one rule for naming a download after what it holds: its parts (scope, term,
+    what) joined by "-", e.g. `export_filename("吉县", 2021, "选举结果", ext="xlsx")` is
+    `吉县-2021-选举结果.xlsx`; empty parts are left out, characters no file system takes
+    become "_"."""
+    words = [_UNSAFE_IN_NAMES.sub("_", str(part)).strip() for part in parts]
+    return "-".join(word for word in words if word) + f".{ext}"
+
+
+def scope_name(user) -> str:
+    """The name of what `user` works on: their township, else their county, else ""."""
+    for place in ("township", "county"):
+        if getattr(user, f"{place}_id", None):
+            return getattr(user, place).name
+    return ""
+
+
 def _attachment(filename: str) -> str:
-    return f"attachment; filename*=UTF-8''{quote(filename)}"
+    """RFC 6266 with RFC 5987's `filename*` for the real (Chinese) name and a plain ASCII
+    `filename` for clients that know only that."""
+    stem, dot, ext = filename.rpartition(".")
+    ascii_stem = re.sub(r"[^A-Za-z0-9_.-]+", "_", stem).strip("_-") or "export"
+    fallback = f"{ascii_stem}{dot}{ext}" if dot else ascii_stem
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename)}"

@@ -12,7 +12,13 @@ from django.views import View
 
 from core import policy
 from core.access import COUNTY_ROLES, STAFF_ROLES
-from core.exports import csv_response, template_response, xlsx_response
+from core.exports import (
+    csv_response,
+    export_filename,
+    scope_name,
+    template_response,
+    xlsx_response,
+)
 from core.forms import form_errors_from
 from core.permissions import RoleRequiredMixin
 from core.text import is_digits
@@ -279,32 +285,44 @@ class ExportView(RoleRequiredMixin, View):
 
     def get(self, request, what, fmt):
         if what == "results":
-            queryset = ElectionFilter(
+            found = ElectionFilter(
                 request.GET, queryset=Election.objects.for_user(request.user), request=request
-            ).qs
+            )
             headers, rows, title = (
                 [str(h) for h in selectors.RESULT_HEADERS],
-                selectors.result_rows(queryset),
+                selectors.result_rows(found.qs),
                 _("选举结果"),
             )
         else:
-            queryset = SeatFilter(
+            found = SeatFilter(
                 request.GET, queryset=Seat.objects.for_user(request.user), request=request
-            ).qs
+            )
             headers, rows, title = (
                 selectors.seat_headers(request.user),
-                selectors.seat_rows(queryset, request.user),
+                selectors.seat_rows(found.qs, request.user),
                 _("任职"),
             )
-        filename = f"{what}.{fmt}"
+        filename = _export_name(request.user, found, title, fmt)
         if fmt == "csv":
             return csv_response(filename, headers, rows)
         return xlsx_response(filename, headers, rows, title)
 
 
+def _export_name(user, found, title, fmt) -> str:
+    """What the file holds: the place (village, township chosen, else the user's scope),
+    the term and the list, e.g. 吉县-2021-选举结果.xlsx."""
+    data = found.form.cleaned_data if found.form.is_valid() else {}
+    place = data.get("village") or data.get("township")
+    place = place.name if place else scope_name(user)
+    term = data.get("term")
+    return export_filename(place, term.year if term else "", title, ext=fmt)
+
+
 class RosterTemplateView(RoleRequiredMixin, View):
     def get(self, request):
-        return template_response("roster-template.xlsx", importers.COLUMNS, "花名册")
+        return template_response(
+            export_filename(_("任职花名册导入模板"), ext="xlsx"), importers.COLUMNS, "花名册"
+        )
 
 
 class RosterImportView(RoleRequiredMixin, View):

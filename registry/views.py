@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
 
-from core.exports import template_response
+from core.exports import export_filename, template_response
 from core.forms import form_errors_from
 from core.permissions import RoleRequiredMixin
 from core.roles import COUNTY_ROLES
@@ -117,7 +117,9 @@ class VillageImportView(RoleRequiredMixin, View):
 
 class VillageTemplateView(RoleRequiredMixin, View):
     def get(self, request):
-        return template_response("villages-template.xlsx", importers.COLUMNS, "村(社区)")
+        return template_response(
+            export_filename(_("村(社区)导入模板"), ext="xlsx"), importers.COLUMNS, "村(社区)"
+        )
 
 
 class TermListView(RoleRequiredMixin, View):

@@ -309,8 +309,8 @@ def stale_mentorships(queryset, *, today: dt.date | None = None):
 
 
 def village_latest_coverage(village, *, user, days: int = DEFAULT_COVERAGE_DAYS):
-    """Induction coverage of the village's members in the latest term (None without one)."""
-    term = Term.objects.latest_first().first()
+    """Induction coverage of the village's members in the term in force (None without one)."""
+    term = Term.objects.in_force()
     if term is None:
         return None
     return induction_coverage(term, user=user, village=village, days=days)

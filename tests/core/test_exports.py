@@ -32,6 +32,7 @@ EVIL = [
 DOORS = {
     "audit:export": ({"model": "people.person"}, "", "xlsx"),
     "candidates:candidacy-template": ({}, "", "xlsx"),
+    "candidates:candidate-list": ({}, "?format=xlsx", "xlsx"),
     "elections:export results.csv": ({"what": "results", "fmt": "csv"}, "", "csv"),
     "elections:export results.xlsx": ({"what": "results", "fmt": "xlsx"}, "", "xlsx"),
     "elections:export seats.csv": ({"what": "seats", "fmt": "csv"}, "", "csv"),

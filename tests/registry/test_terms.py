@@ -68,3 +68,23 @@ def test_the_term_in_force_is_not_the_round_being_prepared():
     TermFactory(year=2026, reference_date=dt.date(2026, 12, 31), starts_on=dt.date(2027, 1, 1))
     assert Term.objects.in_force(dt.date(2026, 12, 4)).year == 2021
     assert Term.objects.in_force(dt.date(2027, 1, 2)).year == 2026
+
+
+def test_dashboards_open_on_the_term_in_office_while_the_next_round_is_prepared(
+    client, organizer, village
+):
+    """With the 2026 round open (its teams not yet in office), the figures and the training
+    coverage open on 2021, not on an empty 2026."""
+    from composition.services import composition_recompute
+
+    t2021 = TermFactory(year=2021)
+    t2026 = TermFactory(
+        year=2026, reference_date=dt.date(2026, 12, 31), starts_on=dt.date(2099, 1, 1), ends_on=None
+    )
+    for term in (t2021, t2026):
+        composition_recompute(term_id=term.pk)
+    client.force_login(organizer)
+    dashboard = client.get(reverse("composition:dashboard"))
+    assert dashboard.status_code == 200 and dashboard.context["term"] == t2021
+    coverage = client.get(reverse("training:coverage"))
+    assert coverage.context["term"] == t2021

@@ -344,7 +344,7 @@ class CoverageViewSet(viewsets.ViewSet):
         term = (
             terms.filter(year=term_year).first()
             if term_year and is_digits(term_year)
-            else terms.latest_first().first()
+            else terms.in_force()
         )
         if term is None:
             raise ValidationError({"term": _("没有该届次")})

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views import View
 
 from core import uploads
-from core.exports import choice_labels, template_response, xlsx_response
+from core.exports import choice_labels, export_filename, template_response, xlsx_response
 from core.permissions import RoleRequiredMixin
 from core.spreadsheets import SpreadsheetError, read_upload
 from people.models import Person
@@ -173,7 +173,7 @@ class AttendanceTemplateView(RoleRequiredMixin, View):
         # The invitees replace the example row; a session nobody is invited to keeps it.
         invited = session.enrolments.exists()
         return template_response(
-            f"sign-in-sheet-{session.pk}.xlsx",
+            export_filename(session.title, session.starts_on, _("签到表"), ext="xlsx"),
             importers.COLUMNS,
             "签到表",
             rows=importers.template_rows(session) if invited else None,
@@ -198,7 +198,7 @@ class AttendanceExportView(RoleRequiredMixin, View):
     def get(self, request, pk):
         session = visible_session(request, pk)
         return xlsx_response(
-            f"attendance-{session.pk}.xlsx",
+            export_filename(session.title, session.starts_on, _("出勤名单"), ext="xlsx"),
             self.HEADERS,
             self.rows(roll_call_rows(session, request.user)),
             title=session.title[:31],

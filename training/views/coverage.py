@@ -13,7 +13,7 @@ from ..models import Enrolment
 
 
 def coverage_params(request):
-    """(term, days) from ?term=<year>&days=<n>; the latest term and 30 days by default."""
+    """(term, days) from ?term=<year>&days=<n>; the term in force and 30 days by default."""
     form = CoverageForm(request.GET or None)
     term, days = None, selectors.DEFAULT_COVERAGE_DAYS
     if form.is_bound and form.is_valid():
@@ -21,7 +21,7 @@ def coverage_params(request):
         if form.cleaned_data["days"] is not None:
             days = form.cleaned_data["days"]
     if term is None:
-        term = Term.objects.latest_first().first()
+        term = Term.objects.in_force()
     if not form.is_bound:
         form = CoverageForm(initial={"term": term.year if term else None, "days": days})
     return form, term, days
