@@ -18,6 +18,7 @@ api_v1 = [
     path("", include("reports.api.urls")),
     path("", include("composition.api.urls")),
     path("", include("audit.api.urls")),
+    path("", include("core.sync_api")),
 ]
 
 urlpatterns = [

@@ -15,8 +15,11 @@ from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import exceptions, filters, serializers, status
 from rest_framework.fields import get_error_detail
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
+from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from . import sync
 from .concurrency import VersionConflict
 from .parsers import RequestTooLarge
 from .text import is_digits, join_sentences
@@ -87,6 +90,10 @@ class Pagination(PageNumberPagination):
         return size
 
     def paginate_queryset(self, queryset, request, view=None):
+        self.sync_state = None
+        raw_cursor = request.query_params.get(sync.CURSOR_PARAM)
+        if raw_cursor is not None:
+            return self._sync_page(queryset, request, view, raw_cursor)
         raw = request.query_params.get(self.page_query_param)
         if raw is not None and _whole_number(raw, 1, self.max_page) is None:
             raise exceptions.ValidationError(
@@ -98,8 +105,88 @@ class Pagination(PageNumberPagination):
             )
         return super().paginate_queryset(queryset, request, view)
 
+    def _sync_page(self, queryset, request, view, raw_cursor):
+        """A page of a sync (core.sync): the rows after the cursor, by (changed_at, id)."""
+        fields = sync.sync_fields(view, queryset)
+        if fields is None:
+            raise exceptions.ValidationError(
+                {
+                    sync.CURSOR_PARAM: [
+                        exceptions.ErrorDetail(gettext("此资源不支持同步"), "invalid")
+                    ]
+                }
+            )
+        position = sync.decode_cursor(raw_cursor)
+        horizon = sync.settled_horizon()
+        size = self.get_page_size(request)
+        rows = sync.after(sync.annotate_changed_at(queryset, fields), position)
+        remaining = rows.count()
+        page = list(rows[:size])
+        self.request = request
+        self.sync_state = {
+            "remaining": remaining,
+            "more": remaining > len(page),
+            "last": page[-1] if page else None,
+            "cursor": sync.resume_cursor(position, page[-1] if page else None, horizon),
+        }
+        return page
+
+    def get_paginated_response(self, data):
+        state = getattr(self, "sync_state", None)
+        if state is None:
+            response = super().get_paginated_response(data)
+            response.data["cursor"] = None
+            return response
+        next_link = None
+        if state["more"]:
+            last = state["last"]
+            next_link = replace_query_param(
+                self.request.build_absolute_uri(),
+                sync.CURSOR_PARAM,
+                sync.encode_cursor(getattr(last, sync.CHANGED_AT), last.pk),
+            )
+        return Response(
+            {
+                "count": state["remaining"],
+                "next": next_link,
+                "previous": None,
+                "cursor": state["cursor"],
+                "results": data,
+            }
+        )
+
+    def get_paginated_response_schema(self, schema):
+        result = super().get_paginated_response_schema(schema)
+        result["properties"]["cursor"] = {
+            "type": "string",
+            "nullable": True,
+            "description": str(
+                _(
+                    "同步游标：以 ?cursor= 请求时给出，下次同步从这里继续（见 docs/api.md）；"
+                    "按页码请求时为 null"
+                )
+            ),
+        }
+        result["required"] = [*result.get("required", []), "cursor"]
+        return result
+
     def get_schema_operation_parameters(self, view):
         parameters = super().get_schema_operation_parameters(view)
+        if sync.sync_fields(view, _queryset_or_none(view)) is not None:
+            parameters.append(
+                {
+                    "name": sync.CURSOR_PARAM,
+                    "required": False,
+                    "in": "query",
+                    "description": str(
+                        _(
+                            "增量同步：首次传空值，之后传上次响应的 cursor；结果按变更时间排序，"
+                            "含内嵌数据的变更"
+                        )
+                    ),
+                    "schema": {"type": "string", "pattern": "^[A-Za-z0-9_-]*$"},
+                }
+            )
         for parameter in parameters:
             if parameter["name"] == self.page_query_param:
                 parameter["schema"].update(minimum=1, maximum=self.max_page)
@@ -111,6 +198,13 @@ class Pagination(PageNumberPagination):
                     % {"max": self.max_page_size, "default": self.page_size}
                 )
         return parameters
+
+
+def _queryset_or_none(view):
+    try:
+        return view.get_queryset()
+    except Exception:  # schema generation without a usable request
+        return None
 
 
 class OrderingFilter(filters.OrderingFilter):
@@ -385,10 +479,20 @@ class FilterBackend(DjangoFilterBackend):
     true/false (`current=maybe`) and a county code that is not six digits (`county=abc`) are
     400s, like an unknown choice already was."""
 
+    def filter_queryset(self, request, queryset, view):
+        fields = sync.sync_fields(view, queryset)
+        if fields is not None:  # `changed_at`, for updated_since and the sync (core.sync)
+            queryset = sync.annotate_changed_at(queryset, fields)
+        return super().filter_queryset(request, queryset, view)
+
     def get_filterset(self, request, queryset, view):
         filterset = super().get_filterset(request, queryset, view)
         if filterset is None:
             return None
+        since = filterset.filters.get("updated_since")
+        if since is not None and sync.CHANGED_AT in queryset.query.annotations:
+            # exclusive, and on what the row shows (its embedded rows' changes included)
+            since.field_name, since.lookup_expr = sync.CHANGED_AT, "gt"
         fields = filterset.form.fields
         for name, field in list(fields.items()):
             if isinstance(field, forms.NullBooleanField):
@@ -402,6 +506,12 @@ class FilterBackend(DjangoFilterBackend):
         return filterset
 
 
+UPDATED_SINCE = _(
+    "只返回此时间之后（不含）有变更的记录，内嵌数据的变更也算；RFC 3339 时间，"
+    "如 2021-05-01T00:00:00+08:00。完整的增量同步请用 cursor"
+)
+
+
 def schema_hook(result, generator, request, public):
     """drf-spectacular postprocessing: the schema says what the server enforces, and every
     operation documents its error responses with the problem body (docs/api.md)."""
@@ -412,4 +522,6 @@ def schema_hook(result, generator, request, public):
             for parameter in operation.get("parameters", []):
                 if parameter.get("in") == "query" and parameter.get("name") == "county":
                     parameter.setdefault("schema", {})["pattern"] = DIVISION_CODE
+                if parameter.get("in") == "query" and parameter.get("name") == "updated_since":
+                    parameter["description"] = str(UPDATED_SINCE)
     return result

@@ -7,6 +7,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("公共")
 
     def ready(self):
-        from . import work
+        from . import sync, work
 
         work.register()
+        sync.connect_tombstones()

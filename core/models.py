@@ -1,7 +1,10 @@
 """Abstract bases shared by the domain apps."""
 
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from .access import ScopedQuerySet
 
 
 class TimeStampedModel(models.Model):
@@ -10,3 +13,30 @@ class TimeStampedModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+class TombstoneQuerySet(ScopedQuerySet):
+    county_lookup = "county_id"
+    township_lookup = "township_id"
+
+
+class Tombstone(models.Model):
+    """A deleted row an API client may hold: which resource, which id, when, and where it
+    belonged (for scoping). Written by core.sync on delete of the models in SYNC_TOMBSTONES;
+    listed at /api/v1/deleted/ (docs/api.md, "Sync")."""
+
+    resource = models.CharField(_("资源"), max_length=60, db_index=True)
+    object_id = models.BigIntegerField(_("编号"))
+    deleted_at = models.DateTimeField(_("删除时间"), default=timezone.now, db_index=True)
+    county_id = models.BigIntegerField(null=True, blank=True)
+    township_id = models.BigIntegerField(null=True, blank=True)
+
+    objects = TombstoneQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("删除记录")
+        verbose_name_plural = _("删除记录")
+        indexes = [models.Index(fields=["deleted_at", "id"], name="core_tombstone_sync")]
+
+    def __str__(self):
+        return f"{self.resource} {self.object_id}"

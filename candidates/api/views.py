@@ -49,6 +49,7 @@ class CandidacyViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     read_roles = API_READ_ROLES | REVIEWER
     write_roles = EDITOR_ROLES | REVIEWER
     ordering_fields = ["proposed_at", "updated_at", "stage_changed_at"]
+    sync_fields = ["updated_at", "person__updated_at", "village__updated_at"]
 
     def get_queryset(self):
         return (

@@ -214,6 +214,22 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES + 1024 * 1024
 # A JSON body sent to the API: larger is a 413 (core.api.JSONParser; docs/api.md).
 API_MAX_BODY_BYTES = env.int("API_MAX_BODY_BYTES", default=1024 * 1024)
+# Sync (core.sync): a cursor never passes now minus this (longer transactions could be missed);
+# the deletions of these models leave a tombstone listed at /api/v1/deleted/ as the resource.
+API_SYNC_SETTLE_SECONDS = env.int("API_SYNC_SETTLE_SECONDS", default=60)
+SYNC_TOMBSTONES = {
+    "registry.village": "villages",
+    "people.person": "people",
+    "elections.election": "elections",
+    "elections.electioncandidate": "election-results",
+    "elections.seat": "seats",
+    "candidates.candidacy": "candidacies",
+    "candidates.negativelistitem": "negative-list",
+    "training.trainingsession": "training/sessions",
+    "training.enrolment": "training/enrolments",
+    "training.mentorpoolentry": "training/mentors",
+    "training.mentorship": "training/mentorships",
+}
 
 # ID numbers: ID_ENCRYPTION_KEYS (Fernet keys; the first encrypts, all decrypt, for rotation)
 # and ID_HASH_KEY (the keyed hash that makes exact search possible without decrypting) are

@@ -68,6 +68,9 @@ class CandidateSerializer(serializers.ModelSerializer):
 class ResultSerializer(CandidateSerializer):
     election = serializers.PrimaryKeyRelatedField(read_only=True)
     village = serializers.IntegerField(source="election.village_id", read_only=True)
+    village_code = serializers.CharField(source="election.village.code", read_only=True)
+    township = serializers.IntegerField(source="election.village.township_id", read_only=True)
+    township_code = serializers.CharField(source="election.village.township.code", read_only=True)
     term = serializers.IntegerField(source="election.term.year", read_only=True)
     body = inline_choice_field(Body.choices, source="election.body", read_only=True)
     round = serializers.CharField(source="election.round", read_only=True)
@@ -78,6 +81,9 @@ class ResultSerializer(CandidateSerializer):
             "id",
             "election",
             "village",
+            "village_code",
+            "township",
+            "township_code",
             "term",
             "body",
             "round",
@@ -196,7 +202,9 @@ class ConfirmSerializer(serializers.Serializer):
 class SeatSerializer(serializers.ModelSerializer):
     person = PersonBriefSerializer(read_only=True)
     village_name = serializers.CharField(source="village.name", read_only=True)
+    village_code = serializers.CharField(source="village.code", read_only=True)
     township = serializers.IntegerField(source="village.township_id", read_only=True)
+    township_code = serializers.CharField(source="village.township.code", read_only=True)
     term = serializers.IntegerField(source="term.year", read_only=True)
     body = inline_choice_field(Body.choices, read_only=True)
     source = inline_choice_field(SeatSource.choices, read_only=True)
@@ -209,7 +217,9 @@ class SeatSerializer(serializers.ModelSerializer):
             "person",
             "village",
             "village_name",
+            "village_code",
             "township",
+            "township_code",
             "term",
             "body",
             "post",

@@ -41,6 +41,7 @@ class ElectionViewSet(
 
     filterset_class = ElectionFilter
     read_roles = API_READ_ROLES
+    sync_fields = ["updated_at", "village__updated_at"]
     write_roles = EDITOR_ROLES
     ordering_fields = ["held_on", "updated_at"]
 
@@ -171,11 +172,13 @@ class ResultViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = ResultSerializer
     filterset_class = ResultFilter
     read_roles = API_READ_ROLES
+    # a result shows its election's state and its person: their changes are its changes
+    sync_fields = ["updated_at", "election__updated_at", "person__updated_at"]
 
     def get_queryset(self):
         return (
             ElectionCandidate.objects.for_user(self.request.user)
-            .select_related("election__term", "person")
+            .select_related("election__term", "election__village__township", "person")
             .order_by("pk")
         )
 
@@ -186,12 +189,13 @@ class SeatViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = SeatSerializer
     filterset_class = SeatFilter
     read_roles = API_READ_ROLES
+    sync_fields = ["updated_at", "person__updated_at", "village__updated_at"]
     write_roles = EDITOR_ROLES
 
     def get_queryset(self):
         return (
             Seat.objects.for_user(self.request.user)
-            .select_related("person", "village", "term")
+            .select_related("person", "village__township", "term")
             .order_by("pk")
         )
 

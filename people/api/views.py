@@ -24,6 +24,7 @@ class PersonViewSet(
     filterset_class = PersonFilter
     read_roles = API_READ_ROLES
     write_roles = EDITOR_ROLES
+    sync_fields = ["updated_at", "village__updated_at"]
     throttle_classes = [IdNumberSearchThrottle]
 
     @property
