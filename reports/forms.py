@@ -12,6 +12,8 @@ from .choices import AuditStatus, LeftReason, Origin
 from .models import ByElection, ElectionDetail, Recall, Representative, VillageDetail, VillagerGroup
 from .services import ELECTION_DETAIL_FIELDS, VILLAGE_DETAIL_FIELDS
 
+MAX_ID = 2**63 - 1  # a larger id would overflow the database, not just miss
+
 
 def _village_people(village):
     return Person.objects.filter(
@@ -44,7 +46,7 @@ class MemberForm(forms.Form):
 
 
 class MemberLeaveForm(forms.Form):
-    member = forms.IntegerField(widget=forms.HiddenInput)
+    member = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=MAX_ID)
     left_on = forms.DateField(label=_("退出日期"), widget=DateInput())
     reason = forms.ChoiceField(label=_("退出原因"), choices=LeftReason.choices)
 
@@ -61,7 +63,9 @@ class ElectionDetailForm(forms.ModelForm):
 
 class ConfirmForm(forms.Form):
     code = forms.CharField(widget=forms.HiddenInput)
-    election = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    election = forms.IntegerField(
+        widget=forms.HiddenInput, required=False, min_value=1, max_value=MAX_ID
+    )
     note = forms.CharField(label=_("书面说明"), widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, village=None, term=None, **kwargs):
@@ -69,7 +73,7 @@ class ConfirmForm(forms.Form):
 
 
 class OriginForm(forms.Form):
-    candidate = forms.IntegerField(widget=forms.HiddenInput)
+    candidate = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=MAX_ID)
     origin = forms.ChoiceField(label=_("来源"), choices=Origin.choices)
 
     def __init__(self, *args, village=None, term=None, **kwargs):

@@ -20,6 +20,7 @@ from core.forms import form_errors_from
 from core.permissions import RoleRequiredMixin
 from core.roles import COUNTY_ROLES
 from core.spreadsheets import SpreadsheetError
+from core.text import is_digits
 from elections.choices import Body
 from elections.models import Election, ElectionCandidate
 from registry.models import County, Term, Township, Village
@@ -42,7 +43,7 @@ from .workbook import FORMS, LIST_FORMS, _list_value, _value, workbook_bytes
 
 
 def _term(year) -> Term:
-    term = Term.objects.filter(year=year).first()
+    term = Term.objects.filter(year=year).first() if 1980 <= int(year) <= 2100 else None
     if term is None:
         raise Http404
     return term
@@ -118,7 +119,7 @@ def _call(name, form, village, term, actor):
 
 
 def _village_election(village, term, pk: str) -> Election:
-    if not pk.isdigit():
+    if not is_digits(pk) or len(pk) > 18:
         raise Http404
     return get_object_or_404(
         Election, pk=int(pk), village=village, term=term, body=Body.VILLAGERS_COMMITTEE

@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.access import API_READ_ROLES, EDITOR_ROLES
+from core.text import is_digits
 from elections.models import Election
 from registry.models import Term, Village
 
@@ -20,7 +21,7 @@ ID_REGEX = r"[0-9]{1,18}"
 
 
 def _term(year) -> Term:
-    term = Term.objects.filter(year=year).first()
+    term = Term.objects.filter(year=year).first() if 1980 <= int(year) <= 2100 else None
     if term is None:
         raise NotFound(_("没有该年份的届次"))
     return term
@@ -94,7 +95,10 @@ class VillageDetailViewSet(mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSe
 
     def create(self, request):
         village_id, year = request.data.get("village"), request.data.get("term")
-        if not str(village_id or "").isdigit() or not str(year or "").isdigit():
+        if (
+            not (is_digits(str(village_id)) and len(str(village_id)) < 19 and is_digits(str(year)))
+            or len(str(year)) != 4
+        ):
             raise ValidationError({"village": _("请给出村的 id 和届次年份")})
         village = get_object_or_404(Village.objects.for_user(request.user), pk=int(village_id))
         serializer = self.get_serializer(data=request.data, partial=True)

@@ -163,3 +163,15 @@ def _file(text, name="r.csv"):
     handle = io.BytesIO(text.encode())
     handle.name = name
     return handle
+
+
+def test_odd_addresses_and_ids_are_404_or_400_never_500(client, api, built, official):
+    client.force_login(official)
+    huge = "9" * 30
+    assert client.get(f"/reports/141028100/{huge}/").status_code == 404
+    assert client.get(f"/reports/village/{built.dongguan.pk}/{huge}/").status_code == 404
+    url = reverse("reports:village", args=[built.dongguan.pk, 2021])
+    assert client.post(url, {"form": f"election_{huge}"}).status_code == 404
+    assert client.post(url, {"form": "leave", "leave-member": huge}).status_code == 400
+    assert client.post(url, {"form": "nonsense"}).status_code == 404
+    assert api(official).get(f"/api/v1/reports/141028100/{huge}/").status_code == 404
