@@ -12,6 +12,7 @@ from people.api.serializers import AgeField, BirthDateField, IdNumberField
 from people.models import Person
 from registry.models import Term, Village
 
+from .. import vetting
 from ..choices import Body, Post, SeatEndReason, SeatSource
 from ..models import Election, ElectionCandidate, Seat
 from ..services import COUNT_FIELDS, election_findings
@@ -100,6 +101,9 @@ class FindingSerializer(serializers.Serializer):
     level = serializers.ChoiceField(choices=["error", "warning"])
     message = serializers.CharField()
     needs_confirmation = serializers.BooleanField()
+    key = serializers.CharField(
+        help_text=_("书面说明所对应的键：提示代码，针对某一候选人时另加其人员 ID")
+    )
 
 
 class ElectionSerializer(serializers.ModelSerializer):
@@ -151,8 +155,19 @@ class ElectionSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(FindingSerializer(many=True))
     def get_findings(self, election):
-        findings = election_findings(election, list(election.candidates.all()))
+        findings = election_findings(
+            election, list(election.candidates.all()), vetted=self._vetted(election)
+        )
         return FindingSerializer(findings, many=True).data
+
+    def _vetted(self, election) -> dict:
+        """The candidates' vetting of the whole page, read once (elections.vetting)."""
+        cache = self.context.setdefault("vetted", {})
+        if election.pk not in cache:
+            page = getattr(self.parent, "instance", None)
+            page = list(page) if page is not None and self.parent is not None else [election]
+            cache.update(vetting.for_elections([e for e in page if e.pk not in cache]))
+        return cache
 
 
 class CandidateInputSerializer(serializers.Serializer):
