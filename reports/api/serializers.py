@@ -1,6 +1,15 @@
 from rest_framework import serializers
 
-from ..models import ElectionDetail, TownshipFiling, VillageDetail
+from registry.models import Term
+
+from ..models import (
+    ByElection,
+    ElectionDetail,
+    Recall,
+    Representative,
+    TownshipFiling,
+    VillageDetail,
+)
 from ..services import ELECTION_DETAIL_FIELDS, VILLAGE_DETAIL_FIELDS
 
 
@@ -44,3 +53,53 @@ class TownshipFilingSerializer(serializers.ModelSerializer):
             "unlocked_at",
             "fingerprint",
         )
+
+
+class RepresentativeSerializer(serializers.ModelSerializer):
+    term = serializers.SlugRelatedField(slug_field="year", queryset=Term.objects.all())
+
+    class Meta:
+        model = Representative
+        fields = ("id", "village", "term", "name", "gender", "party_member", "chosen_by", "group")
+
+
+class RecallSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Recall
+        fields = (
+            "id",
+            "seat",
+            "requested_by",
+            "requesters",
+            "eligible",
+            "requested_on",
+            "voted_on",
+            "registered",
+            "voted",
+            "agreed",
+            "passed",
+            "note",
+        )
+        read_only_fields = ("passed",)
+
+
+class ByElectionSerializer(serializers.ModelSerializer):
+    term = serializers.SlugRelatedField(slug_field="year", queryset=Term.objects.all())
+
+    class Meta:
+        model = ByElection
+        fields = (
+            "id",
+            "village",
+            "term",
+            "person",
+            "post",
+            "reason",
+            "recall",
+            "held_on",
+            "registered",
+            "voted",
+            "votes",
+            "seat",
+        )
+        read_only_fields = ("seat",)

@@ -10,11 +10,19 @@ from rest_framework.views import APIView
 
 from core.access import API_READ_ROLES, EDITOR_ROLES
 from core.text import is_digits
-from elections.models import Election
+from elections.models import Election, Seat
+from people.models import Person
 from registry.models import Term, Village
 
 from .. import selectors, services
-from ..models import ElectionDetail, TownshipFiling, VillageDetail
+from ..models import (
+    ByElection,
+    ElectionDetail,
+    Recall,
+    Representative,
+    TownshipFiling,
+    VillageDetail,
+)
 from . import serializers as s
 
 ID_REGEX = r"[0-9]{1,18}"
@@ -130,3 +138,84 @@ class FilingViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return TownshipFiling.objects.for_user(self.request.user).select_related("township", "term")
+
+
+def _visible(user, model, pk_obj, field):
+    """A related row given by id must be one the caller can see (else a 400, not a leak)."""
+    if pk_obj is not None and not model.objects.for_user(user).filter(pk=pk_obj.pk).exists():
+        raise ValidationError({field: _("不存在或不在您的范围内")})
+    return pk_obj
+
+
+class RepresentativeViewSet(
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.ReadOnlyModelViewSet,
+):
+    """Villager representatives per village and term (writes: the township's editors)."""
+
+    read_roles = API_READ_ROLES
+    write_roles = EDITOR_ROLES
+    serializer_class = s.RepresentativeSerializer
+    lookup_value_regex = ID_REGEX
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+
+    def get_queryset(self):
+        return Representative.objects.for_user(self.request.user).select_related("term")
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        village = _visible(self.request.user, Village, data.pop("village"), "village")
+        serializer.instance = services.representative_save(
+            village=village, term=data.pop("term"), actor=self.request.user, **data
+        )
+
+    def perform_update(self, serializer):
+        row = serializer.instance
+        data = {k: v for k, v in serializer.validated_data.items() if k not in ("village", "term")}
+        serializer.instance = services.representative_save(
+            village=row.village, term=row.term, representative=row, actor=self.request.user, **data
+        )
+
+    def perform_destroy(self, instance):
+        services.representative_delete(representative=instance, actor=self.request.user)
+
+
+class RecallViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Recalls: a passed recall ends the seat with 罢免 (writes: the township's editors)."""
+
+    read_roles = API_READ_ROLES
+    write_roles = EDITOR_ROLES
+    serializer_class = s.RecallSerializer
+    lookup_value_regex = ID_REGEX
+
+    def get_queryset(self):
+        return Recall.objects.for_user(self.request.user)
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        seat = _visible(self.request.user, Seat, data.pop("seat"), "seat")
+        serializer.instance = services.recall_record(seat=seat, actor=self.request.user, **data)
+
+
+class ByElectionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """By-elections: the elected person takes a seat of source 补选."""
+
+    read_roles = API_READ_ROLES
+    write_roles = EDITOR_ROLES
+    serializer_class = s.ByElectionSerializer
+    lookup_value_regex = ID_REGEX
+
+    def get_queryset(self):
+        return ByElection.objects.for_user(self.request.user).select_related("term")
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        user = self.request.user
+        village = _visible(user, Village, data.pop("village"), "village")
+        person = _visible(user, Person, data.pop("person"), "person")
+        _visible(user, Recall, data.get("recall"), "recall")
+        serializer.instance = services.by_election_record(
+            village=village, term=data.pop("term"), person=person, actor=user, **data
+        )
