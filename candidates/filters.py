@@ -6,12 +6,16 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import Department
 from core.filters import BooleanWidget
+from core.forms import DependentSelect
 from elections.choices import Body, Post
 from registry.filters import scoped_townships, scoped_villages
 
 from .choices import Outcome, SignOffOutcome, Source, Stage
 from .models import Candidacy, Decision, NegativeListItem, SignOff
 from .selectors import open_flag_exists
+
+# The village filter offers the villages of the township chosen (static/js/app.js).
+VILLAGE_FOLLOWS_TOWNSHIP = DependentSelect(follows="township", parent_attr="township_id")
 
 
 class CandidacyFilter(django_filters.FilterSet):
@@ -35,6 +39,7 @@ class CandidacyFilter(django_filters.FilterSet):
         queryset=scoped_villages,
         label=_("村(社区)"),
         help_text=_("村(社区)的 ID"),
+        widget=VILLAGE_FOLLOWS_TOWNSHIP,
     )
     body = django_filters.ChoiceFilter(
         choices=[(b.value, b.label) for b in (Body.PARTY_COMMITTEE, Body.VILLAGERS_COMMITTEE)],

@@ -19,14 +19,28 @@ PICKER_LIMIT = 100  # options a person picker lists at most: never a whole count
 
 
 def limit_choices(
-    field, *, search: str = "", selected=(), search_field: str = "name", limit: int | None = None
+    field,
+    *,
+    search: str = "",
+    selected=(),
+    search_field: str = "name",
+    limit: int | None = None,
+    search_url: str | None = None,
+    describe=None,
 ) -> None:
     """Let a choice field over a large table (people) list only the rows already chosen and
     at most `limit` rows whose `search_field` contains `search`, read when the widget renders.
 
     The field still accepts any row of its queryset (one query on submit), so a page can
-    offer a search box instead of an option for every person of the county."""
+    offer a search box instead of an option for every person of the county. `search_url`
+    makes the select a search-as-you-type picker (static/js/person-picker.js, Tom Select)
+    that asks that JSON endpoint as the user types; `describe(row)` is an option's text
+    (for people: village, birth year or age, masked number — what tells namesakes apart)."""
     queryset = field.queryset
+    if search_url:
+        field.widget.attrs["data-person-search"] = str(search_url)
+    if describe is not None:
+        field.label_from_instance = describe
     if isinstance(selected, str | int):
         selected = [selected]
     chosen = [int(pk) for pk in selected or () if is_digits(str(pk)) and len(str(pk)) < 19]
@@ -55,3 +69,22 @@ class DateInput(forms.DateInput):
 
     def __init__(self, attrs=None):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class DependentSelect(forms.Select):
+    """A select whose options belong to the choice of another field of the same form: each
+    option carries its row's `parent_attr` (`data-parent`) and the select names the field it
+    follows (`data-follows`); static/js/app.js then offers only the options of the parent
+    chosen — the village filter follows the township. The server still accepts any option
+    of the queryset (a mismatch only finds nothing)."""
+
+    def __init__(self, *, follows: str, parent_attr: str, attrs=None):
+        super().__init__(attrs={**(attrs or {}), "data-follows": follows})
+        self.parent_attr = parent_attr
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        row = getattr(value, "instance", None)
+        if row is not None:
+            option["attrs"]["data-parent"] = getattr(row, self.parent_attr)
+        return option

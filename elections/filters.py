@@ -3,11 +3,15 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import DependentSelect
 from registry.filters import scoped_townships, scoped_villages
 from registry.models import Term
 
 from .choices import Body, ElectionRound, ElectionState, Post
 from .models import Election, ElectionCandidate, Seat
+
+# The village filter offers the villages of the township chosen (static/js/app.js).
+VILLAGE_FOLLOWS_TOWNSHIP = DependentSelect(follows="township", parent_attr="township_id")
 
 
 class _ScopeFilters(django_filters.FilterSet):
@@ -23,7 +27,10 @@ class _ScopeFilters(django_filters.FilterSet):
         help_text=_("乡镇的 ID"),
     )
     village = django_filters.ModelChoiceFilter(
-        queryset=scoped_villages, label=_("村(社区)"), help_text=_("村(社区)的 ID")
+        queryset=scoped_villages,
+        label=_("村(社区)"),
+        help_text=_("村(社区)的 ID"),
+        widget=VILLAGE_FOLLOWS_TOWNSHIP,
     )
     term = django_filters.ModelChoiceFilter(
         field_name="term",
@@ -117,6 +124,7 @@ class ResultFilter(django_filters.FilterSet):
         queryset=scoped_villages,
         label=_("村(社区)"),
         help_text=_("村(社区)的 ID"),
+        widget=VILLAGE_FOLLOWS_TOWNSHIP,
     )
     term = django_filters.ModelChoiceFilter(
         field_name="election__term",

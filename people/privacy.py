@@ -23,6 +23,7 @@ import logging
 from dataclasses import dataclass
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.policy import can_see_id_numbers, is_active_user
 from core.roles import Role
@@ -110,3 +111,41 @@ def disclose_id_number(person, user, *, request=None, where: str, subject=None) 
         },
     )
     return person.id_number
+
+
+# -- pickers ------------------------------------------------------------------------------
+
+
+def picker_entry(person, user, *, on: dt.date | None = None) -> dict:
+    """One person as a picker shows them: name, township and village, birth year (or age on
+    `on`, the age reference date, for the roles that see no birth date) and the masked
+    number (nothing for a role that sees no digits)."""
+    shown = exposure(user)
+    if shown.birth_date:
+        born = _("%(year)s 年生") % {"year": person.birth_date.year}
+    else:
+        born = _("%(age)s 岁") % {"age": age(person, on or age_reference_date())}
+    village = person.village
+    return {
+        "id": person.pk,
+        "name": person.name,
+        "place": f"{village.township.name} {village.name}" if village else "",
+        "born": born,
+        "id_number": idnumbers.mask(person.id_number) if shown.id_number != NONE else "",
+    }
+
+
+def picker_labeller(user):
+    """`label(person)`: a person's option text in a picker, 张三 · 吉昌镇 东关村 · 1980 年生 ·
+    **************1234 (the reference date read once, on first use)."""
+    reference: list[dt.date] = []
+    needs_age = not exposure(user).birth_date
+
+    def label(person) -> str:
+        if needs_age and not reference:
+            reference.append(age_reference_date())
+        entry = picker_entry(person, user, on=reference[0] if reference else None)
+        parts = (entry["name"], entry["place"], entry["born"], entry["id_number"])
+        return " · ".join(part for part in parts if part)
+
+    return label

@@ -29,7 +29,9 @@ class IdNumberSearchThrottle(ClientIpThrottleMixin, SimpleRateThrottle):
     rate = "30/min"
 
     def get_cache_key(self, request, view):
-        if not is_id_number_query(request.GET.get("q", "")):
+        # The list's GET (old links, the API) and the posted search box and pickers.
+        query = request.GET.get("q", "") or getattr(request, "POST", {}).get("q", "")
+        if not is_id_number_query(query):
             return None  # only ID searches count
         ident = request.user.pk if request.user.is_authenticated else self.get_ident(request)
         return self.cache_format % {"scope": self.scope, "ident": ident}

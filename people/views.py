@@ -1,26 +1,50 @@
 """Pages for people: a scoped, searchable list, a detail page and the person form."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 
 from core.forms import form_errors_from
 from core.permissions import RoleRequiredMixin
 
-from . import services
-from .filters import PersonFilter
+from . import privacy, services
+from .filters import PersonFilter, is_id_number_query
 from .forms import PersonForm
 from .models import Person
 from .throttles import IdNumberSearchThrottle, throttled_message
 
 
 class PersonListView(RoleRequiredMixin, View):
+    """The scoped list. Its search box posts, so that an ID number typed in it never reaches
+    a URL (access logs, browser history): a name search is redirected to the list's GET
+    address, an ID-number search answered on the post itself."""
+
+    read_roles = write_roles = RoleRequiredMixin.read_roles
+
     def get(self, request):
+        return self.answer(request, request.GET)
+
+    def post(self, request):
+        if not is_id_number_query(request.POST.get("q", "")):
+            query = request.POST.copy()
+            for key in ("csrfmiddlewaretoken", "page"):
+                query.pop(key, None)
+            clean = {k: v for k, v in query.items() if v}
+            return redirect(
+                reverse("people:person-list") + ("?" + urlencode(clean) if clean else "")
+            )
+        return self.answer(request, request.POST)
+
+    def answer(self, request, data):
         queryset = Person.objects.for_user(request.user).select_related("village__township")
-        person_filter = PersonFilter(request.GET, queryset=queryset, request=request)
+        person_filter = PersonFilter(data, queryset=queryset, request=request)
         throttle = IdNumberSearchThrottle()
         status, refusal = 200, ""
         if not throttle.allow_request(request, self):
@@ -31,7 +55,7 @@ class PersonListView(RoleRequiredMixin, View):
             queryset = queryset.none()
         else:
             queryset = person_filter.qs
-        page = Paginator(queryset, 50).get_page(request.GET.get("page"))
+        page = Paginator(queryset, 50).get_page(data.get("page"))
         for person in page:
             person.id_display = person.id_number_for(request.user)
         return render(
@@ -45,6 +69,35 @@ class PersonListView(RoleRequiredMixin, View):
             },
             status=status,
         )
+
+
+PICKER_RESULTS = 20
+
+
+class PersonSearchView(RoleRequiredMixin, View):
+    """The search-as-you-type person pickers' JSON (static/js/person-picker.js): up to 20
+    people of the reader's scope whose name contains `q` — or, for the roles that may, whose
+    ID number is `q` — optionally in `township` / `village`, each with what tells namesakes
+    apart: village, birth year or age (people/privacy.py) and the masked number. A POST, so
+    that an ID number never reaches a URL; counted by the ID-search throttle like the list."""
+
+    read_roles = write_roles = RoleRequiredMixin.read_roles
+
+    def post(self, request):
+        throttle = IdNumberSearchThrottle()
+        if not throttle.allow_request(request, self):
+            return JsonResponse({"error": throttled_message(throttle.wait())}, status=429)
+        queryset = Person.objects.for_user(request.user).select_related("village__township")
+        person_filter = PersonFilter(request.POST, queryset=queryset, request=request)
+        if not person_filter.is_valid():
+            errors = [e for field in person_filter.errors.values() for e in field]
+            return JsonResponse({"error": " ".join(errors)}, status=400)
+        if not (request.POST.get("q") or "").strip():
+            return JsonResponse({"results": []})
+        people = person_filter.qs.order_by("name", "pk")[:PICKER_RESULTS]
+        on = privacy.age_reference_date()
+        entries = [privacy.picker_entry(p, request.user, on=on) for p in people]
+        return JsonResponse({"results": entries})
 
 
 class PersonDetailView(RoleRequiredMixin, View):

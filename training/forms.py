@@ -1,6 +1,7 @@
 """Forms for sessions, roll call, presentations, feedback and mentoring; services do the rules."""
 
 from django import forms
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from core.access import Role
@@ -8,6 +9,7 @@ from core.filters import MAX_ID
 from core.forms import DateInput, limit_choices
 from core.text import is_digits
 from elections.choices import Body, Post
+from people import privacy
 from people.models import Person
 from registry.models import Term, Township, Village
 
@@ -15,6 +17,8 @@ from .choices import MentorLevel, MentorshipOutcome, Method, Topic
 from .models import MentorPoolEntry, TrainingSession
 
 DATE = DateInput()
+# The person pickers search as the user types (static/js/person-picker.js).
+PERSON_SEARCH = reverse_lazy("people:person-search")
 FIXED_TOPICS = [(value, label) for value, label in Topic.choices if value != Topic.OTHER]
 
 
@@ -138,8 +142,16 @@ class InvitePeopleForm(forms.Form):
 
     def __init__(self, *args, user, search="", **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["persons"].queryset = Person.objects.for_user(user).select_related("village")
-        limit_choices(self.fields["persons"], search=search, selected=self["persons"].value())
+        self.fields["persons"].queryset = Person.objects.for_user(user).select_related(
+            "village__township"
+        )
+        limit_choices(
+            self.fields["persons"],
+            search=search,
+            selected=self["persons"].value(),
+            search_url=PERSON_SEARCH,
+            describe=privacy.picker_labeller(user),
+        )
 
 
 class StatusForm(forms.Form):
@@ -168,10 +180,18 @@ class MentorForm(forms.Form):
 
     def __init__(self, *args, user, search="", **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = Person.objects.for_user(user).filter(
-            mentor_entry__isnull=True
+        self.fields["person"].queryset = (
+            Person.objects.for_user(user)
+            .filter(mentor_entry__isnull=True)
+            .select_related("village__township")
         )
-        limit_choices(self.fields["person"], search=search, selected=self["person"].value())
+        limit_choices(
+            self.fields["person"],
+            search=search,
+            selected=self["person"].value(),
+            search_url=PERSON_SEARCH,
+            describe=privacy.picker_labeller(user),
+        )
 
 
 class MentorshipForm(forms.Form):
@@ -194,14 +214,22 @@ class MentorshipForm(forms.Form):
         self.fields["mentors"].queryset = (
             MentorPoolEntry.objects.for_user(user).active().select_related("person")
         )
-        self.fields["mentees"].queryset = Person.objects.for_user(user).select_related("village")
+        self.fields["mentees"].queryset = Person.objects.for_user(user).select_related(
+            "village__township"
+        )
         limit_choices(
             self.fields["mentors"],
             search=search,
             selected=self["mentors"].value(),
             search_field="person__name",
         )
-        limit_choices(self.fields["mentees"], search=search, selected=self["mentees"].value())
+        limit_choices(
+            self.fields["mentees"],
+            search=search,
+            selected=self["mentees"].value(),
+            search_url=PERSON_SEARCH,
+            describe=privacy.picker_labeller(user),
+        )
 
 
 class CheckInForm(forms.Form):

@@ -39,6 +39,25 @@
     });
   });
 
+  // A select that follows another (core.forms.DependentSelect: the village filter follows
+  // the township chosen): only the options whose data-parent is the parent's value.
+  document.querySelectorAll("select[data-follows]").forEach(function (child) {
+    var scope = child.form || document;
+    var parent = scope.querySelector("select[name='" + child.dataset.follows + "']");
+    if (!parent) return;
+    function follow() {
+      var chosen = parent.value;
+      Array.prototype.forEach.call(child.options, function (option) {
+        var shown = !chosen || !option.dataset.parent || option.dataset.parent === chosen;
+        option.hidden = !shown;
+        option.disabled = !shown;
+      });
+      if (child.selectedOptions.length && child.selectedOptions[0].disabled) child.value = "";
+    }
+    parent.addEventListener("change", follow);
+    follow();
+  });
+
   // Irreversible steps ask first: <button data-confirm="...">, the text from the server,
   // translated. "{n}" in it becomes the number of ticked rows (name="ids") of the form, so a
   // bulk decision names how many people it will change; with none ticked the server says so.

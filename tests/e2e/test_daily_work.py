@@ -1,7 +1,10 @@
 """In real Chromium: the daily work of issue 13 — irreversible steps ask first, a person is
 found by typing, and a dry-run import is imported without choosing the file again."""
 
+import datetime as dt
+
 import pytest
+from playwright.sync_api import expect
 
 from accounts.choices import Department
 from candidates.choices import Stage
@@ -50,3 +53,43 @@ def test_a_bulk_sign_off_asks_first_naming_how_many_and_a_blocked_step_looks_dis
     assert submit.is_disabled()
     style = submit.evaluate("b => [getComputedStyle(b).cursor, getComputedStyle(b).color]")
     assert style == ["not-allowed", "rgb(138, 138, 138)"]
+
+
+def test_a_person_is_found_by_typing_and_namesakes_are_told_apart(
+    page, login, make_user, village, other_village
+):
+    from tests.factories import PersonFactory, VillageFactory
+
+    second = VillageFactory(township=village.township, name="西关村", code="141028100202")
+    first = PersonFactory(village=village, name="王伟", birth_date=dt.date(1980, 6, 15))
+    wanted = PersonFactory(village=second, name="王伟", birth_date=dt.date(1991, 2, 3))
+    PersonFactory(village=other_village, name="王伟")  # another township: not offered
+    make_user(Role.TOWNSHIP_OFFICIAL, username="wang")
+    blocked = []
+    page.on("console", lambda m: blocked.append(m.text) if "Content Security" in m.text else None)
+    page.on("request", lambda r: blocked.append(r.url) if first.id_number in r.url else None)
+
+    login("wang")
+    page.goto(page.base_url + "/training/mentorships/new/")
+    picker = page.locator("select[name=mentees] + .ts-wrapper")
+    picker.locator("input").fill("王伟")
+    options = page.locator(".ts-dropdown .option", has_text="王伟")
+    expect(options).to_have_count(2)
+    texts = options.all_inner_texts()
+    assert any("西关村" in t and "1991 年生" in t and wanted.id_number[-4:] in t for t in texts)
+    page.locator(".ts-dropdown .option", has_text="西关村").click()
+    selected = page.locator("select[name=mentees]").evaluate(
+        "s => Array.from(s.selectedOptions).map(o => o.value)"
+    )
+    assert selected == [str(wanted.pk)]
+
+    # An ID number typed into the picker is posted, never put in a URL.
+    picker.locator("input").fill(first.id_number)
+    expect(page.locator(".ts-dropdown .option", has_text="东关村")).to_have_count(1)
+    assert blocked == []
+
+    # The village filter follows the township chosen.
+    page.goto(page.base_url + "/candidates/")
+    page.select_option("select[name=township]", label="吉昌镇")
+    villages = page.locator("select[name=village] option:not([hidden])").all_inner_texts()
+    assert "东关村" in villages and "西坪村" not in villages
