@@ -512,16 +512,66 @@ UPDATED_SINCE = _(
 )
 
 
+PROBLEM_SCHEMA = {
+    "type": "object",
+    "description": "RFC 9457 problem details (docs/api.md, Errors)",
+    "properties": {
+        "type": {"type": "string"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "detail": {"type": "string"},
+        "code": {"type": "string"},
+        "errors": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "field": {"type": "string", "nullable": True},
+                    "code": {"type": "string"},
+                    "message": {"type": "string"},
+                },
+                "required": ["field", "code", "message"],
+            },
+        },
+    },
+    "required": ["type", "title", "status", "detail", "code"],
+}
+READ_ERRORS = (400, 401, 403, 404, 405, 406, 429)
+WRITE_ERRORS = (409, 412, 413, 415)
+
+
+def _document_errors(method: str, operation: dict) -> None:
+    responses = operation.setdefault("responses", {})
+    statuses = READ_ERRORS if method in ("get", "head") else READ_ERRORS + WRITE_ERRORS
+    for status_code in statuses:
+        responses.setdefault(
+            str(status_code),
+            {
+                "description": str(TITLES[status_code]),
+                "content": {
+                    PROBLEM_CONTENT_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}
+                },
+            },
+        )
+
+
 def schema_hook(result, generator, request, public):
     """drf-spectacular postprocessing: the schema says what the server enforces, and every
     operation documents its error responses with the problem body (docs/api.md)."""
+    result.setdefault("components", {}).setdefault("schemas", {})["Problem"] = PROBLEM_SCHEMA
     for path in result.get("paths", {}).values():
-        for operation in path.values():
+        for method, operation in path.items():
             if not isinstance(operation, dict):
                 continue
+            _document_errors(method, operation)
             for parameter in operation.get("parameters", []):
                 if parameter.get("in") == "query" and parameter.get("name") == "county":
                     parameter.setdefault("schema", {})["pattern"] = DIVISION_CODE
                 if parameter.get("in") == "query" and parameter.get("name") == "updated_since":
                     parameter["description"] = str(UPDATED_SINCE)
     return result
+
+
+def api_not_found(request, *args, **kwargs):
+    """Any /api/ address no route matches: a 404 problem, not the HTML page."""
+    return problem_response(404, "not_found", gettext("未找到"))

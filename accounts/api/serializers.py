@@ -20,7 +20,24 @@ class MeSerializer(serializers.ModelSerializer):
     # Null for roles without a county or township (admin, API clients): say so in the schema.
     county = serializers.StringRelatedField(allow_null=True)
     township = serializers.StringRelatedField(allow_null=True)
+    # ids and division codes, so that a client can filter by what it is scoped to
+    county_id = serializers.IntegerField(allow_null=True, read_only=True)
+    county_code = serializers.CharField(source="county.code", allow_null=True, default=None)
+    township_id = serializers.IntegerField(allow_null=True, read_only=True)
+    township_code = serializers.CharField(source="township.code", allow_null=True, default=None)
 
     class Meta:
         model = User
-        fields = ["username", "full_name", "role", "county", "township", "department"]
+        fields = [
+            "id",
+            "username",
+            "full_name",
+            "role",
+            "county",
+            "county_id",
+            "county_code",
+            "township",
+            "township_id",
+            "township_code",
+            "department",
+        ]

@@ -17,7 +17,7 @@ from ..choices import (
     SignOffOutcome,
     Source,
 )
-from ..models import Candidacy, Decision, NegativeListItem, SignOff
+from ..models import Candidacy, Decision, NegativeListItem, ReviewDepartment, SignOff
 
 
 @extend_schema_field(
@@ -346,3 +346,14 @@ class FunnelSerializer(serializers.Serializer):
     rejected_reason_only = serializers.IntegerField()
     approved_sources = FunnelSourceSerializer(many=True)
     townships = FunnelTownshipSerializer(many=True)
+
+
+class ReviewDepartmentSerializer(serializers.ModelSerializer):
+    """A department of the county's joint review: whether it takes part and must pass."""
+
+    county_code = serializers.CharField(source="county.code", read_only=True)
+    label = serializers.CharField(source="get_department_display", read_only=True)
+
+    class Meta:
+        model = ReviewDepartment
+        fields = ["id", "county", "county_code", "department", "label", "takes_part", "required"]

@@ -8,4 +8,5 @@ router.register("candidacy-decisions", views.DecisionViewSet, basename="candidac
 router.register("sign-offs", views.SignOffViewSet, basename="sign-off")
 router.register("negative-list", views.NegativeListViewSet, basename="negative-list-item")
 router.register("candidacy-funnel", views.FunnelViewSet, basename="candidacy-funnel")
+router.register("review-departments", views.ReviewDepartmentViewSet, basename="review-department")
 urlpatterns = router.urls

@@ -17,7 +17,7 @@ from registry.models import County, Term, Village
 
 from .. import selectors, services
 from ..filters import CandidacyFilter, DecisionFilter, NegativeListFilter, SignOffFilter
-from ..models import Candidacy, Decision, NegativeListItem, SignOff
+from ..models import Candidacy, Decision, NegativeListItem, ReviewDepartment, SignOff
 from .serializers import (
     CandidacyCreateSerializer,
     CandidacySerializer,
@@ -28,6 +28,7 @@ from .serializers import (
     FunnelSerializer,
     NegativeListItemSerializer,
     ReplaceSerializer,
+    ReviewDepartmentSerializer,
     ReviewerCandidacySerializer,
     SignOffSerializer,
     WithdrawSerializer,
@@ -347,3 +348,19 @@ class FunnelViewSet(viewsets.GenericViewSet):
     def list(self, request):
         rows = self.filter_queryset(self.get_queryset())
         return Response(FunnelSerializer(selectors.funnel(rows)).data)
+
+
+class ReviewDepartmentViewSet(viewsets.ReadOnlyModelViewSet):
+    """The departments of the caller's county's joint review (联审部门): which take part and
+    which must pass before a candidacy leaves joint review. Set on the county's page."""
+
+    serializer_class = ReviewDepartmentSerializer
+    read_roles = API_READ_ROLES | REVIEWER
+    pagination_class = None
+
+    def get_queryset(self):
+        return (
+            ReviewDepartment.objects.for_user(self.request.user)
+            .select_related("county")
+            .order_by("county__code", "department")
+        )
