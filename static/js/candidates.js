@@ -15,18 +15,33 @@
   var chartNode = document.getElementById("funnel-chart");
   if (dataNode && chartNode && window.echarts) {
     var data = JSON.parse(dataNode.textContent);
-    var chart = window.echarts.init(chartNode);
+    // SVG, so the labels are text a test can measure (tests/e2e/test_charts.py).
+    var chart = window.echarts.init(chartNode, null, { renderer: "svg" });
+    var narrow = chartNode.clientWidth < 560;
     chart.setOption({
       tooltip: { trigger: "item" },
       series: [
         {
-          type: "funnel", left: "5%", width: "55%", sort: "none", minSize: "8%",
-          label: { show: true, position: "inside", formatter: "{b} {c}" },
+          // Wide enough at its narrow end for a label; the labels wrap inside, never past it.
+          type: "funnel", left: "2%", width: narrow ? "58%" : "52%", top: 12, bottom: 12,
+          sort: "none", minSize: "42%", gap: 2,
+          label: {
+            show: true, position: "inside", formatter: "{b} {c}", fontSize: narrow ? 10 : 12,
+            overflow: "break", width: chartNode.clientWidth * (narrow ? 0.24 : 0.22), lineHeight: 13
+          },
           data: data.stages.map(function (name, i) { return { name: name, value: data.reached[i] }; })
         },
         {
-          type: "pie", radius: ["18%", "32%"], center: ["80%", "50%"],
-          label: { formatter: "{b} {c}" },
+          // The sources' donut: its labels lined up against the right edge, inside the chart.
+          type: "pie", radius: ["16%", "28%"], center: [narrow ? "74%" : "76%", "50%"],
+          avoidLabelOverlap: true,
+          label: {
+            formatter: "{b}\n{c}", fontSize: narrow ? 10 : 12, lineHeight: 13,
+            alignTo: "edge", edgeDistance: 4, overflow: "break",
+            width: chartNode.clientWidth * (narrow ? 0.18 : 0.14)
+          },
+          labelLine: { length: 6, length2: 0 },
+          labelLayout: { hideOverlap: false, moveOverlap: "shiftY" },
           data: data.sources.filter(function (s) { return s.value > 0; })
         }
       ]

@@ -10,15 +10,22 @@
     var kind = el.dataset.chart, population = el.dataset.population;
     var current = data.current[population][kind];
     var previous = data.previous[population][kind];
-    var chart = window.echarts.init(el);
+    // SVG, so the labels are text a test can measure (tests/e2e/test_charts.py).
+    var chart = window.echarts.init(el, null, { renderer: "svg" });
+    // Every category gets its slot; a long label (English) wraps within it, never over
+    // the next one, and the grid makes room for it (containLabel), so nothing is clipped.
+    var slot = Math.max(36, (el.clientWidth - 70) / Math.max(current.length, 1) - 6);
     chart.setOption({
-      title: { text: el.dataset.title, left: "center", textStyle: { fontSize: 14 } },
+      title: { text: el.dataset.title, left: "center",
+               textStyle: { fontSize: 14, width: el.clientWidth - 24, overflow: "break" } },
       tooltip: { trigger: "axis" },
       legend: { bottom: 0, data: [labels.current, labels.previous] },
-      grid: { left: 40, right: 16, top: 40, bottom: current.length > 6 ? 80 : 56 },
+      grid: { left: 8, right: 16, top: el.clientWidth < 480 ? 62 : 44, bottom: 30,
+              containLabel: true },
       xAxis: { type: "category", data: current.map(function (d) { return d.label; }),
-               axisLabel: { interval: 0, fontSize: 11, rotate: current.length > 6 ? 30 : 0 } },
-      yAxis: { type: "value", name: "%", max: 100 },
+               axisLabel: { interval: 0, fontSize: 11, lineHeight: 13, width: slot,
+                            overflow: "break" } },
+      yAxis: { type: "value", max: 100, axisLabel: { formatter: "{value}%" } },
       series: [
         { name: labels.current, type: "bar", itemStyle: { color: "#c8102e" },
           data: current.map(function (d) { return d.pct; }) },
