@@ -167,3 +167,23 @@ class PeriodForm(forms.Form):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["township"].queryset = Township.objects.for_user(user)
+
+
+class TeamForm(forms.Form):
+    township_cadre = forms.CharField(label=_("乡镇包村干部"), max_length=50, required=False)
+    work_group = forms.CharField(label=_("驻村工作组"), max_length=100, required=False)
+
+
+class UnitForm(forms.Form):
+    name = forms.CharField(label=_("单位名称"), max_length=80)
+    villages = forms.ModelMultipleChoiceField(
+        label=_("包联村"), queryset=Village.objects.none(), required=False
+    )
+
+    def __init__(self, *args, villages=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["villages"].queryset = villages
+
+
+class RiskReasonForm(forms.Form):
+    text = forms.CharField(label=_("风险因素"), max_length=60)

@@ -58,6 +58,7 @@ class ProblemMoveSerializer(serializers.Serializer):
     owner = serializers.CharField(max_length=80, required=False, allow_blank=True)
     deadline = serializers.DateField(required=False)
     resolution = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+    evidence = serializers.FileField(required=False)
     verification_note = serializers.CharField(max_length=2000, required=False, allow_blank=True)
 
 

@@ -14,8 +14,8 @@ from core.roles import EDITOR_ROLES
 
 from .. import selectors, services
 from ..choices import StepSource, StepStatus
-from ..forms import BoardForm, StepRecordForm, StepWindowForm
-from ..models import Problem, RoundStep, StepRecord, VisitLog
+from ..forms import BoardForm, StepRecordForm, StepWindowForm, TeamForm
+from ..models import Problem, RoundStep, StepRecord, VillageTeam, VisitLog
 from . import BOARD_ROLES
 
 STATUS_LABELS = dict(StepStatus.choices)
@@ -99,9 +99,18 @@ class VillageRoundView(RoleRequiredMixin, View):
     read_roles = BOARD_ROLES
     write_roles = EDITOR_ROLES
 
-    def get(self, request, pk, record_form=None, window_form=None, step_code=""):
+    def get(self, request, pk, record_form=None, window_form=None, step_code="", team_form=None):
         round_, village, row = _village_row(request, pk)
+        team = VillageTeam.objects.filter(round=round_, village=village).first()
         context = {
+            "team": team,
+            "team_form": team_form
+            or TeamForm(
+                initial={
+                    "township_cadre": team.township_cadre if team else "",
+                    "work_group": team.work_group if team else "",
+                }
+            ),
             "round": round_,
             "village": village,
             "row": row,
@@ -120,6 +129,8 @@ class VillageRoundView(RoleRequiredMixin, View):
 
     def post(self, request, pk):
         round_, village, _row = _village_row(request, pk)
+        if request.POST.get("what") == "team":
+            return self._team(request, round_, village)
         step = get_object_or_404(RoundStep, round=round_, code=request.POST.get("step", ""))
         what = request.POST.get("what")
         form_class = StepRecordForm if what == "record" else StepWindowForm
@@ -143,6 +154,22 @@ class VillageRoundView(RoleRequiredMixin, View):
                 return redirect("rounds:village", pk=village.pk)
         kwargs = {"record_form": form} if what == "record" else {"window_form": form}
         return self.get(request, pk, step_code=step.code, **kwargs)
+
+    def _team(self, request, round_, village):
+        form = TeamForm(request.POST)
+        if form.is_valid():
+            try:
+                services.team_set(
+                    round_=round_, village=village, actor=request.user, **form.cleaned_data
+                )
+            except ValidationError as exc:
+                form_errors_from(exc, form)
+            except PermissionDenied as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, _("已保存"))
+                return redirect("rounds:village", pk=village.pk)
+        return self.get(request, village.pk, team_form=form)
 
 
 class MyVillagesView(RoleRequiredMixin, View):

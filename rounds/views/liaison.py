@@ -15,7 +15,7 @@ from core.roles import COUNTY_ROLES
 from registry.choices import RiskClass
 
 from .. import selectors, services
-from ..forms import LiaisonForm
+from ..forms import LiaisonForm, UnitForm
 from ..models import AttachedUnit, Liaison
 from . import BOARD_ROLES
 
@@ -31,7 +31,7 @@ class LiaisonView(RoleRequiredMixin, View):
     read_roles = BOARD_ROLES
     write_roles = COUNTY_ROLES
 
-    def get(self, request, form=None):
+    def get(self, request, form=None, unit_form=None):
         round_ = _round(request)
         villages = selectors.visible_villages(request.user, round_)
         liaisons = (
@@ -51,6 +51,7 @@ class LiaisonView(RoleRequiredMixin, View):
                 "units": units,
                 "difficult": result.rows,
                 "form": form or LiaisonForm(round_=round_, villages=villages),
+                "unit_form": unit_form or UnitForm(villages=villages),
                 "may_edit": policy.can(request.user, "round.plan", round_),
             },
         )
@@ -58,6 +59,8 @@ class LiaisonView(RoleRequiredMixin, View):
     def post(self, request):
         round_ = _round(request)
         villages = selectors.visible_villages(request.user, round_)
+        if request.POST.get("what") == "unit":
+            return self._unit(request, round_, villages)
         if request.POST.get("remove"):
             liaison = get_object_or_404(Liaison, round=round_, pk=request.POST["remove"])
             try:
@@ -77,6 +80,28 @@ class LiaisonView(RoleRequiredMixin, View):
                 messages.success(request, _("已添加包联"))
                 return redirect("rounds:liaison")
         return self.get(request, form=form)
+
+    def _unit(self, request, round_, villages):
+        form = UnitForm(request.POST, villages=villages)
+        if form.is_valid():
+            data = form.cleaned_data
+            unit = AttachedUnit.objects.filter(round=round_, name=data["name"].strip()).first()
+            try:
+                services.unit_save(
+                    round_=round_,
+                    unit=unit,
+                    name=data["name"],
+                    villages=data["villages"],
+                    actor=request.user,
+                )
+            except ValidationError as exc:
+                form_errors_from(exc, form)
+            except PermissionDenied as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, _("已保存"))
+                return redirect("rounds:liaison")
+        return self.get(request, unit_form=form)
 
 
 class LiaisonExportView(RoleRequiredMixin, View):

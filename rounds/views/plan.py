@@ -16,6 +16,8 @@ from core.roles import COUNTY_ROLES
 from registry.models import Term
 
 from .. import selectors, services
+from ..forms import RiskReasonForm
+from ..models import RiskReason
 from . import BOARD_ROLES
 
 
@@ -42,7 +44,7 @@ class PlanView(RoleRequiredMixin, View):
     read_roles = BOARD_ROLES
     write_roles = COUNTY_ROLES
 
-    def get(self, request, round_form=None, step_form=None, limit_form=None):
+    def get(self, request, round_form=None, step_form=None, limit_form=None, reason_form=None):
         round_ = selectors.current_round(request.user, None)
         taken = round_.term_id if round_ else None
         round_form = round_form or RoundForm()
@@ -58,6 +60,10 @@ class PlanView(RoleRequiredMixin, View):
                 "limit_form": limit_form
                 or LimitForm(initial={"liaison_limit": round_.liaison_limit if round_ else 4}),
                 "may_plan": bool(round_) and policy.can(request.user, "round.plan", round_),
+                "reasons": RiskReason.objects.filter(county_id=request.user.county_id),
+                "reason_form": reason_form or RiskReasonForm(),
+                "may_edit_reasons": request.user.county_id is not None
+                and policy.can_manage_county(request.user, request.user.county_id),
                 "may_start": policy.has_role(request.user, COUNTY_ROLES)
                 and request.user.county_id is not None,
             },
@@ -68,6 +74,8 @@ class PlanView(RoleRequiredMixin, View):
         round_ = selectors.current_round(request.user, None)
         if what == "round":
             return self._start(request)
+        if what == "reason":
+            return self._reason(request)
         if round_ is None:
             return redirect("rounds:plan")
         handlers = {"step": self._step, "drop": self._drop, "limit": self._limit}
@@ -92,6 +100,32 @@ class PlanView(RoleRequiredMixin, View):
                 messages.success(request, _("已建立换届工作计划"))
                 return redirect("rounds:plan")
         return self.get(request, round_form=form)
+
+    def _reason(self, request):
+        county = request.user.county
+        reason = None
+        if request.POST.get("reason"):
+            reason = get_object_or_404(
+                RiskReason, county_id=request.user.county_id, pk=request.POST["reason"]
+            )
+        form = RiskReasonForm(request.POST if reason is None else {"text": reason.text})
+        if form.is_valid() and county is not None:
+            try:
+                services.risk_reason_save(
+                    county=county,
+                    reason=reason,
+                    text=form.cleaned_data["text"],
+                    active=not reason.active if reason else True,
+                    actor=request.user,
+                )
+            except ValidationError as exc:
+                form_errors_from(exc, form)
+            except PermissionDenied as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, _("已保存"))
+                return redirect("rounds:plan")
+        return self.get(request, reason_form=form)
 
     def _step(self, request, round_):
         form = StepForm(request.POST)

@@ -26,6 +26,7 @@ def test_round_pages_in_english(client, organizer, round_, village, other_villag
     in_english(client, organizer)
     data = [village.name, other_village.name, "吉昌镇", "屯里镇", "吉县", "公示不足"]
     data += [step.label for step in round_.steps.all()]
+    data += list(round_.county.risk_reasons.values_list("text", flat=True))  # the county's list
     for url in (
         reverse("rounds:board"),
         reverse("rounds:village", args=[village.pk]),

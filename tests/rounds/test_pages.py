@@ -240,3 +240,35 @@ def test_role_of_liaison_leader_is_not_a_staff_door(client, leader):
     client.force_login(leader)
     assert client.get(reverse("registry:village-list")).status_code == 403
     assert leader.role == Role.LIAISON_LEADER
+
+
+def test_the_four_ones_filled_in_from_the_pages(
+    client, organizer, official, leader, round_, village
+):
+    village.risk_class = RiskClass.DIFFICULT
+    village.save()
+    services.liaison_add(round_=round_, leader=leader, village=village, actor=SYSTEM)
+    client.force_login(official)
+    url = reverse("rounds:village", args=[village.pk])
+    assert "缺乡镇干部、工作组、包村单位" in client.get(reverse("rounds:board")).content.decode()
+    client.post(url, {"what": "team", "township_cadre": "王专干", "work_group": "县驻村一组"})
+    client.force_login(organizer)
+    client.post(
+        reverse("rounds:liaison"), {"what": "unit", "name": "县民政局", "villages": [village.pk]}
+    )
+    board = client.get(reverse("rounds:board")).content.decode()
+    assert 'data-testid="missing-four"' not in board
+    assert "县民政局 · 东关村" in client.get(reverse("rounds:liaison")).content.decode()
+
+
+def test_the_county_keeps_its_risk_reasons(client, organizer, official, round_, county):
+    client.force_login(organizer)
+    client.post(reverse("rounds:plan"), {"what": "reason", "text": "宅基地纠纷"})
+    reason = county.risk_reasons.get(text="宅基地纠纷")
+    assert reason.number == 15 and reason.active
+    client.post(reverse("rounds:plan"), {"what": "reason", "reason": reason.pk})
+    reason.refresh_from_db()
+    assert not reason.active
+    client.force_login(official)
+    response = client.post(reverse("rounds:plan"), {"what": "reason", "text": "乡里加的"})
+    assert response.status_code == 403
