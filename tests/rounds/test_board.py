@@ -214,3 +214,28 @@ def test_the_board_page_reads_a_fixed_number_of_queries(client, round_, township
         html = client.get("/rounds/").content.decode()
     assert html.count('data-testid="board-row"') == 200
     assert len(at_20) == len(at_200)
+
+
+def test_as_of_reads_seats_enrolments_and_candidacies_from_history(round_, village, term, county):
+    from elections.models import Seat
+    from training.models import Enrolment
+
+    step = round_.steps.get(code="training")
+    secretary = PersonFactory(village=village)
+    seat = SeatFactory(village=village, term=term, person=secretary, post=Post.SECRETARY)
+    session = TrainingSessionFactory(county=county, starts_on=step.starts_on)
+    enrolment = EnrolmentFactory(
+        session=session,
+        person=secretary,
+        status=EnrolmentStatus.ATTENDED,
+        checked_in_at=timezone.now(),
+    )
+    CandidacyFactory(village=village, term=term, stage=Stage.APPROVED)
+    two_days_ago = timezone.now() - dt.timedelta(days=2)
+    Seat.history.filter(id=seat.pk).update(history_date=two_days_ago)
+    Enrolment.history.filter(id=enrolment.pk).update(history_date=two_days_ago)
+    yesterday = timezone.localdate() - dt.timedelta(days=1)
+    then = statuses(round_, as_of=yesterday)["东关村"]
+    assert then["training"] == "done"  # seat and attendance were there two days ago
+    assert then["vetting"] != "done"  # the candidacy was approved only today
+    assert statuses(round_)["东关村"]["vetting"] == "done"
