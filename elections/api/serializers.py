@@ -223,7 +223,8 @@ class SeatSerializer(serializers.ModelSerializer):
     term = serializers.IntegerField(source="term.year", read_only=True)
     body = inline_choice_field(Body.choices, read_only=True)
     source = inline_choice_field(SeatSource.choices, read_only=True)
-    end_reason = inline_choice_field(SeatEndReason.choices, read_only=True)
+    # "" while the seat is held: the enum says so
+    end_reason = inline_choice_field([*SeatEndReason.choices, ("", "—")], read_only=True)
 
     class Meta:
         model = Seat

@@ -14,6 +14,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from core.access import API_READ_ROLES, EDITOR_ROLES, Role
+from core.schema import SingleObjectSchema
 from core.text import is_digits
 from people.models import Person
 from registry.models import Term, Township
@@ -327,6 +328,7 @@ class CoverageViewSet(viewsets.ViewSet):
 
     read_roles = API_READ_ROLES
     write_roles = frozenset()
+    schema = SingleObjectSchema()  # one object, not a list
 
     @extend_schema(
         parameters=[
