@@ -68,6 +68,8 @@ def test_pages_for_the_official_and_refusals(client, built, official, make_user,
     report = client.get(reverse("reports:report", args=["141028100", 2021]))
     assert report.status_code == 200 and "表二 投票情况" in report.content.decode()
     assert client.get(reverse("reports:report", args=["141028", 2021])).status_code == 404
+    village_page = client.get(built.dongguan.get_absolute_url()).content.decode()
+    assert reverse("reports:village", args=[built.dongguan.pk, 2021]) in village_page
     xlsx = client.get(reverse("reports:report", args=["141028100", 2021]) + "?format=xlsx")
     assert openpyxl.load_workbook(io.BytesIO(xlsx.content))["表一 选举委员会和选民登记"]
 
