@@ -229,6 +229,7 @@ SYNC_TOMBSTONES = {
     "training.enrolment": "training/enrolments",
     "training.mentorpoolentry": "training/mentors",
     "training.mentorship": "training/mentorships",
+    "rounds.liaison": "rounds/liaisons",
 }
 
 # ID numbers: ID_ENCRYPTION_KEYS (Fernet keys; the first encrypts, all decrypt, for rotation)

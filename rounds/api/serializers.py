@@ -2,6 +2,9 @@
 
 from rest_framework import serializers
 
+from core.api import ScopedPrimaryKeyRelatedField
+from registry.models import Village
+
 from ..choices import ProblemCategory, ProblemKind, ProblemSource
 from ..models import Liaison, Problem, Report, Talk, VisitLog
 
@@ -63,6 +66,8 @@ class ProblemMoveSerializer(serializers.Serializer):
 
 
 class VisitSerializer(VillageRefMixin, serializers.ModelSerializer):
+    village = ScopedPrimaryKeyRelatedField(Village)
+
     class Meta:
         model = VisitLog
         fields = [

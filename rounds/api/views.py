@@ -13,6 +13,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api import not_in_scope
 from core.roles import API_READ_ROLES, EDITOR_ROLES, Role
 from registry.models import Township
 
@@ -73,6 +74,7 @@ class ProblemViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 
     filterset_class = ProblemFilter
     lookup_value_regex = ID_REGEX
+    sync_fields = ["updated_at", "village__updated_at"]  # the row embeds the village's name
     read_roles = READ_ROLES
     write_roles = LEDGER_ROLES
     ordering_fields = ["deadline", "reported_on", "updated_at"]
@@ -88,10 +90,11 @@ class ProblemViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         data = s.ProblemWriteSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         fields = dict(data.validated_data)
-        village = selectors.visible_villages_for(request.user).filter(pk=fields.pop("village"))
+        pk = fields.pop("village")
+        village = selectors.visible_villages_for(request.user).filter(pk=pk)
         village = village.select_related("township").first()
         if village is None:
-            raise ValidationError({"village": _("您的范围内没有该村(社区)")})
+            raise not_in_scope("village", pk)
         problem = services.problem_create(village=village, actor=request.user, **fields)
         return Response(s.ProblemSerializer(problem).data, status=status.HTTP_201_CREATED)
 
@@ -119,6 +122,7 @@ class VisitViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = s.VisitSerializer
     filterset_class = VisitFilter
     lookup_value_regex = ID_REGEX
+    sync_fields = ["updated_at", "village__updated_at"]
     read_roles = READ_ROLES
     write_roles = EDITOR_ROLES
 
@@ -127,9 +131,7 @@ class VisitViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
-        village = data.pop("village")
-        if not selectors.visible_villages_for(self.request.user).filter(pk=village.pk).exists():
-            raise ValidationError({"village": _("您的范围内没有该村(社区)")})
+        village = data.pop("village")  # a ScopedPrimaryKeyRelatedField: the caller's scope
         serializer.instance = services.visit_create(
             village=village, actor=self.request.user, **data
         )
@@ -155,6 +157,7 @@ class TalkViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = s.TalkSerializer
     filterset_class = TalkFilter
     lookup_value_regex = ID_REGEX
+    sync_fields = ["updated_at", "village__updated_at", "person__updated_at"]
     read_roles = READ_ROLES
 
     def get_queryset(self):
@@ -167,6 +170,7 @@ class LiaisonViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = s.LiaisonSerializer
     filterset_class = LiaisonFilter
     lookup_value_regex = ID_REGEX
+    sync_fields = ["updated_at", "village__updated_at"]  # removals: /api/v1/deleted/
     read_roles = READ_ROLES
 
     def get_queryset(self):

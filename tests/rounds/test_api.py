@@ -77,7 +77,9 @@ def test_problems_list_filter_and_move(api, official, organizer, round_, village
 
 def test_updated_since_lists_only_later_changes(api, organizer, village):
     old = add_problem(village, description="早")
-    Problem.objects.filter(pk=old.pk).update(updated_at=timezone.now() - dt.timedelta(days=2))
+    two_days_ago = timezone.now() - dt.timedelta(days=2)
+    Problem.objects.filter(pk=old.pk).update(updated_at=two_days_ago)
+    type(village).objects.filter(pk=village.pk).update(updated_at=two_days_ago)
     add_problem(village, description="新")
     since = (timezone.now() - dt.timedelta(days=1)).isoformat()
     rows = api(organizer).get("/api/v1/rounds/problems/", {"updated_since": since}).json()
@@ -144,3 +146,16 @@ def test_reports_are_read_as_built(api, organizer, official, round_, village):
     assert rows[0]["data"]["overdue"][0]["step"] == "分析研判"
     assert api(organizer).get("/api/v1/rounds/reports/").json()["count"] == 2
     assert api(organizer).delete(f"/api/v1/rounds/reports/{rows[0]['id']}/").status_code == 405
+
+
+def test_problems_sync_by_cursor_and_removed_liaisons_leave_tombstones(
+    api, organizer, leader, round_, village
+):
+    add_problem(village, description="一")
+    first = api(organizer).get("/api/v1/rounds/problems/", {"cursor": ""}).json()
+    assert [r["description"] for r in first["results"]] == ["一"] and first["cursor"]
+    liaison = services.liaison_add(round_=round_, leader=leader, village=village, actor=SYSTEM)
+    removed = liaison.pk
+    services.liaison_remove(liaison=liaison, actor=SYSTEM)
+    deleted = api(organizer).get("/api/v1/deleted/", {"cursor": ""}).json()["results"]
+    assert [(d["resource"], d["id"]) for d in deleted] == [("rounds/liaisons", removed)]
