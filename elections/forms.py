@@ -72,7 +72,11 @@ class ConfirmationForm(forms.Form):
 
 class SeatEndForm(forms.Form):
     ended_on = forms.DateField(label=_("离任日期"), widget=DateInput())
-    reason = forms.ChoiceField(choices=SeatEndReason.choices, label=_("离任原因"))
+    # No reason chosen for the user; 换届 is the certification's, never ended by hand.
+    reason = forms.ChoiceField(
+        choices=[("", "—")] + [c for c in SeatEndReason.choices if c[0] != SeatEndReason.TERM_END],
+        label=_("离任原因"),
+    )
     note = forms.CharField(
         label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )

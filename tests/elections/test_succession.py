@@ -116,3 +116,11 @@ def test_the_migration_ends_the_seats_of_rounds_certified_before(village, terms,
     assert director.end_reason == SeatEndReason.TERM_END
     assert director.history.filter(history_change_reason="换届").count() == 1
     assert Seat.objects.current().filter(term=terms[0]).count() == 2  # the party committee
+
+
+def test_ending_a_seat_by_hand_picks_no_reason_and_never_term_end(client, official, old_team):
+    client.force_login(official)
+    page = client.get(f"/elections/seats/{old_team[1].pk}/end/").content.decode()
+    select = page.split('name="reason"', 1)[1].split("</select>", 1)[0]
+    assert '<option value="" selected>' in select
+    assert "换届" not in select and "辞职" in select
