@@ -17,7 +17,7 @@ from registry.choices import RiskClass
 from .. import selectors, services
 from ..forms import LiaisonForm, UnitForm
 from ..models import AttachedUnit, Liaison
-from . import BOARD_ROLES
+from . import BOARD_ROLES, posted_id
 
 
 def _round(request):
@@ -62,7 +62,7 @@ class LiaisonView(RoleRequiredMixin, View):
         if request.POST.get("what") == "unit":
             return self._unit(request, round_, villages)
         if request.POST.get("remove"):
-            liaison = get_object_or_404(Liaison, round=round_, pk=request.POST["remove"])
+            liaison = get_object_or_404(Liaison, round=round_, pk=posted_id(request, "remove"))
             try:
                 services.liaison_remove(liaison=liaison, actor=request.user)
             except PermissionDenied as exc:

@@ -18,7 +18,7 @@ from registry.models import Term
 from .. import selectors, services
 from ..forms import RiskReasonForm
 from ..models import RiskReason
-from . import BOARD_ROLES
+from . import BOARD_ROLES, posted_id
 
 
 class RoundForm(forms.Form):
@@ -106,7 +106,7 @@ class PlanView(RoleRequiredMixin, View):
         reason = None
         if request.POST.get("reason"):
             reason = get_object_or_404(
-                RiskReason, county_id=request.user.county_id, pk=request.POST["reason"]
+                RiskReason, county_id=request.user.county_id, pk=posted_id(request, "reason")
             )
         form = RiskReasonForm(request.POST if reason is None else {"text": reason.text})
         if form.is_valid() and county is not None:
@@ -131,7 +131,7 @@ class PlanView(RoleRequiredMixin, View):
         form = StepForm(request.POST)
         step = None
         if request.POST.get("step"):
-            step = get_object_or_404(round_.steps, pk=request.POST["step"])
+            step = get_object_or_404(round_.steps, pk=posted_id(request, "step"))
         if form.is_valid():
             fields = {k: v for k, v in form.cleaned_data.items() if v not in ("", None)}
             if step is not None and fields.get("label") == step.label:
@@ -150,7 +150,7 @@ class PlanView(RoleRequiredMixin, View):
         return self.get(request, step_form=form)
 
     def _drop(self, request, round_):
-        step = get_object_or_404(round_.steps, pk=request.POST.get("step") or 0)
+        step = get_object_or_404(round_.steps, pk=posted_id(request, "step"))
         try:
             services.round_step_delete(step=step, actor=request.user)
         except (ValidationError, PermissionDenied) as exc:

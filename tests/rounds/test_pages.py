@@ -272,3 +272,14 @@ def test_the_county_keeps_its_risk_reasons(client, organizer, official, round_, 
     client.force_login(official)
     response = client.post(reverse("rounds:plan"), {"what": "reason", "text": "乡里加的"})
     assert response.status_code == 403
+
+
+def test_odd_ids_in_a_form_are_a_404_not_a_500(client, organizer, round_):
+    client.force_login(organizer)
+    for data in ({"remove": "abc"}, {"remove": "9" * 30}):
+        assert client.post(reverse("rounds:liaison"), data).status_code == 404
+    for what in ("drop", "step"):
+        response = client.post(reverse("rounds:plan"), {"what": what, "step": "x1"})
+        assert response.status_code == 404
+    response = client.post(reverse("rounds:plan"), {"what": "reason", "reason": "-1"})
+    assert response.status_code == 404
