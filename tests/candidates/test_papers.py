@@ -84,3 +84,17 @@ def test_results_are_named_for_the_county_and_the_term(client, organizer, villag
         reverse("elections:export", kwargs={"what": "results", "fmt": "xlsx"}) + "?term=2021"
     )
     assert filename(response) == "吉县-2021-选举结果.xlsx"
+
+
+def test_the_papers_read_in_english(client, official, village, term, advance):
+    from tests.english import chinese_chrome, in_english
+
+    candidacy = CandidacyFactory(village=village, term=term)
+    advance(candidacy, Stage.JOINT_REVIEW)
+    client = in_english(client, official)
+    for url in (
+        reverse("candidates:qualification-form", args=[candidacy.pk]),
+        reverse("candidates:candidate-list") + "?term=2021",
+    ):
+        html = client.get(url).content.decode()
+        assert chinese_chrome(html) == [], url

@@ -88,3 +88,14 @@ def test_dashboards_open_on_the_term_in_office_while_the_next_round_is_prepared(
     assert dashboard.status_code == 200 and dashboard.context["term"] == t2021
     coverage = client.get(reverse("training:coverage"))
     assert coverage.context["term"] == t2021
+
+
+def test_opening_a_round_reads_in_english(client, organizer):
+    from tests.english import chinese_chrome, in_english
+
+    TermFactory(year=2021)
+    client = in_english(client, organizer)
+    assert chinese_chrome(client.get(reverse("registry:term-list")).content.decode()) == []
+    response = client.post(reverse("registry:term-open"), {**OPEN, "year": "2021"})
+    html = response.content.decode()
+    assert "The 2021 term is already open" in html and chinese_chrome(html) == []
