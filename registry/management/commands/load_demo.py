@@ -10,7 +10,7 @@ from django.db import transaction
 
 
 class Command(BaseCommand):
-    help = "生成示范县（8 个乡镇、约 70 个村、2018 和 2021 两届等）；已存在时只重置演示账号。"
+    help = "生成示范县（8 个乡镇、约 70 个村、已完成的 2018 和 2021 两届、进行中的 2026 年换届等）；已存在时只重置演示账号。"
 
     def add_arguments(self, parser):
         parser.add_argument("--seed", type=int, default=2021)
