@@ -13,8 +13,8 @@ from tests.english import PO
 # Characters never doubled in this portal's text: a pair of them is a slip ("已已上报").
 NEVER_DOUBLED = "已的了在是为请须被与或及将该未不和把对由从向按"
 DOUBLED_CHARACTER = re.compile(f"([{NEVER_DOUBLED}])\\1")
-# A two-character word written twice ("上报上报").
-DOUBLED_WORD = re.compile(r"([\u4e00-\u9fff]{2})\1")
+# A two-character word written twice ("上报上报"), an English word twice ("the the").
+DOUBLED_WORD = re.compile(r"([\u4e00-\u9fff]{2})\1|\b([A-Za-z]{2,})\s+\2\b", re.IGNORECASE)
 # What is not text: placeholders and template variables.
 NOT_TEXT = re.compile(r"%\(\w+\)[sdif]|\{\{[^}]*\}\}|\{\w+\}|%[sd]")
 CODE = re.compile(r"(?<![\w.:/-])[a-z]+_[a-z_]+(?![\w(])")
