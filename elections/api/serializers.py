@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from core.api import ScopedPrimaryKeyRelatedField
+from core.api import DateField, ScopedPrimaryKeyRelatedField
 from core.text import join_sentences
 from people.api.serializers import AgeField, BirthDateField, IdNumberField
 from people.models import Person
@@ -250,6 +250,6 @@ class SeatSerializer(serializers.ModelSerializer):
 
 
 class SeatEndSerializer(serializers.Serializer):
-    ended_on = serializers.DateField()
+    ended_on = DateField()
     reason = inline_choice_field(SeatEndReason.choices)
     note = serializers.CharField(required=False, allow_blank=True, default="")

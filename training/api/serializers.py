@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.api import DateField, DateTimeField
 from core.filters import MAX_ID
 from core.text import join_sentences
 from elections.choices import Body, Post
@@ -194,7 +195,7 @@ class EnrolmentCreateSerializer(serializers.Serializer):
 
 
 class CheckInSerializer(serializers.Serializer):
-    checked_in_at = serializers.DateTimeField(required=False, help_text=_("不填为当前时间"))
+    checked_in_at = DateTimeField(required=False, help_text=_("不填为当前时间"))
     hours = serializers.DecimalField(
         max_digits=5, decimal_places=1, required=False, help_text=_("不填按培训班学时")
     )
@@ -239,6 +240,8 @@ class MentorSerializer(serializers.ModelSerializer):
 
 
 class CheckInRecordSerializer(serializers.ModelSerializer):
+    date = DateField()
+
     class Meta:
         model = CheckIn
         fields = ["id", "date", "note"]
@@ -278,12 +281,12 @@ class MentorshipCreateSerializer(serializers.Serializer):
     mentees = serializers.ListField(
         child=id_field(), min_length=1, help_text=_("帮带对象的人员 ID")
     )
-    started_on = serializers.DateField()
+    started_on = DateField()
     goals = serializers.CharField()
 
 
 class MentorshipEndSerializer(serializers.Serializer):
-    ended_on = serializers.DateField()
+    ended_on = DateField()
     outcome = enum_field(MentorshipOutcome.choices)
     outcome_note = serializers.CharField(required=False, allow_blank=True, default="")
 
