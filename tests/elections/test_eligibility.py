@@ -9,6 +9,7 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from candidates import services as vetting_services
 from candidates.choices import Outcome, Stage
@@ -255,3 +256,44 @@ def test_a_round_not_vetted_in_the_portal_is_not_held_to_it(village, term, offic
     election = _party_election(village, term, people)
     assert services.election_findings(election) == []
     services.election_submit(election=election, actor=official)
+
+
+def test_the_page_asks_a_written_explanation_for_each_unvetted_candidate(
+    client, village, term, official
+):
+    vetted = [PersonFactory(village=village) for _ in range(2)]
+    for person in vetted:
+        CandidacyFactory(
+            village=village,
+            term=term,
+            person=person,
+            body=Body.VILLAGERS_COMMITTEE,
+            post=Post.MEMBER,
+            stage=Stage.APPROVED,
+        )
+    walk_ins = [PersonFactory(village=village, name=n, gender="F") for n in ("海甲", "海乙")]
+    election = ElectionFactory(village=village, term=term)
+    services.election_results_set(
+        election=election,
+        candidates=[
+            CandidateInput(p, votes, post)
+            for p, votes, post in zip(
+                [*vetted, *walk_ins],
+                [700, 650, 600, 100],
+                [Post.DIRECTOR, Post.MEMBER, Post.MEMBER, ""],
+                strict=True,
+            )
+        ],
+        actor=SYSTEM,
+    )
+    client.force_login(official)
+    page = client.get(election.get_absolute_url()).content.decode()
+    assert "各项检查均已通过" not in page
+    for person in walk_ins:
+        assert f'value="villagers_not_approved:{person.pk}"' in page
+    assert "villagers_not_approved" not in page.replace('value="villagers_not_approved:', "")
+    url = reverse("elections:election-confirm", args=[election.pk])
+    client.post(url, {"code": f"villagers_not_approved:{walk_ins[0].pk}", "note": "村民联名提名"})
+    page = client.get(election.get_absolute_url()).content.decode()
+    assert f'value="villagers_not_approved:{walk_ins[0].pk}"' not in page
+    assert f'value="villagers_not_approved:{walk_ins[1].pk}"' in page
