@@ -1,6 +1,9 @@
 from rest_framework import serializers
 
-from registry.models import Term
+from core.api import DateField, ScopedPrimaryKeyRelatedField
+from elections.models import Election, Seat
+from people.models import Person
+from registry.models import Term, Village
 
 from ..models import (
     ByElection,
@@ -9,12 +12,15 @@ from ..models import (
     Representative,
     TownshipFiling,
     VillageDetail,
+    VillagerGroup,
 )
 from ..services import ELECTION_DETAIL_FIELDS, VILLAGE_DETAIL_FIELDS
 
 
 class ElectionDetailSerializer(serializers.ModelSerializer):
+    election = ScopedPrimaryKeyRelatedField(Election)
     registered = serializers.IntegerField(read_only=True)
+    list_posted_on = DateField(required=False, allow_null=True)
 
     class Meta:
         model = ElectionDetail
@@ -23,12 +29,16 @@ class ElectionDetailSerializer(serializers.ModelSerializer):
 
 
 class ElectionDetailUpdateSerializer(ElectionDetailSerializer):
+    election = serializers.PrimaryKeyRelatedField(read_only=True)
+
     class Meta(ElectionDetailSerializer.Meta):
         read_only_fields = ("election", "confirmations")
 
 
 class VillageDetailSerializer(serializers.ModelSerializer):
     term = serializers.SlugRelatedField(slug_field="year", read_only=True)
+    accounting_member = ScopedPrimaryKeyRelatedField(Person, required=False, allow_null=True)
+    committee_formed_on = DateField(required=False, allow_null=True)
 
     class Meta:
         model = VillageDetail
@@ -56,7 +66,9 @@ class TownshipFilingSerializer(serializers.ModelSerializer):
 
 
 class RepresentativeSerializer(serializers.ModelSerializer):
+    village = ScopedPrimaryKeyRelatedField(Village)
     term = serializers.SlugRelatedField(slug_field="year", queryset=Term.objects.all())
+    group = ScopedPrimaryKeyRelatedField(VillagerGroup, required=False, allow_null=True)
 
     class Meta:
         model = Representative
@@ -64,6 +76,10 @@ class RepresentativeSerializer(serializers.ModelSerializer):
 
 
 class RecallSerializer(serializers.ModelSerializer):
+    seat = ScopedPrimaryKeyRelatedField(Seat)
+    requested_on = DateField()
+    voted_on = DateField()
+
     class Meta:
         model = Recall
         fields = (
@@ -84,7 +100,11 @@ class RecallSerializer(serializers.ModelSerializer):
 
 
 class ByElectionSerializer(serializers.ModelSerializer):
+    village = ScopedPrimaryKeyRelatedField(Village)
     term = serializers.SlugRelatedField(slug_field="year", queryset=Term.objects.all())
+    person = ScopedPrimaryKeyRelatedField(Person)
+    recall = ScopedPrimaryKeyRelatedField(Recall, required=False, allow_null=True)
+    held_on = DateField()
 
     class Meta:
         model = ByElection

@@ -1,7 +1,6 @@
 """Reports REST API: the forms of a scope (read, per scope), the detail behind them (writes
 for the township's editors through the same services), the filings (read)."""
 
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from rest_framework import mixins, viewsets
 from rest_framework.exceptions import NotFound, ValidationError
@@ -9,9 +8,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.access import API_READ_ROLES, EDITOR_ROLES
+from core.api import not_in_scope
 from core.text import is_digits
-from elections.models import Election, Seat
-from people.models import Person
 from registry.models import Term, Village
 
 from .. import selectors, services
@@ -66,15 +64,9 @@ class ElectionDetailViewSet(
             return s.ElectionDetailUpdateSerializer
         return s.ElectionDetailSerializer
 
-    def _election(self, election):
-        visible = Election.objects.for_user(self.request.user)
-        if not visible.filter(pk=election.pk).exists():
-            raise ValidationError({"election": _("没有该选举")})
-        return election
-
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
-        election = self._election(data.pop("election"))
+        election = data.pop("election")
         serializer.instance = services.election_detail_save(
             election=election, actor=self.request.user, **data
         )
@@ -108,7 +100,9 @@ class VillageDetailViewSet(mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSe
             or len(str(year)) != 4
         ):
             raise ValidationError({"village": _("请给出村的 id 和届次年份")})
-        village = get_object_or_404(Village.objects.for_user(request.user), pk=int(village_id))
+        village = Village.objects.for_user(request.user).filter(pk=int(village_id)).first()
+        if village is None:
+            raise not_in_scope("village", village_id)
         serializer = self.get_serializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         detail = services.village_detail_save(
@@ -140,13 +134,6 @@ class FilingViewSet(viewsets.ReadOnlyModelViewSet):
         return TownshipFiling.objects.for_user(self.request.user).select_related("township", "term")
 
 
-def _visible(user, model, pk_obj, field):
-    """A related row given by id must be one the caller can see (else a 400, not a leak)."""
-    if pk_obj is not None and not model.objects.for_user(user).filter(pk=pk_obj.pk).exists():
-        raise ValidationError({field: _("不存在或不在您的范围内")})
-    return pk_obj
-
-
 class RepresentativeViewSet(
     mixins.CreateModelMixin,
     mixins.UpdateModelMixin,
@@ -166,9 +153,8 @@ class RepresentativeViewSet(
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
-        village = _visible(self.request.user, Village, data.pop("village"), "village")
         serializer.instance = services.representative_save(
-            village=village, term=data.pop("term"), actor=self.request.user, **data
+            village=data.pop("village"), term=data.pop("term"), actor=self.request.user, **data
         )
 
     def perform_update(self, serializer):
@@ -195,8 +181,9 @@ class RecallViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
-        seat = _visible(self.request.user, Seat, data.pop("seat"), "seat")
-        serializer.instance = services.recall_record(seat=seat, actor=self.request.user, **data)
+        serializer.instance = services.recall_record(
+            seat=data.pop("seat"), actor=self.request.user, **data
+        )
 
 
 class ByElectionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
@@ -212,10 +199,10 @@ class ByElectionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
-        user = self.request.user
-        village = _visible(user, Village, data.pop("village"), "village")
-        person = _visible(user, Person, data.pop("person"), "person")
-        _visible(user, Recall, data.get("recall"), "recall")
         serializer.instance = services.by_election_record(
-            village=village, term=data.pop("term"), person=person, actor=user, **data
+            village=data.pop("village"),
+            term=data.pop("term"),
+            person=data.pop("person"),
+            actor=self.request.user,
+            **data,
         )

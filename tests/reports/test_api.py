@@ -86,3 +86,23 @@ def test_recall_api_ends_the_seat_and_by_election_makes_one(api, built, make_use
     )
     assert by.status_code == 201, by.content
     assert Seat.objects.get(pk=by.json()["seat"]).source == SeatSource.BY_ELECTION
+
+
+def test_village_detail_of_another_township_answers_like_a_missing_one(api, built, official):
+    other = api(official).post(
+        "/api/v1/reports/village-details/",
+        {"village": built.xiping.pk, "term": 2021, "committee_size": 7},
+        format="json",
+    )
+    missing = api(official).post(
+        "/api/v1/reports/village-details/",
+        {"village": 10**9, "term": 2021, "committee_size": 7},
+        format="json",
+    )
+    assert other.status_code == missing.status_code == 400
+    mine = api(official).post(
+        "/api/v1/reports/village-details/",
+        {"village": built.dongguan.pk, "term": 2021, "committee_size": 7},
+        format="json",
+    )
+    assert mine.status_code == 201 and mine.json()["committee_size"] == 7
