@@ -20,7 +20,13 @@ NOT_TEXT = re.compile(r"%\(\w+\)[sdif]|\{\{[^}]*\}\}|\{\w+\}|%[sd]")
 CODE = re.compile(r"(?<![\w.:/-])[a-z]+_[a-z_]+(?![\w(])")
 # Named on purpose: the API's vocabulary in its documentation (the values a client sends:
 # filters, the finding code a confirmation is filed under) and the command to run.
-API_VOCABULARY = {"deputy_secretary", "deputy_director", "villagers_no_woman", "create_api_token"}
+API_VOCABULARY = {
+    "deputy_secretary",
+    "deputy_director",
+    "villagers_no_woman",
+    "villagers_not_approved",
+    "create_api_token",
+}
 
 
 def _texts():

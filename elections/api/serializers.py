@@ -210,7 +210,12 @@ class ReasonSerializer(serializers.Serializer):
 
 
 class ConfirmSerializer(serializers.Serializer):
-    code = serializers.CharField(help_text=_("需书面说明的检查代码，如 villagers_no_woman"))
+    code = serializers.CharField(
+        help_text=_(
+            "需书面说明的提示的 key（见 findings 的 key），"
+            "如 villagers_no_woman 或 villagers_not_approved:12"
+        )
+    )
     note = serializers.CharField(help_text=_("书面说明"))
 
 
