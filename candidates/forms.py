@@ -135,6 +135,32 @@ class NominationForm(AssessmentMixin, PersonFieldsMixin, forms.Form):
         self.add_assessment_fields()
 
 
+class NominationEditForm(AssessmentMixin, forms.Form):
+    """Correcting a nomination before the joint review (services.candidacy_update): the
+    post, the source, the assessment and its notes; the person and village stay."""
+
+    post = forms.ChoiceField(label=_("拟任职务"), choices=BLANK + POST_CHOICES)
+    source = forms.ChoiceField(label=_("来源"), choices=BLANK + Source.choices)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.add_assessment_fields()
+
+    @classmethod
+    def initial_for(cls, candidacy) -> dict:
+        initial = {
+            "post": f"{candidacy.body}:{candidacy.post}",
+            "source": candidacy.source,
+            "audit_recommendation": candidacy.audit_recommendation,
+            "version": candidacy.version,
+        }
+        for stem, _label in QUALITIES:
+            for kind in ("rating", "note"):
+                initial[f"{kind}_{stem}"] = getattr(candidacy, f"{kind}_{stem}")
+        return initial
+
+
 class ReplaceForm(AssessmentMixin, PersonFieldsMixin, forms.Form):
     reason = forms.CharField(label=_("替换理由"), widget=forms.Textarea(attrs={"rows": 2}))
     source = forms.ChoiceField(label=_("来源"), choices=BLANK + Source.choices)

@@ -85,3 +85,18 @@ def sees_id_number_in_queue(user, candidacy) -> bool:
     if awaiting is None:
         awaiting = not candidacy.sign_offs.filter(department=user.department).exists()
     return bool(awaiting)
+
+
+# A nomination is corrected in place until the joint review starts; after that the record
+# has been seen by the departments, and a correction goes back through a return decision
+# (docs/candidates.md, "Correcting a nomination").
+EDITABLE_STAGES = frozenset({Stage.NOMINATED, Stage.PRELIMINARY_REVIEW})
+
+
+@policy.rule("candidacy.edit")
+def can_edit_nomination(user, candidacy) -> bool:
+    """Whether `user` may change the nomination (post, source, assessment and notes) now:
+    the editors of its township (policy.can_edit_township), before the joint review."""
+    return candidacy.stage in EDITABLE_STAGES and policy.can_edit_township(
+        user, candidacy.village.township
+    )

@@ -15,6 +15,7 @@ urlpatterns = [
     path("<int:pk>/form/", papers.QualificationFormView.as_view(), name="qualification-form"),
     path("negative-list/", views.NegativeListView.as_view(), name="negative-list"),
     path("<int:pk>/", views.CandidacyDetailView.as_view(), name="candidacy-detail"),
+    path("<int:pk>/edit/", views.CandidacyEditView.as_view(), name="candidacy-edit"),
     path("<int:pk>/decide/", views.CandidacyDecideView.as_view(), name="candidacy-decide"),
     path("<int:pk>/withdraw/", views.CandidacyWithdrawView.as_view(), name="candidacy-withdraw"),
     path("<int:pk>/replace/", views.CandidacyReplaceView.as_view(), name="candidacy-replace"),

@@ -30,6 +30,7 @@ from .forms import (
     ClearFlagForm,
     DecisionForm,
     NegativeItemForm,
+    NominationEditForm,
     NominationForm,
     ReplaceForm,
     SignOffForm,
@@ -291,6 +292,7 @@ class CandidacyDetailView(RoleRequiredMixin, View):
             ),
             "decision_form": self._decision_form(candidacy),
             "can_edit": user.role in EDITOR_ROLES and not candidacy.is_ended,
+            "may_correct": policy.can(user, "candidacy.edit", candidacy),
             "withdraw_form": WithdrawForm(initial={"version": candidacy.version}),
             "can_clear": policy.can(user, "sign_off.clear"),
             "can_replace": candidacy.stage in (Stage.REJECTED, Stage.WITHDRAWN)
@@ -385,6 +387,51 @@ class CandidacyWithdrawView(RoleRequiredMixin, View):
         else:
             messages.error(request, _("退出须写明理由"))
         return redirect(candidacy)
+
+
+class CandidacyEditView(RoleRequiredMixin, View):
+    """Correct a nomination (post, source, assessment, notes) until the joint review starts;
+    afterwards the page says how: a return decision to 预审 (candidates `candidacy.edit`)."""
+
+    read_roles = write_roles = EDITOR_ROLES
+
+    def get(self, request, pk):
+        candidacy = _candidacy(request, pk)
+        form = NominationEditForm(initial=NominationEditForm.initial_for(candidacy))
+        return self.page(request, candidacy, form)
+
+    def post(self, request, pk):
+        candidacy = _candidacy(request, pk)
+        form = NominationEditForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            body, post = split_post(data["post"])
+            try:
+                services.candidacy_update(
+                    candidacy=candidacy,
+                    expected_version=data["version"],
+                    actor=request.user,
+                    body=body,
+                    post=post,
+                    source=data["source"],
+                    assessment=form.assessment(),
+                    audit_recommendation=data["audit_recommendation"],
+                )
+            except ValidationError as exc:
+                form_errors_from(exc, form)
+            except (PermissionDenied, services.CandidacyConflict) as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, _("已修改提名信息"))
+                return redirect(candidacy)
+        return self.page(request, candidacy, form, status=400)
+
+    def page(self, request, candidacy, form, status=200):
+        may_edit = policy.can(request.user, "candidacy.edit", candidacy)
+        context = {"candidacy": candidacy, "form": form, "may_edit": may_edit}
+        if not may_edit:
+            context["closed"] = services.EDIT_CLOSED
+        return render(request, "candidates/candidacy_edit.html", context, status=status)
 
 
 class CandidacyReplaceView(RoleRequiredMixin, View):

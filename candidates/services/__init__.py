@@ -15,6 +15,7 @@ from ..policies import TOWNSHIP_STAGES
 from ..selectors import required_departments
 from .joint_review import flag_clear, sign_off_record, sign_offs_pass_bulk
 from .nomination import (
+    EDIT_CLOSED,
     candidacy_create,
     candidacy_nominate,
     candidacy_replace,
@@ -38,6 +39,7 @@ from .workflow import (
 )
 
 __all__ = [
+    "EDIT_CLOSED",
     "TRANSITIONS",
     "BulkResult",
     "CandidacyConflict",

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from core import policy
 from core.access import Role, ensure_can_edit_township
@@ -20,6 +21,11 @@ from registry.models import Term, Village
 from ..choices import QUALITIES, Outcome, Stage
 from ..models import Candidacy, Decision
 from .workflow import _lock, _record
+
+EDIT_CLOSED = _lazy(
+    "资格联审已开始，提名不能直接修改。如需更正，请由县委组织部在当前阶段作出“退回”决定，"
+    "退回到预审后再修改"
+)
 
 
 def _ratings(assessment: dict | None) -> dict:
@@ -170,12 +176,23 @@ def candidacy_update(
     source: str | None = None,
     assessment: dict | None = None,
     audit_recommendation: str | None = None,
+    body: str | None = None,
+    post: str | None = None,
 ) -> Candidacy:
-    """Change the source, the five-quality assessment or the audit recommendation."""
+    """Correct a nomination — the post (`body` and `post`), the source, the five-quality
+    assessment and its notes, the audit recommendation — until the joint review starts
+    (rule `candidacy.edit`); later only through a return decision to 预审. Each change is
+    a history row (who, when, from where, what)."""
     locked = _lock(candidacy, expected_version)
     ensure_can_edit_township(actor, locked.village.township)
     if locked.is_ended:
         raise ValidationError(_("该人选已办结，不能修改"))
+    if not policy.can(actor, "candidacy.edit", locked):
+        raise ValidationError(EDIT_CLOSED)
+    if body is not None:
+        locked.body = body
+    if post is not None:
+        locked.post = post
     if source is not None:
         locked.source = source
     if audit_recommendation is not None:

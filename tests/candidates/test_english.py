@@ -16,13 +16,14 @@ pytestmark = pytest.mark.django_db
 def test_timeline_reads_in_english(
     client, organizer, official, reviewer, advance, candidacy, items
 ):
-    advance(candidacy, Stage.JOINT_REVIEW)
-    services.candidacy_update(
+    services.candidacy_update(  # corrected before the joint review (after it: refused)
         candidacy=candidacy,
         expected_version=None,
         actor=official,
         assessment={"rating_conduct": "good"},
     )
+    candidacy.refresh_from_db()
+    advance(candidacy, Stage.JOINT_REVIEW)
     flag = services.sign_off_record(
         candidacy=candidacy,
         outcome="flag",

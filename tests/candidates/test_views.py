@@ -219,13 +219,14 @@ def test_decision_form_and_conflict_message(client, official, candidacy):
 def test_timeline_shows_every_step_with_who_and_why(
     client, organizer, official, reviewer, advance, candidacy, items
 ):
-    advance(candidacy, Stage.JOINT_REVIEW)
-    services.candidacy_update(
+    services.candidacy_update(  # corrected before the joint review (after it: refused)
         candidacy=candidacy,
         expected_version=None,
         actor=official,
         assessment={"rating_conduct": "good"},
     )
+    candidacy.refresh_from_db()
+    advance(candidacy, Stage.JOINT_REVIEW)
     flag = services.sign_off_record(
         candidacy=candidacy,
         outcome="flag",

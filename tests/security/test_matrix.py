@@ -110,6 +110,7 @@ ROUTES: dict[str, Route] = {
     "term-detail": P(API_READ, write=COUNTY, obj="term", scoped=False),
     # people
     "people:person-list": P(STAFF),
+    "people:person-search": P(STAFF, write=STAFF, ok=POST_ONLY),  # the pickers' JSON
     "people:person-create": P(EDIT, write=EDIT),
     "people:person-detail": P(STAFF, obj="person"),
     "people:person-update": P(EDIT, write=EDIT, obj="person"),
@@ -169,6 +170,7 @@ ROUTES: dict[str, Route] = {
     # Reviewers see a candidacy only once it reaches their department's review: not at nomination.
     "candidates:candidacy-detail": P(STAFF | {REV}, obj="candidacy", hidden=frozenset({REV})),
     "candidates:candidacy-withdraw": P(EDIT, obj="candidacy", ok=POST_ONLY),
+    "candidates:candidacy-edit": P(EDIT, write=EDIT, obj="candidacy"),
     "candidacy-list": P(API_READ | {REV}, write=EDIT | {REV}),
     "candidacy-detail": P(API_READ | {REV}, obj="candidacy", hidden=frozenset({REV})),
     "candidacy-decision-list": P(API_READ),
