@@ -15,7 +15,7 @@ from core.bulk import copy_rows
 from core.concurrency import bump_version
 from registry.models import Term
 
-from . import figures, selectors
+from . import counting, figures, selectors
 from .choices import Metric, ScopeKind
 from .models import CompositionSnapshot, RecomputeOutbox, RecomputeRequest
 
@@ -44,16 +44,20 @@ def composition_recompute(*, term_id: int, village_ids=None) -> int:
             written = _recompute_villages(term, set(village_ids))
             if written is not None:
                 return written
-        scopes = selectors.term_scopes(term)
         now = timezone.now()
         CompositionSnapshot.objects.filter(term=term).delete()
-        _insert(term, scopes.values(), now)
+        written = 0
+        # Counted and written a county at a time (composition.counting): memory stays
+        # bounded by the largest county, whatever the number of villages.
+        for batch in counting.scopes(term):
+            _insert(term, batch, now)
+            written += len(batch)
         if connection.vendor == "postgresql":
             # A term's rows were all replaced: refresh the planner's statistics so that the
             # incremental path's lookups use the unique index at once.
             with connection.cursor() as cursor:
                 cursor.execute(f"ANALYZE {CompositionSnapshot._meta.db_table}")
-        return len(scopes)
+        return written
 
 
 def _recompute_villages(term, village_ids: set) -> int | None:
