@@ -111,3 +111,19 @@ def test_a_sitting_election_committee_member_cannot_be_nominated(built, official
         member=member, left_on=dt.date(2021, 3, 2), reason="nominated", actor=official
     )
     assert candidacy_create(**kwargs).pk
+
+
+def test_the_board_shows_the_states_and_a_report_changed_since_filing(
+    client, built, township, official, organizer, django_assert_max_num_queries
+):
+    services.village_detail_confirm(
+        village=built.dongguan, term=built.t2021, code="women_share", note="说明", actor=SYSTEM
+    )
+    filing = services.filing_submit(township=township, term=built.t2021, actor=official)
+    services.filing_unlock(filing=filing, reason="更正", actor=organizer)
+    services.group_save(village=built.dongguan, term=built.t2021, actor=official, name="北组")
+    client.force_login(organizer)
+    with django_assert_max_num_queries(60):
+        html = client.get("/reports/?term=2021").content.decode()
+    assert "已上报" in html and "未填报" in html  # 吉昌镇 filed, 屯里镇 not
+    assert "明细在上报后有变动" in html and "已解锁修改" in html
