@@ -10,12 +10,17 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from core import policy
-from core.access import Role, ensure_can_edit_township
+from core.access import Role, can_edit_person, ensure_can_edit_township
 from core.concurrency import bump_version
 from core.text import join_words
 from elections import eligibility
 from people.models import Person
-from people.services import check_identity, ensure_can_use_found_person, person_create
+from people.services import (
+    check_identity,
+    ensure_can_use_found_person,
+    person_create,
+    person_update,
+)
 from registry.models import Term, Village
 
 from ..choices import QUALITIES, Outcome, Stage
@@ -125,7 +130,7 @@ def person_for_nomination(
                     % {"name": person.name}
                 }
             )
-        return person
+        return _record_missing_status(person, fields.get("political_status"), actor)
     fields = {key: value for key, value in fields.items() if value not in (None, "")}
     return person_create(
         id_number=parsed.number,
@@ -135,6 +140,15 @@ def person_for_nomination(
         actor=actor,
         **fields,
     )
+
+
+def _record_missing_status(person: Person, status: str | None, actor) -> Person:
+    """A known person whose political status was never recorded gets the one the
+    nomination gives (with history), so that the eligibility rule can be met; a recorded
+    status is never overwritten here (the person page changes it)."""
+    if person.political_status or not status or not can_edit_person(actor, person):
+        return person
+    return person_update(person=person, actor=actor, political_status=status)
 
 
 @policy.requires_actor

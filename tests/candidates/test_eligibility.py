@@ -145,3 +145,19 @@ def test_the_upload_reports_the_row_and_column(official, village, term):
     assert any("第 3 行" in e and "政治面貌" in e and "预备党员" in e for e in errors), errors
     assert not any("第 4 行" in e for e in errors), errors
     assert not Candidacy.objects.exists()
+
+
+def test_a_known_person_without_a_status_gets_the_one_the_nomination_gives(
+    client, official, village, term
+):
+    known = PersonFactory(village=village, name="周建国", political_status="")
+    client.force_login(official)
+    form = _form(village, term, id_number=known.id_number, name="周建国", political_status="")
+    response = client.post(reverse("candidates:candidacy-create"), form)
+    assert response.status_code == 400 and "此人未登记政治面貌" in response.content.decode()
+    form["political_status"] = "party_member"
+    response = client.post(reverse("candidates:candidacy-create"), form)
+    assert response.status_code == 302
+    known.refresh_from_db()
+    assert known.political_status == "party_member"
+    assert known.history.first().political_status == "party_member"
