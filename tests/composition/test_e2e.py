@@ -16,9 +16,9 @@ def test_organizer_reads_dashboard_table_and_team(page, login, make_user, small_
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     login("zhao")
     page.get_by_test_id("composition-card").click()
-    page.wait_for_selector("[data-chart] canvas")
+    page.wait_for_selector("[data-chart] svg")  # drawn as SVG (static/js/composition.js)
     assert "41.13" in page.get_by_text("平均年龄").first.locator("xpath=..").inner_text()
-    assert page.locator("[data-chart] canvas").count() == 7
+    assert page.locator("[data-chart]:has(svg)").count() == 7
     assert "未达成" in page.get_by_test_id("targets").inner_text()
     page.screenshot(path="test-artifacts/composition-dashboard.png", full_page=True)
     page.get_by_test_id("table-link").click()
