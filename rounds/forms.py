@@ -1,12 +1,15 @@
 """Forms of the round's pages; the services decide, the forms only read input."""
 
 from django import forms
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from accounts.models import User
-from core.forms import DateInput
+from core.forms import DateInput, limit_choices
 from core.roles import Role
+from people import privacy
+from people.models import Person
 from registry.choices import RiskClass
 from registry.models import Township, Village
 
@@ -131,12 +134,26 @@ class ScreeningForm(forms.Form):
 
 class TalkForm(forms.Form):
     kind = forms.ChoiceField(label=_("类型"), choices=TalkKind.choices)
-    person = forms.IntegerField(label=_("谈话对象（人员编号）"), min_value=1, max_value=2**63 - 1)
+    person = forms.ModelChoiceField(label=_("谈话对象"), queryset=Person.objects.none())
     held_on = forms.DateField(label=_("谈话日期"), widget=DateInput)
     talker = forms.CharField(label=_("谈话人"), max_length=60)
     note = forms.CharField(
         label=_("谈话要点"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = (
+            Person.objects.for_user(user)
+            .filter(village__isnull=False)
+            .select_related("village__township")
+        )
+        limit_choices(  # a search-as-you-type picker (static/js/person-picker.js)
+            self.fields["person"],
+            selected=self["person"].value(),
+            search_url=reverse_lazy("people:person-search"),
+            describe=privacy.picker_labeller(user),
+        )
 
 
 class LiaisonForm(forms.Form):

@@ -196,35 +196,27 @@ class TalkListView(RoleRequiredMixin, View):
                 "filter": filters,
                 "page": Paginator(shown, 50).get_page(request.GET.get("page")),
                 "coverage": talk_coverage(request.user, round_),
-                "form": form or TalkForm(),
+                "form": form or TalkForm(user=request.user),
                 "may_add": policy.has_role(request.user, EDITOR_ROLES),
             },
         )
 
     def post(self, request):
-        form = TalkForm(request.POST)
+        form = TalkForm(request.POST, user=request.user)
         if form.is_valid():
             data = dict(form.cleaned_data)
-            person = (
-                Person.objects.for_user(request.user)
-                .filter(pk=data.pop("person"), village__isnull=False)
-                .select_related("village__township")
-                .first()
-            )
-            if person is None:
-                form.add_error("person", _("您的范围内没有该人员"))
+            person = data.pop("person")
+            try:
+                services.talk_create(
+                    village=person.village, person=person, actor=request.user, **data
+                )
+            except ValidationError as exc:
+                form_errors_from(exc, form)
+            except PermissionDenied as exc:
+                form.add_error(None, str(exc))
             else:
-                try:
-                    services.talk_create(
-                        village=person.village, person=person, actor=request.user, **data
-                    )
-                except ValidationError as exc:
-                    form_errors_from(exc, form)
-                except PermissionDenied as exc:
-                    form.add_error(None, str(exc))
-                else:
-                    messages.success(request, _("已保存谈话记录"))
-                    return redirect("rounds:talk-list")
+                messages.success(request, _("已保存谈话记录"))
+                return redirect("rounds:talk-list")
         return self.get(request, form=form)
 
 

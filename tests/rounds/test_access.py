@@ -1,7 +1,11 @@
 """The round's own authorization matrix (its routes are PENDING in
 tests/security/test_matrix.py): every page and API route × every role, reads and writes."""
 
+import re
+
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
@@ -20,6 +24,8 @@ EDIT = {Role.ADMIN, Role.COUNTY_ORGANIZER, Role.TOWNSHIP_OFFICIAL}
 LEDGER = EDIT | {Role.LIAISON_LEADER}
 API_READ = BOARD | {Role.API_CLIENT}
 ROLES = [ANON, *Role]
+WRITE = re.compile(r"^\s*(INSERT|UPDATE|DELETE)\b", re.IGNORECASE)
+SESSION = re.compile(r'^\s*\w+\s+(INTO\s+|FROM\s+)?"?(django_session|axes_)', re.IGNORECASE)
 
 
 @pytest.fixture
@@ -75,6 +81,7 @@ APIS = [
 
 
 def test_page_reads(client, world):
+    """…and no GET writes (tests/core/test_get_writes_nothing.py, for these routes)."""
     failures = []
     for name, (roles, obj) in PAGES.items():
         url = reverse(name, args=[world[obj].pk] if obj else [])
@@ -82,7 +89,13 @@ def test_page_reads(client, world):
             client.logout()
             if role != ANON:
                 client.force_login(world["users"][role])
-            status = client.get(url).status_code
+            with CaptureQueriesContext(connection) as captured:
+                status = client.get(url).status_code
+            failures += [
+                f"GET {name} as {role} wrote: {q['sql'][:80]}"
+                for q in captured
+                if WRITE.match(q["sql"]) and not SESSION.match(q["sql"])
+            ]
             expected = 302 if role == ANON else 200 if role in roles else 403
             if obj == "report" and role == Role.LIAISON_LEADER:
                 expected = 404

@@ -283,3 +283,29 @@ def test_odd_ids_in_a_form_are_a_404_not_a_500(client, organizer, round_):
         assert response.status_code == 404
     response = client.post(reverse("rounds:plan"), {"what": "reason", "reason": "-1"})
     assert response.status_code == 404
+
+
+def test_talks_and_their_coverage(client, official, round_, village, term):
+    from elections.choices import Post
+    from tests.factories import PersonFactory
+    from tests.factories.elections import SeatFactory
+
+    members = [PersonFactory(village=village, name=n) for n in ("张建国", "李秀英")]
+    for person in members:
+        SeatFactory(village=village, term=term, person=person, post=Post.MEMBER)
+    client.force_login(official)
+    page = client.get(reverse("rounds:talk-list")).content.decode()
+    assert "data-person-search" in page  # a search-as-you-type picker, not every person
+    response = client.post(
+        reverse("rounds:talk-list"),
+        {
+            "kind": "heart",
+            "person": members[0].pk,
+            "held_on": timezone.localdate(),
+            "talker": "乡镇党委书记",
+        },
+    )
+    assert response.status_code == 302
+    coverage = client.get(reverse("rounds:talk-list")).content.decode()
+    assert "在任“两委”成员和确定人选 2 人，已谈心谈话 1 人；警示谈话 0 次" in coverage
+    assert "李秀英" in coverage  # not yet talked to
