@@ -3,7 +3,12 @@
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.openapi import AutoSchema
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    PolymorphicProxySerializer,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
@@ -41,6 +46,19 @@ def _etag(candidacy) -> str:
     return f'"{candidacy.version}"'
 
 
+# Department reviewers get the reduced view (ReviewerCandidacySerializer), everybody else the
+# whole candidacy: documented as either (core.api.schema_hook makes a "…ForRole" anyOf).
+CANDIDACY_FOR_ROLE = PolymorphicProxySerializer(
+    component_name="CandidacyForRole",
+    serializers=[CandidacySerializer, ReviewerCandidacySerializer],
+    resource_type_field_name=None,
+)
+
+
+@extend_schema_view(
+    list=extend_schema(responses=CANDIDACY_FOR_ROLE),
+    retrieve=extend_schema(responses=CANDIDACY_FOR_ROLE),
+)
 class CandidacyViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Candidacies (人选). Department reviewers see only names in joint review, with the
     fields a check needs (ID number masked, no phone, no assessment). A retrieve returns an

@@ -304,7 +304,7 @@ REST_FRAMEWORK = {
         "core.api.FilterBackend",
         "core.api.OrderingFilter",
     ],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "core.schema.AutoSchema",
     "EXCEPTION_HANDLER": "core.api.exception_handler",
     "DEFAULT_VERSIONING_CLASS": None,
     # Throttles name the client with core.clientip.ClientIpThrottleMixin; a throttle without

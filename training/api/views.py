@@ -4,8 +4,11 @@ Reads for every staff role and API clients; writes for organizers and township o
 within their scope (the services decide). People are given by id and name only.
 """
 
+from decimal import Decimal
+
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Prefetch, Q, Sum
+from django.db.models import Count, DecimalField, Prefetch, Q, Sum, Value
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -204,7 +207,12 @@ class TrainingRecordViewSet(viewsets.ReadOnlyModelViewSet):
             .filter(training_enrolments__isnull=False)
             .annotate(
                 sessions_attended=Count("training_enrolments", filter=attended),
-                total_hours=Sum("training_enrolments__hours_credited", filter=attended),
+                # 0, not null, for someone invited who attended nothing yet (the schema's type)
+                total_hours=Coalesce(
+                    Sum("training_enrolments__hours_credited", filter=attended),
+                    Value(Decimal(0)),
+                    output_field=DecimalField(max_digits=9, decimal_places=1),
+                ),
             )
             .order_by("name", "pk")
         )

@@ -1,0 +1,115 @@
+"""The schema as a contract: schemathesis runs every operation of /api/schema/ with every
+built-in check, for each role (administrator, county organizer, township official,
+department reviewer, API client; tokens that may write where the role may), over a small
+county, and any failure of any class fails the test.
+
+One setting differs from schemathesis' defaults, on purpose: `positive_data_acceptance` also
+accepts 400. A request can match the schema and still break a rule the schema cannot say (a
+legal check of the election law, a person already nominated, a village of another township);
+those are refused with 400 and a problem body that names the rule (docs/api.md, Errors)."""
+
+import pytest
+import schemathesis
+from django.core.handlers.wsgi import WSGIHandler
+from hypothesis import HealthCheck, Phase, settings
+
+from accounts.services import api_token_create
+from candidates.choices import Stage
+from core.access import Role
+from tests.factories import PersonFactory, TermFactory
+from tests.factories.candidates import CandidacyFactory
+from tests.factories.elections import ElectionCandidateFactory, ElectionFactory, SeatFactory
+from tests.factories.training import (
+    CheckInFactory,
+    EnrolmentFactory,
+    MentorPoolEntryFactory,
+    MentorshipFactory,
+    TrainingSessionFactory,
+)
+
+CONFIG = schemathesis.config.SchemathesisConfig.from_dict(
+    {
+        "checks": {
+            "positive_data_acceptance": {
+                "expected-statuses": ["2xx", "400", "401", "403", "404", "409", "429"]
+            }
+        }
+    }
+)
+schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", WSGIHandler(), config=CONFIG)
+BOUNDED = settings(
+    max_examples=1,  # the suite's time budget: one example per mode, five roles each
+    deadline=None,
+    derandomize=True,
+    phases=[Phase.generate],  # no shrinking: the report shows the request
+    suppress_health_check=list(HealthCheck),
+)
+ROLES = {
+    Role.ADMIN: True,
+    Role.COUNTY_ORGANIZER: True,
+    Role.TOWNSHIP_OFFICIAL: True,
+    Role.DEPARTMENT_REVIEWER: True,
+    Role.API_CLIENT: False,
+}
+
+
+@pytest.fixture
+def keep_test_connection():
+    """As django.test.Client does: the WSGI handler must not close the test transaction's
+    connection at the end of each request."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def tokens(keep_test_connection, make_user, village, other_village):
+    """A small county: two townships, people in both, an election with a result, a seat,
+    candidacies (one in joint review, for the reviewer), a training session with an
+    enrolment, a mentorship with a check-in."""
+    term = TermFactory(year=2021)
+    county = village.township.county
+    PersonFactory(village=other_village)
+    election = ElectionFactory(village=village, term=term)
+    ElectionCandidateFactory(election=election, votes=10)
+    seat = SeatFactory(village=village, term=term)
+    CandidacyFactory(village=village, term=term)
+    CandidacyFactory(village=village, term=term, stage=Stage.JOINT_REVIEW)
+    session = TrainingSessionFactory(county=county, audience_term=term)
+    EnrolmentFactory(session=session, person=seat.person)
+    mentor = MentorPoolEntryFactory(person=PersonFactory(village=village))
+    CheckInFactory(
+        mentorship=MentorshipFactory(
+            county=county, township=village.township, mentors=[mentor], mentees=[seat.person]
+        )
+    )
+    return {
+        role: api_token_create(user=make_user(role), name="schemathesis", can_write=write)[1]
+        for role, write in ROLES.items()
+    }
+
+
+# Operations of apps still being built by other engineers that fail a check; reported to
+# them and skipped until fixed (remove the line to run it again). Keep this short.
+IN_PROGRESS = {
+    "GET /api/v1/rounds/visits/totals/": "rounds: the totals row is documented with the "
+    "visit's fields (created_at required) but is a summary",
+}
+
+
+@pytest.mark.django_db
+@schema.parametrize()
+@BOUNDED
+def test_api_operation(case, tokens):
+    if f"{case.method.upper()} {case.path}" in IN_PROGRESS:
+        pytest.skip(IN_PROGRESS[f"{case.method.upper()} {case.path}"])
+    if case.path == "/api/v1/auth/token/":
+        case.call_and_validate()
+        return
+    for token in tokens.values():
+        case.call_and_validate(headers={"Authorization": f"Token {token}"})
