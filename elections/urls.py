@@ -21,6 +21,11 @@ urlpatterns = [
     path("roster/template/", views.RosterTemplateView.as_view(), name="roster-template"),
     path("roster/jobs/<int:pk>/", views.ImportJobView.as_view(), name="import-job"),
     path(
+        "roster/jobs/<int:pk>/import/",
+        views.ImportJobImportView.as_view(),
+        name="import-job-import",
+    ),
+    path(
         "roster/jobs/<int:pk>/cancel/",
         views.ImportJobCancelView.as_view(),
         name="import-job-cancel",

@@ -1,10 +1,13 @@
 """Pages: elections and their results, post holders, the roster upload and its jobs."""
 
+import datetime as dt
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import pgettext_lazy
@@ -25,6 +28,7 @@ from core.text import is_digits
 from people.models import Person
 
 from . import importers, rules, selectors, services
+from .choices import ImportStatus
 from .filters import ElectionFilter, SeatFilter
 from .forms import (
     CandidateFormSet,
@@ -375,8 +379,46 @@ class ImportJobView(RoleRequiredMixin, View):
 
     def get(self, request, pk):
         job = _job(request, pk)
-        context = {"job": job, "can_cancel": job.may_be_cancelled_by(request.user)}
+        context = {
+            "job": job,
+            "can_cancel": job.may_be_cancelled_by(request.user),
+            "can_import_now": _importable(job, request.user),
+        }
         return render(request, "elections/import_job.html", context)
+
+
+# A dry run that passed can be imported for real from its job page, without choosing the
+# file again (the job keeps it), for this long after the check, by its uploader only.
+IMPORT_NOW_HOURS = 24
+
+
+def _importable(job, user) -> bool:
+    return (
+        job.dry_run
+        and job.status == ImportStatus.SUCCEEDED
+        and job.created_by_id == user.pk
+        and job.created_at >= timezone.now() - dt.timedelta(hours=IMPORT_NOW_HOURS)
+    )
+
+
+class ImportJobImportView(RoleRequiredMixin, View):
+    """ "Import now": the file of a dry run that passed, imported for real as a new job."""
+
+    read_roles = write_roles = RoleRequiredMixin.write_roles
+
+    def post(self, request, pk):
+        job = _job(request, pk)
+        if not _importable(job, request.user):
+            messages.error(
+                request,
+                _("该检查结果已不能直接导入（须为本人 24 小时内检查通过的文件），请重新上传"),
+            )
+            return redirect(job)
+        content = ImportJob.objects.values_list("content", flat=True).get(pk=job.pk)
+        new = services.roster_job_create(
+            actor=request.user, filename=job.filename, content=bytes(content), dry_run=False
+        )
+        return redirect(new)
 
 
 class ImportJobCancelView(RoleRequiredMixin, View):

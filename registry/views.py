@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
 
+from core import uploads
 from core.exports import export_filename, template_response
 from core.forms import form_errors_from
 from core.permissions import RoleRequiredMixin
@@ -88,9 +89,12 @@ class VillageImportView(RoleRequiredMixin, View):
         return render(request, "registry/village_import.html", {"form": UploadForm()})
 
     def post(self, request):
-        form = UploadForm(request.POST, request.FILES)
+        given = uploads.form_input(request, "villages")
+        form = UploadForm(given.data, given.files)
         context = {"form": form}
-        if form.is_valid():
+        if given.expired:
+            messages.error(request, uploads.EXPIRED)
+        elif form.is_valid():
             try:
                 sheet = read_upload(form.cleaned_data["file"], importers.COLUMNS)
             except SpreadsheetError as exc:
@@ -108,7 +112,9 @@ class VillageImportView(RoleRequiredMixin, View):
                         % {"verb": verb, "created": result.created, "updated": result.updated},
                     )
                     if not form.cleaned_data["dry_run"]:
+                        uploads.forget(request, "villages", given.token)
                         return redirect("registry:village-list")
+                    context.update(uploads.offer(request, "villages", form.cleaned_data["file"]))
         status = (
             200 if form.is_valid() and context.get("result", None) and context["result"].ok else 400
         )

@@ -93,3 +93,26 @@ def test_a_person_is_found_by_typing_and_namesakes_are_told_apart(
     page.select_option("select[name=township]", label="吉昌镇")
     villages = page.locator("select[name=village] option:not([hidden])").all_inner_texts()
     assert "东关村" in villages and "西坪村" not in villages
+
+
+def test_a_checked_file_is_imported_without_choosing_it_again(page, login, make_user, township):
+    from registry.models import Village
+    from tests.registry.test_import_villages import HEADER
+    from tests.spreadsheets import xlsx
+
+    make_user(Role.TOWNSHIP_OFFICIAL, username="wang")
+    login("wang")
+    page.goto(page.base_url + "/registry/villages/import/")
+    content = xlsx([HEADER, ["吉县", "吉昌镇", "东关村", "141028100201", "村", ""]])
+    page.set_input_files(
+        "input[name=file]",
+        files=[{"name": "村名单.xlsx", "mimeType": "application/octet-stream", "buffer": content}],
+    )
+    page.check("input[name=dry_run]")
+    page.locator("form[enctype] button[type=submit]").click()
+    expect(page.get_by_test_id("import-now")).to_contain_text("村名单.xlsx")
+    assert not Village.objects.exists()
+    page.get_by_test_id("import-now-button").click()
+    page.wait_for_load_state()
+    assert "导入成功" in page.content()
+    assert Village.objects.get().name == "东关村"
