@@ -15,7 +15,7 @@ from core.permissions import RoleRequiredMixin
 from core.spreadsheets import SpreadsheetError, read_upload
 
 from .. import importers, selectors, services
-from ..choices import PROBLEM_TRANSITIONS
+from ..choices import PROBLEM_TRANSITIONS, ProblemCategory, ProblemState
 from ..filters import ProblemFilter
 from ..forms import PeriodForm, ProblemForm, ProblemMoveForm, UploadForm
 from ..models import Problem
@@ -54,12 +54,21 @@ class ProblemListView(RoleRequiredMixin, View):
         start = end = None
         if period.is_valid():
             start, end = period.cleaned_data["start"], period.cleaned_data["end"]
+        counts = selectors.problem_counts(shown)
         context = {
+            "by_state": [
+                (label, counts["by_state"].get(value, 0)) for value, label in ProblemState.choices
+            ],
+            "by_category": [
+                (label, counts["by_category"][value])
+                for value, label in ProblemCategory.choices
+                if counts["by_category"].get(value)
+            ],
             "filter": filters,
             "page": Paginator(shown.order_by("deadline", "pk"), 50).get_page(
                 request.GET.get("page")
             ),
-            "counts": selectors.problem_counts(shown),
+            "counts": counts,
             "resolved_line": selectors.resolved_line(selectors.resolved_count(shown, start, end)),
             "period": period,
             "form": form or ProblemForm(villages=writable_villages(request.user)),

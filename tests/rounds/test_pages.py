@@ -107,6 +107,7 @@ def test_the_ledger_from_report_to_verification(client, official, organizer, rou
     assert problem.state == "assigned" and problem.resolved_on is None
     page = client.get(reverse("rounds:problem-list")).content.decode()
     assert "集中化解问题0个" in page
+    assert "<li>已交办 1</li>" in page and "<li>程序不规范 1</li>" in page
     assert problem.history.count() == 3
 
 
