@@ -1,8 +1,8 @@
 """Demo candidate vetting, walked through the services as the real deciders would.
 
 The 2021 round (finished): most of each new team approved (they are the 2021 post holders),
-other names at every stage, some returned, some flagged and cleared, some rejected for
-negative-list items and replaced, a few withdrawn. The 2026 round (open on 2026-12-04):
+some returned, some flagged and cleared on the way; other names approved but not elected,
+rejected for negative-list items (some replaced) or withdrawn — none left open. The 2026 round (open on 2026-12-04):
 nominations at every stage, townships at different paces. Each step is dated in its
 round's calendar (`registry.demo.demo_clock`)."""
 
@@ -430,46 +430,11 @@ def _other(rng, walker, items, village, term, person, pool, counts):
         assessment=_assessment(rng, strong=False),
     )
     counts["other"] += 1
-    fate = rng.choices(
-        [
-            "nominated",
-            "preliminary",
-            "joint",
-            "joint_flagged",
-            "township",
-            "org",
-            "standing",
-            "reject_early",
-            "reject_joint",
-            "withdraw",
-        ],
-        [2, 2, 3, 2, 2, 1, 1, 4, 3, 1],
-    )[0]
-    if fate == "nominated":
-        return
-    if fate == "preliminary":
-        walker.walk(candidacy, Stage.PRELIMINARY_REVIEW)
-    elif fate == "joint":
-        walker.walk(candidacy, Stage.JOINT_REVIEW)
-        # Some departments have already answered.
-        for reviewer in list(walker.reviewers.values())[: rng.randint(0, 6)]:
-            services.sign_off_record(
-                candidacy=candidacy, outcome=SignOffOutcome.PASS, actor=reviewer
-            )
-    elif fate == "joint_flagged":
-        walker.walk(candidacy, Stage.JOINT_REVIEW)
-        department, number = rng.choice(FLAGS)
-        walker.sign_all(candidacy, flag_by=department, flag_item=items[number])
-    elif fate == "township":
-        walker.walk(candidacy, Stage.TOWNSHIP_COMMITTEE)
-    elif fate == "org":
-        walker.walk(candidacy, Stage.ORGANIZATION_DEPARTMENT)
-    elif fate == "standing":
-        walker.walk(
-            candidacy,
-            Stage.STANDING_COMMITTEE,
-            returned_at=Stage.ORGANIZATION_DEPARTMENT if rng.random() < 0.5 else None,
-        )
+    # The 2021 round is over: every name ended — approved (and then not elected: the
+    # ballots have more candidates than seats), rejected, or withdrawn.
+    fate = rng.choices(["approved", "reject_early", "reject_joint", "withdraw"], [5, 4, 3, 2])[0]
+    if fate == "approved":
+        walker.walk(candidacy, Stage.APPROVED)
     elif fate == "reject_early":
         walker.walk(candidacy, Stage.PRELIMINARY_REVIEW)
         number = rng.choice([2, 4, 5, 7, 8])
@@ -525,9 +490,4 @@ def _maybe_replace(rng, walker, candidacy, pool, counts):
         assessment=_assessment(rng),
     )
     counts["other"] += 1
-    walker.walk(
-        new,
-        rng.choice(
-            [Stage.PRELIMINARY_REVIEW, Stage.JOINT_REVIEW, Stage.TOWNSHIP_COMMITTEE, Stage.APPROVED]
-        ),
-    )
+    walker.walk(new, Stage.APPROVED)

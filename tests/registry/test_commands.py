@@ -89,12 +89,14 @@ def _the_figures_look_like_a_county():
 def _the_2026_round_is_open_with_nominations_at_every_stage():
     from django.db.models import Max, Min
 
-    from candidates.choices import STAGE_PATH
+    from candidates.choices import ENDED_STAGES, STAGE_PATH
     from candidates.models import Candidacy, Decision
     from elections.models import Election
 
     open_round = Candidacy.objects.filter(term__year=2026)
     assert set(STAGE_PATH) <= set(open_round.values_list("stage", flat=True))
+    # The 2021 round is finished: no name of it is left waiting at a stage.
+    assert not Candidacy.objects.filter(term__year=2021).exclude(stage__in=ENDED_STAGES).exists()
     assert not Election.objects.filter(term__year=2026).exists()
     # Dated in their round: 2021 vetting before the 2021 elections, 2026 in autumn 2026.
     for year, first, last in (
