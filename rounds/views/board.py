@@ -78,7 +78,16 @@ class BoardExportView(RoleRequiredMixin, View):
             for row in result.rows
         )
         return exports.xlsx_response(
-            f"round-board-{round_.term.year}-{result.as_of}.xlsx", headers, rows, _("进度")
+            exports.export_filename(
+                exports.scope_name(request.user),
+                round_.term.year,
+                _("换届进度"),
+                result.as_of,
+                ext="xlsx",
+            ),
+            headers,
+            rows,
+            _("进度"),
         )
 
 

@@ -177,7 +177,12 @@ class ProblemExportView(RoleRequiredMixin, View):
             ]
             for p in shown.order_by("deadline", "pk").iterator(chunk_size=2000)
         )
-        return exports.xlsx_response("problems.xlsx", headers, data, _("问题台账"))
+        return exports.xlsx_response(
+            exports.export_filename(exports.scope_name(request.user), _("问题台账"), ext="xlsx"),
+            headers,
+            data,
+            _("问题台账"),
+        )
 
 
 class UploadView(RoleRequiredMixin, View):

@@ -125,4 +125,9 @@ class LiaisonExportView(RoleRequiredMixin, View):
             ]
             for row in rows
         )
-        return exports.xlsx_response("liaisons.xlsx", headers, data, _("包联"))
+        return exports.xlsx_response(
+            exports.export_filename(exports.scope_name(request.user), _("包联"), ext="xlsx"),
+            headers,
+            data,
+            _("包联"),
+        )

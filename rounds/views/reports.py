@@ -129,4 +129,8 @@ class ReportExportView(RoleRequiredMixin, View):
                 [_("乡镇"), _("村(社区)"), _("停留步骤")],
                 ([s["township"], s["name"], s["step"]] for s in data.get("stuck", [])),
             )
-        return writer.response(f"round-report-{report.date}-{report.pk}.xlsx")
+        return writer.response(
+            exports.export_filename(
+                exports.scope_name(request.user), report.get_kind_display(), report.date, ext="xlsx"
+            )
+        )

@@ -96,7 +96,12 @@ class VisitExportView(RoleRequiredMixin, View):
             ]
             for v in shown.iterator(chunk_size=2000)
         )
-        return exports.xlsx_response("visits.xlsx", headers, data, _("走访记录"))
+        return exports.xlsx_response(
+            exports.export_filename(exports.scope_name(request.user), _("走访记录"), ext="xlsx"),
+            headers,
+            data,
+            _("走访记录"),
+        )
 
 
 class ScreeningView(RoleRequiredMixin, View):
@@ -248,4 +253,9 @@ class TalkExportView(RoleRequiredMixin, View):
             ]
             for t in shown.iterator(chunk_size=2000)
         )
-        return exports.xlsx_response("talks.xlsx", headers, data, _("谈心谈话"))
+        return exports.xlsx_response(
+            exports.export_filename(exports.scope_name(request.user), _("谈心谈话"), ext="xlsx"),
+            headers,
+            data,
+            _("谈心谈话"),
+        )
