@@ -4,14 +4,19 @@ villager group (and its leader) they belong to; all or nothing, every problem by
 The upload replaces the village's groups and representatives for the term.
 """
 
+import datetime as dt
+
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core import policy
 from core.exports import template_response as _template
 from core.spreadsheets import Column, read_upload
-from core.text import choice_by_label, compact, normalize_text
+from core.text import choice_by_label, compact, is_digits, normalize_text, parse_date
+from elections.choices import Body, ElectionRound
+from elections.models import Election
 from people.choices import Gender
 
 from . import services
@@ -143,3 +148,123 @@ def import_groups(*, upload, village, term, actor) -> int:
         actor=actor,
     )
     return len(representatives)
+
+
+# -- registration and voting of a township's villages (选民登记与投票情况) ---------------------
+
+
+def _count(value) -> int:
+    text = compact(value)
+    if not is_digits(text) or len(text) > 9:
+        raise ValueError(_("应为不小于 0 的整数"))
+    return int(text)
+
+
+def _village_code(value) -> str:
+    text = compact(value)
+    if not is_digits(text) or len(text) != 12:
+        raise ValueError(_("应为 12 位村(社区)区划代码"))
+    return text
+
+
+def _day(value):
+    if isinstance(value, dt.datetime):
+        return value.date()
+    return parse_date(value)
+
+
+def _count_column(key, header, example, required=False):
+    return Column(key, header, (key,), required, _count, gettext_lazy("人数或个数"), example)
+
+
+DETAIL_COLUMNS = [
+    Column(
+        "village",
+        "村(社区)代码",
+        ("区划代码", "village"),
+        True,
+        _village_code,
+        gettext_lazy("12 位区划代码"),
+        "141028100201",
+    ),
+    _count_column("registered_resident", "户籍在本村并居住", "900", True),
+    _count_column("registered_away", "户籍在本村不居住", "80"),
+    _count_column("registered_admitted", "户籍不在本村居住一年以上", "20"),
+    _count_column("registered_women", "其中妇女", "480"),
+    _count_column("registered_party", "其中党员", "60"),
+    _count_column("registered_minorities", "其中少数民族", "0"),
+    Column(
+        "list_posted_on",
+        "选民名单公布日期",
+        ("公布日期", "list_posted_on"),
+        True,
+        _day,
+        gettext_lazy("选举日 20 日前"),
+        "2021-03-10",
+    ),
+    _count_column("sittings", "投票场次", "1"),
+    _count_column("sub_venues", "分会场", "0"),
+    _count_column("ballot_boxes", "票箱", "3"),
+    _count_column("mobile_boxes", "流动票箱", "1"),
+    _count_column("mobile_voters", "流动票箱投票人数", "12"),
+    _count_column("booths", "秘密写票处", "2", True),
+    _count_column("proxy_voters", "委托投票人数", "6"),
+    _count_column("proxy_carriers", "受委托人数", "3"),
+    _count_column("max_proxies_per_carrier", "一人最多受委托数", "2"),
+    _count_column("written_for_others", "代写选票", "0"),
+    Column("counted_in_public", "公开唱票计票", ("counted_in_public",), True, _yes, "", "是"),
+    Column("announced_on_spot", "当场公布结果", ("announced_on_spot",), True, _yes, "", "是"),
+]
+
+
+def details_template_response():
+    return _template("选民登记与投票情况.xlsx", DETAIL_COLUMNS, "选民登记与投票情况")
+
+
+@policy.requires_actor
+def import_election_details(*, upload, township, term, actor) -> int:
+    """Registration and voting of the township's villages, one row per village (its first
+    villagers' committee round); all or nothing."""
+    sheet = read_upload(upload, DETAIL_COLUMNS)
+    elections = {
+        e.village.code: e
+        for e in Election.objects.filter(
+            village__township=township,
+            term=term,
+            body=Body.VILLAGERS_COMMITTEE,
+            round=ElectionRound.FIRST,
+        ).select_related("village")
+    }
+    bad = {error.row for error in sheet.errors}
+    seen = {}
+    with transaction.atomic():  # a problem in any row undoes every row
+        for row in sheet.rows:
+            if row.number not in bad:
+                _detail_row(sheet, row, elections, seen, actor)
+        if sheet.errors:
+            raise ImportFailed(sorted(sheet.errors, key=lambda error: error.row))
+    if not seen:
+        raise ValidationError(_("文件中没有数据行"))
+    return len(seen)
+
+
+def _detail_row(sheet, row, elections, seen, actor) -> None:
+    values = dict(row.values)
+    code = values.pop("village")
+    election = elections.get(code)
+    if election is None:
+        sheet.error(row.number, "village", _("本乡镇本届没有该村的村(居)委会第一轮选举"))
+        return
+    if code in seen:
+        sheet.error(row.number, "village", _("与第 %(row)s 行重复") % {"row": seen[code]})
+        return
+    seen[code] = row.number
+    fields = {key: value for key, value in values.items() if value is not None}
+    try:
+        with transaction.atomic():
+            services.election_detail_save(election=election, actor=actor, **fields)
+    except ValidationError as exc:
+        for field, messages in getattr(exc, "message_dict", {None: exc.messages}).items():
+            key = field if field in sheet.headers else None
+            for message in messages:
+                sheet.error(row.number, key, message)

@@ -12,6 +12,11 @@ urlpatterns = [
         name="groups-upload",
     ),
     path(
+        "township/<int:pk>/<int:year>/election-details/upload/",
+        views.ElectionDetailsUploadView.as_view(),
+        name="details-upload",
+    ),
+    path(
         "filing/<int:pk>/<int:year>/<slug:step>/",
         views.FilingActionView.as_view(),
         name="filing-action",

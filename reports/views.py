@@ -494,3 +494,44 @@ class GroupsUploadView(RoleRequiredMixin, View):
             {"village": village, "term": term, "form": form, "errors": errors},
             status=400,
         )
+
+
+class ElectionDetailsUploadView(RoleRequiredMixin, View):
+    """Upload the registration and voting of a township's villages (all or nothing)."""
+
+    def get(self, request, pk, year):
+        if request.GET.get("template"):
+            return importers.details_template_response()
+        township = get_object_or_404(Township.objects.for_user(request.user), pk=pk)
+        return render(
+            request,
+            "reports/details_upload.html",
+            {"township": township, "term": _term(year), "form": forms.UploadForm()},
+        )
+
+    def post(self, request, pk, year):
+        township = get_object_or_404(Township.objects.for_user(request.user), pk=pk)
+        term = _term(year)
+        form = forms.UploadForm(request.POST, request.FILES)
+        errors = []
+        if form.is_valid():
+            try:
+                count = importers.import_election_details(
+                    upload=form.cleaned_data["file"],
+                    township=township,
+                    term=term,
+                    actor=request.user,
+                )
+            except importers.ImportFailed as exc:
+                errors = exc.errors
+            except (ValidationError, PermissionDenied, SpreadsheetError) as exc:
+                errors = list(getattr(exc, "messages", [str(exc)]))
+            else:
+                messages.success(request, _("已导入 %(n)s 个村的选民登记与投票情况") % {"n": count})
+                return redirect(f"{reverse('reports:board')}?term={term.year}")
+        return render(
+            request,
+            "reports/details_upload.html",
+            {"township": township, "term": term, "form": form, "errors": errors},
+            status=400,
+        )

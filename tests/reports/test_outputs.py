@@ -177,3 +177,27 @@ def test_odd_addresses_and_ids_are_404_or_400_never_500(client, api, built, offi
     assert client.post(url, {"form": "leave", "leave-member": huge}).status_code == 400
     assert client.post(url, {"form": "nonsense"}).status_code == 404
     assert api(official).get(f"/api/v1/reports/141028100/{huge}/").status_code == 404
+
+
+def test_registration_upload_is_all_or_nothing_with_row_and_column(client, built, official):
+    client.force_login(official)
+    url = reverse("reports:details-upload", args=[built.dongguan.township_id, 2021])
+    assert client.get(url + "?template=1").status_code == 200
+    header = "村(社区)代码,户籍在本村并居住,其中妇女,选民名单公布日期,秘密写票处,公开唱票计票,当场公布结果\n"
+    late = header + "141028100201,950,470,2021-04-09,2,是,是\n"
+    response = client.post(url, {"file": _file(late)})
+    assert response.status_code == 400
+    assert "第 2 行「选民名单公布日期」列" in response.content.decode()
+    detail = ElectionDetail.objects.get(election__village=built.dongguan)
+    assert detail.registered_resident == 900  # nothing saved
+    unknown = (
+        header + "141028100201,950,470,2021-03-01,2,是,是\n141028101201,1,0,2021-03-01,1,是,是\n"
+    )
+    response = client.post(url, {"file": _file(unknown)})
+    assert "第 3 行「村(社区)代码」列" in response.content.decode()
+    detail.refresh_from_db()
+    assert detail.registered_resident == 900
+    good = header + "141028100201,950,470,2021-03-01,2,是,是\n"
+    assert client.post(url, {"file": _file(good)}).status_code == 302
+    detail.refresh_from_db()
+    assert (detail.registered_resident, detail.registered_women) == (950, 470)
