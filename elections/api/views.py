@@ -8,6 +8,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from core.access import API_READ_ROLES, COUNTY_ROLES, EDITOR_ROLES
+from core.concurrency import expected_version
 
 from .. import services
 from ..filters import ElectionFilter, ResultFilter, SeatFilter
@@ -98,7 +99,7 @@ class ElectionViewSet(
                 from django.core.exceptions import ValidationError
 
                 raise ValidationError({fixed: _("创建后不可修改")})
-        version = data.pop("version", None)
+        version = expected_version(request, data.pop("version", None))
         candidates = data.pop("candidates", None)
         if candidates is None:
             election = services.election_update(

@@ -5,6 +5,7 @@ from rest_framework.response import Response
 
 from core.access import API_READ_ROLES, EDITOR_ROLES
 from core.api import not_in_scope
+from core.concurrency import expected_version
 
 from .. import privacy, services
 from ..filters import PersonFilter
@@ -73,7 +74,7 @@ class PersonViewSet(
         serializer = PersonWriteSerializer(person, data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
-        version = data.pop("version", None)
+        version = expected_version(request, data.pop("version", None))
         if "village" in data:
             self._scoped_village(data["village"])
         person = services.person_update(
