@@ -1,5 +1,6 @@
-"""The round's own authorization matrix (its routes are PENDING in
-tests/security/test_matrix.py): every page and API route × every role, reads and writes."""
+"""The round's own authorization matrix, with the liaison leader that the project's matrix
+(tests/security/test_matrix.py, which has the round's rows for the other roles) does not
+have: every page and API route × every role, reads and writes."""
 
 import re
 
