@@ -157,3 +157,12 @@ def test_another_app_adds_work_by_registering_it(client, official):
         assert work(client, official)["reports-overdue"] == (3, "/reports/")
     finally:
         ui._WORK[:] = [source for source in ui._WORK if source.name != "test.reports"]
+
+
+def test_the_work_list_reads_in_english(client, official, organizer, county_work):
+    from tests.english import chinese_chrome, in_english
+
+    for user in (official, organizer):
+        html = in_english(client, user).get(reverse("home")).content.decode()
+        assert "Waiting for you" in html
+        assert chinese_chrome(html) == []
