@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from core import policy
+from core.concurrency import bump_version, check_version
 from core.roles import Role
 
 from .choices import (
@@ -343,9 +344,12 @@ def _check_move(problem: Problem, action: str, fields: dict) -> None:
 
 @policy.requires_actor
 @transaction.atomic
-def problem_move(*, problem: Problem, action: str, actor, **fields) -> Problem:
+def problem_move(
+    *, problem: Problem, action: str, actor, expected_version: int | None = None, **fields
+) -> Problem:
     """One move of the ledger's state machine (choices.PROBLEM_TRANSITIONS): assign (owner,
-    deadline), resolve (how, evidence), verify, reopen (why)."""
+    deadline), resolve (how, evidence), verify, reopen (why). A stale `expected_version`
+    (another user moved it first) is refused (core.concurrency)."""
     if action not in PROBLEM_TRANSITIONS:
         raise ValidationError(_("未知的操作"))
     problem = (
@@ -353,6 +357,7 @@ def problem_move(*, problem: Problem, action: str, actor, **fields) -> Problem:
     )
     rule = "problem.verify" if action in ("verify", "reopen") else "problem.report"
     policy.ensure(actor, rule, problem if rule == "problem.verify" else problem.village)
+    check_version(problem, expected_version)
     _check_move(problem, action, fields)
     today = timezone.localdate()
     if action == "assign":
@@ -372,7 +377,7 @@ def problem_move(*, problem: Problem, action: str, actor, **fields) -> Problem:
         problem.resolved_on = problem.verified_on = None
         problem.deadline = fields.get("deadline") or problem.deadline
     problem.state = PROBLEM_TRANSITIONS[action][1]
-    problem.version += 1
+    bump_version(problem)
     problem.full_clean()
     problem.save()
     return problem

@@ -58,6 +58,7 @@ class ProblemWriteSerializer(serializers.Serializer):
 
 
 class ProblemMoveSerializer(serializers.Serializer):
+    version = serializers.IntegerField(required=False, min_value=1, max_value=2**31 - 1)
     owner = serializers.CharField(max_length=80, required=False, allow_blank=True)
     deadline = serializers.DateField(required=False)
     resolution = serializers.CharField(max_length=2000, required=False, allow_blank=True)

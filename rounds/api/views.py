@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api import not_in_scope
+from core.concurrency import expected_version
 from core.roles import API_READ_ROLES, EDITOR_ROLES, Role
 from registry.models import Township
 
@@ -105,13 +106,20 @@ class ProblemViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     )
     @action(detail=True, methods=["post"], url_path=r"(?P<move>assign|resolve|verify|reopen)")
     def move(self, request, pk=None, move=None):
-        """Move the problem: assign (owner, deadline), resolve (resolution), verify, reopen
-        (verification_note)."""
+        """Move the problem: assign (owner, deadline), resolve (resolution, evidence), verify,
+        reopen (verification_note). Send the `version` read (or `If-Match`) to refuse a move
+        made on a stale copy."""
         problem = self.get_object()
         data = s.ProblemMoveSerializer(data=request.data)
         data.is_valid(raise_exception=True)
+        fields = dict(data.validated_data)
+        version = expected_version(request, fields.pop("version", None))
         problem = services.problem_move(
-            problem=problem, action=move, actor=request.user, **data.validated_data
+            problem=problem,
+            action=move,
+            actor=request.user,
+            expected_version=version,
+            **fields,
         )
         return Response(s.ProblemSerializer(problem).data)
 

@@ -159,3 +159,23 @@ def test_problems_sync_by_cursor_and_removed_liaisons_leave_tombstones(
     services.liaison_remove(liaison=liaison, actor=SYSTEM)
     deleted = api(organizer).get("/api/v1/deleted/", {"cursor": ""}).json()["results"]
     assert [(d["resource"], d["id"]) for d in deleted] == [("rounds/liaisons", removed)]
+
+
+def test_a_move_on_a_stale_copy_is_refused(api, official, organizer, village):
+    problem = add_problem(village, owner="村委会")
+    read = api(official).get(f"/api/v1/rounds/problems/{problem.pk}/")
+    version = read.json()["version"]
+    url = f"/api/v1/rounds/problems/{problem.pk}/resolve/"
+    first = api(official).post(url, {"resolution": "已办", "version": version}, format="json")
+    assert first.status_code == 200
+    again = api(official).post(url, {"resolution": "再办", "version": version}, format="json")
+    assert again.status_code == 409
+    stale = api(organizer).post(
+        f"/api/v1/rounds/problems/{problem.pk}/reopen/",
+        {"verification_note": "x"},
+        format="json",
+        HTTP_IF_MATCH=f'"{version}"',
+    )
+    assert stale.status_code == 412
+    problem.refresh_from_db()
+    assert problem.resolution == "已办" and problem.state == "resolved"
