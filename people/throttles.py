@@ -15,6 +15,7 @@ without the numbers.
 import logging
 
 from django.core.exceptions import ValidationError
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from rest_framework.throttling import SimpleRateThrottle
 
@@ -29,8 +30,11 @@ class IdNumberSearchThrottle(ClientIpThrottleMixin, SimpleRateThrottle):
     rate = "30/min"
 
     def get_cache_key(self, request, view):
-        # The list's GET (old links, the API) and the posted search box and pickers.
-        query = request.GET.get("q", "") or getattr(request, "POST", {}).get("q", "")
+        # The list's GET (old links, the API) and the pages' posted search box and pickers
+        # (a plain Django request: an API write's body is left to the view to parse).
+        query = request.GET.get("q", "")
+        if not query and isinstance(request, HttpRequest) and request.method == "POST":
+            query = request.POST.get("q", "")
         if not is_id_number_query(query):
             return None  # only ID searches count
         ident = request.user.pk if request.user.is_authenticated else self.get_ident(request)
