@@ -84,6 +84,7 @@ class ProblemForm(forms.Form):
 
 
 class ProblemMoveForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
     owner = forms.CharField(label=_("责任人/单位"), max_length=80, required=False)
     deadline = forms.DateField(label=_("销号时限"), widget=DateInput, required=False)
     resolution = forms.CharField(

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 
 from core import exports, policy
+from core.concurrency import VersionConflict
 from core.forms import form_errors_from
 from core.permissions import RoleRequiredMixin
 from core.spreadsheets import SpreadsheetError, read_upload
@@ -113,7 +114,7 @@ class ProblemDetailView(RoleRequiredMixin, View):
             {
                 "problem": problem,
                 "moves": moves,
-                "form": form or ProblemMoveForm(),
+                "form": form or ProblemMoveForm(initial={"version": problem.version}),
                 "history": problem.history.select_related("history_user").order_by("-history_date")[
                     :30
                 ],
@@ -126,8 +127,17 @@ class ProblemDetailView(RoleRequiredMixin, View):
         action = request.POST.get("action", "")
         if form.is_valid():
             fields = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
+            version = fields.pop("version", None)
             try:
-                services.problem_move(problem=problem, action=action, actor=request.user, **fields)
+                services.problem_move(
+                    problem=problem,
+                    action=action,
+                    actor=request.user,
+                    expected_version=version,
+                    **fields,
+                )
+            except VersionConflict as exc:
+                form.add_error(None, str(exc))
             except ValidationError as exc:
                 form_errors_from(exc, form)
             except PermissionDenied as exc:

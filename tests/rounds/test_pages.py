@@ -310,3 +310,24 @@ def test_talks_and_their_coverage(client, official, round_, village, term):
     coverage = client.get(reverse("rounds:talk-list")).content.decode()
     assert "在任“两委”成员和确定人选 2 人，已谈心谈话 1 人；警示谈话 0 次" in coverage
     assert "李秀英" in coverage  # not yet talked to
+
+
+def test_two_people_moving_one_problem(client, official, village):
+    problem = services.problem_create(
+        village=village,
+        source="supervision",
+        category="procedure",
+        description="问题",
+        owner="村委会",
+        deadline=timezone.localdate(),
+        actor=SYSTEM,
+    )
+    client.force_login(official)
+    url = problem.get_absolute_url()
+    assert f'name="version" value="{problem.version}"' in client.get(url).content.decode()
+    stale = {"action": "resolve", "resolution": "已办", "version": problem.version}
+    assert client.post(url, stale).status_code == 302
+    response = client.post(url, {**stale, "resolution": "又办"})
+    assert response.status_code == 200 and 'role="alert"' in response.content.decode()
+    problem.refresh_from_db()
+    assert problem.resolution == "已办"
