@@ -74,6 +74,9 @@ class CandidacySerializer(serializers.ModelSerializer):
     village_name = serializers.CharField(source="village.name", read_only=True)
     township = serializers.IntegerField(source="village.township_id", read_only=True)
     township_name = serializers.CharField(source="village.township.name", read_only=True)
+    # `term` is the year on every resource (as it is in a nomination); term_year kept for
+    # clients written before
+    term = serializers.IntegerField(source="term.year", read_only=True)
     term_year = serializers.IntegerField(source="term.year", read_only=True)
     rating_political = RatingField(read_only=True)
     rating_development = RatingField(read_only=True)

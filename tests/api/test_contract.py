@@ -33,3 +33,25 @@ def test_an_unknown_api_address_is_a_problem(api, official):
     assert response.status_code == 404
     assert response["Content-Type"].startswith("application/problem+json")
     assert response.json()["code"] == "not_found"
+
+
+def test_term_is_the_year_on_every_resource(api, organizer, village, county):
+    from tests.factories import TermFactory
+    from tests.factories.candidates import CandidacyFactory
+    from tests.factories.elections import ElectionCandidateFactory, ElectionFactory, SeatFactory
+    from tests.factories.training import TrainingSessionFactory
+
+    term = TermFactory(year=2021)
+    CandidacyFactory(village=village, term=term)
+    SeatFactory(village=village, term=term)
+    ElectionCandidateFactory(election=ElectionFactory(village=village, term=term))
+    TrainingSessionFactory(county=county, audience_term=term)
+    client = api(organizer)
+    for url, field in (
+        ("/api/v1/candidacies/", "term"),
+        ("/api/v1/seats/", "term"),
+        ("/api/v1/election-results/", "term"),
+        ("/api/v1/elections/", "term"),
+        ("/api/v1/training/sessions/", "audience_term"),
+    ):
+        assert client.get(url).json()["results"][0][field] == 2021, url

@@ -68,6 +68,10 @@ class TrainingSessionSerializer(serializers.ModelSerializer):
     audience_bodies = serializers.ListField(child=enum_field(TWO_BODIES))
     audience_posts = serializers.ListField(child=enum_field(Post.choices))
     organizer = serializers.CharField(source="organizer_name", read_only=True)
+    # the year, as `term` is on every resource (audience_term_year kept for earlier clients)
+    audience_term = serializers.IntegerField(
+        source="audience_term.year", default=None, allow_null=True, read_only=True
+    )
     audience_term_year = serializers.IntegerField(
         source="audience_term.year", default=None, allow_null=True
     )
