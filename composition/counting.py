@@ -1,22 +1,23 @@
-"""The counters of every scope of a term, from one grouped count over the members.
+"""The counters of every scope of a term, counted in one pass over the members' rows.
 
-The database does what it is fast at: it joins each team seat (party and villagers'
-committees) of the term and of the previous one to its person and village, forms the
-members as `selectors.population_queryset` defines them (one per village and person; the
-party post and the villagers' post side by side), and counts them per village by their
+The database does what it is fast at: it groups the team seats (party and villagers'
+committees) of the term and of the previous one into members as
+`selectors.population_queryset` defines them (one per village and person; the party post
+and the villagers' post side by side), joins them to their people and villages, and
+streams them, ordered by county, through a server-side cursor. Python counts them by
 attribute code (age, the two education ranks, gender, political status, the two posts):
-a histogram, streamed by county through a server-side cursor. Python derives the packed
-counters from the histogram — each distinct code adds a precomputed vector (the dozen
-counters it belongs to) to its village, list by list in C — rolls villages up to
-townships and the county, and hands the county's rows to the writer before reading the
-next county. Only prefectures and provinces are kept to the end, so memory is bounded by
-the largest county, not by the number of villages.
+each distinct code gets, once, the vectors of the counters it adds to (members, and
+secretaries when the party post is the secretary's), and each member adds its code's
+vector to its village's packed counters, list by list in C. Villages are rolled up to
+townships and the county, and the county's rows go to the snapshot writer before the next
+county is read; only prefectures and provinces are kept to the end, so memory is bounded
+by the largest county, not by the number of villages.
 
-Counting 60 figures per member with `COUNT(*) FILTER` in the executor cost five times the
-join itself (issue 17); the histogram costs one grouping. The figures are the same
-(tests/composition/test_counting.py compares every scope with the SQL definition,
-`selectors.term_scopes`); the incremental path (`selectors.village_counters`) still counts
-in SQL, restricted to the touched villages.
+Counting 60 figures per member with conditional sums in the executor cost five times the
+join itself (issue 17). The figures are the same: tests/composition/test_counting.py
+compares every scope with the SQL definition, `selectors.term_scopes`; the incremental
+path (`selectors.village_counters`) still counts in SQL, restricted to the touched
+villages.
 """
 
 from __future__ import annotations
@@ -28,12 +29,12 @@ import operator
 from collections.abc import Iterator
 
 from django.db import connection
-from django.db.models import Case, F, Max, When
-from django.db.models.functions import Coalesce, Greatest
+from django.db.models import Case, Max, When
 
 from elections.choices import Body, Post
 from elections.models import Seat
 from people.choices import Education
+from people.models import Person
 from registry.models import County, Township, Village
 
 from .choices import ScopeKind
@@ -48,6 +49,7 @@ from .figures import (
     empty,
 )
 
+RANKS = {choice.value: Education.rank(choice.value) for choice in Education}
 FETCH_ROWS = 20_000  # rows per round trip of the server-side cursor
 BATCH_ROWS = 5_000  # snapshot rows handed to the writer at a time (whole counties)
 
@@ -91,14 +93,10 @@ def attribute_positions(age, rank: int, rank_ft: int, gender, pol) -> tuple[int,
 # --- the rows --------------------------------------------------------------------------
 
 
-def member_rows_query(term_ids, reference_date: dt.date):
+def member_rows_query(term_ids):
     """One row per member (village and person) of the team seats of both committees of
-    `term_ids`: the county, term, village and township it counts in (those of the village
-    it was merged into, if any), age on `reference_date`, education ranks, gender,
-    political status, and the member's party and villagers' posts (None without a seat
-    on that body). By county."""
-    from .selectors import _rank, age_expression
-
+    `term_ids`: term, village, person, and the member's party and villagers' posts (None
+    without a seat on that body)."""
     return (
         Seat.objects.team()
         .filter(
@@ -106,33 +104,7 @@ def member_rows_query(term_ids, reference_date: dt.date):
             body__in=[Body.PARTY_COMMITTEE, Body.VILLAGERS_COMMITTEE],
         )
         .order_by()
-        .annotate(
-            county_key=Coalesce(
-                "village__merged_into__township__county_id", "village__township__county_id"
-            ),
-            vkey=Coalesce("village__merged_into_id", "village_id"),
-            tkey=Coalesce("village__merged_into__township_id", "village__township_id"),
-            age=age_expression(reference_date),
-            rank=Greatest(
-                _rank("person__education_fulltime"), _rank("person__education_inservice")
-            ),
-            rank_ft=_rank("person__education_fulltime"),
-            gender=F("person__gender"),
-            pol=F("person__political_status"),
-        )
-        .values(
-            "county_key",
-            "term_id",
-            "vkey",
-            "tkey",
-            "age",
-            "rank",
-            "rank_ft",
-            "gender",
-            "pol",
-            "village_id",
-            "person_id",
-        )
+        .values("term_id", "village_id", "person_id")
         .annotate(
             party=Max(Case(When(body=Body.PARTY_COMMITTEE, then="post"))),
             villagers=Max(Case(When(body=Body.VILLAGERS_COMMITTEE, then="post"))),
@@ -140,13 +112,29 @@ def member_rows_query(term_ids, reference_date: dt.date):
     )
 
 
-def histogram_sql(term_ids, reference_date: dt.date) -> tuple[str, tuple]:
-    """The members counted by attribute code: (county, term, village, township, age, rank,
-    rank_ft, gender, political status, party post, villagers' post, how many), by county."""
-    sql, params = member_rows_query(term_ids, reference_date).query.sql_with_params()
-    code = "county_key, term_id, vkey, tkey, age, rank, rank_ft, gender, pol, party, villagers"
+def members_sql(term_ids) -> tuple[str, tuple]:
+    """The members with what the counters read: (county, term, village, township — those
+    it counts in: of the village it was merged into, if any —, birth date, full-time and
+    in-service education, gender, political status, party post, villagers' post), by
+    county. Plain SQL around the ORM's grouping (SQLite and PostgreSQL)."""
+    sql, params = member_rows_query(term_ids).query.sql_with_params()
+    village, township, person = (
+        Village._meta.db_table,
+        Township._meta.db_table,
+        Person._meta.db_table,
+    )
     return (
-        f"SELECT {code}, COUNT(*) FROM ({sql}) m GROUP BY {code} ORDER BY county_key",
+        "SELECT COALESCE(mt.county_id, t.county_id) AS county_key, m.term_id, "
+        "COALESCE(v.merged_into_id, v.id), COALESCE(mv.township_id, v.township_id), "
+        "p.birth_date, p.education_fulltime, p.education_inservice, p.gender, "
+        "p.political_status, m.party, m.villagers "
+        f"FROM ({sql}) m "
+        f"JOIN {person} p ON p.id = m.person_id "
+        f"JOIN {village} v ON v.id = m.village_id "
+        f"JOIN {township} t ON t.id = v.township_id "
+        f"LEFT JOIN {village} mv ON mv.id = v.merged_into_id "
+        f"LEFT JOIN {township} mt ON mt.id = mv.township_id "
+        "ORDER BY county_key",
         params,
     )
 
@@ -220,29 +208,48 @@ def contributions(age, rank, rank_ft, gender, pol, party, villagers) -> tuple:
     return members, (vector(villagers == Post.DIRECTOR) if sec else None)
 
 
-def _count(rows, sides: dict[int, str]) -> dict[int, tuple[int, dict]]:
-    """{vkey: (tkey, packed counters)} of one county's histogram rows."""
+def _count(rows, sides: dict[int, str], reference: dt.date) -> dict[int, tuple[int, dict]]:
+    """{vkey: (tkey, packed counters)} of one county's members (`members_sql` rows): the
+    members are counted by attribute code, and each code adds its precomputed vectors."""
     out: dict[int, tuple[int, dict]] = {}
     add = operator.add
+    ages: dict = {}
     known: dict[tuple, tuple] = {}  # code -> contributions (a dict hit is cheaper than a call)
-    for row in rows:
-        vkey, n = row[2], row[11]
-        entry = out.get(vkey)
-        if entry is None:
-            entry = out[vkey] = (row[3], empty())
-        pops = entry[1][sides[row[1]]]
-        code = row[4:11]
+    ranks = RANKS
+    for _c, term_id, vkey, tkey, birth, ft, inservice, gender, pol, party, villagers in rows:
+        age = ages.get(birth, -1)
+        if age == -1:
+            age = ages[birth] = age_on(birth, reference)
+        code = (age, ft, inservice, gender, pol, party, villagers)
         vectors = known.get(code)
         if vectors is None:
-            vectors = known[code] = contributions(*code)
+            rank_ft = ranks.get(ft, 0)
+            vectors = known[code] = contributions(
+                age, max(rank_ft, ranks.get(inservice, 0)), rank_ft, gender, pol, party, villagers
+            )
+        entry = out.get(vkey)
+        if entry is None:
+            entry = out[vkey] = (tkey, empty())
+        pops = entry[1][sides[term_id]]
         members, secretaries = vectors
-        if n != 1:
-            members = [n * value for value in members]
-            secretaries = secretaries and [n * value for value in secretaries]
         pops["mem"] = list(map(add, pops["mem"], members))
         if secretaries:
             pops["sec"] = list(map(add, pops["sec"], secretaries))
     return out
+
+
+def age_on(birth_date, reference: dt.date) -> int | None:
+    """Full years (周岁) on `reference`; a birthday on the date counts (SQLite gives the
+    date as text)."""
+    if birth_date is None:
+        return None
+    if isinstance(birth_date, str):
+        birth_date = dt.date.fromisoformat(birth_date)
+    return (
+        reference.year
+        - birth_date.year
+        - ((birth_date.month, birth_date.day) > (reference.month, reference.day))
+    )
 
 
 def add_into(target: dict, source: dict) -> None:
@@ -350,14 +357,21 @@ def scopes(term, *, batch: int | None = None) -> Iterator[list[tuple]]:
         .order_by("township__county_id")
         .values_list("township__county_id", "id", "code", "name", "township_id")
     )
-    seats = _stream(*histogram_sql(sides, term.reference_date))
+    if connection.vendor == "postgresql" and connection.in_atomic_block:
+        # The sort by county in memory, not in temporary files; and the cursor's plan
+        # made for reading every row, not the first ones (this transaction only).
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL work_mem = '64MB'")
+            cursor.execute("SET LOCAL cursor_tuple_fraction = 1.0")
+    seats = _stream(*members_sql(sides))
     above: dict[tuple[str, str], dict] = {}
     out: list[tuple] = []
     for county_id, county_villages, county_seats in _merged(villages, seats):
         county = counties[county_id]
         code = county["code"]
         parent = code[:4] + "00" if several else ""
-        rows = _county_rows(county, county_villages, _count(county_seats, sides), townships, parent)
+        counted = _count(county_seats, sides, term.reference_date)
+        rows = _county_rows(county, county_villages, counted, townships, parent)
         out += rows
         if several:
             for key in ((ScopeKind.PREFECTURE, parent), (ScopeKind.PROVINCE, code[:2] + "0000")):
