@@ -229,6 +229,7 @@ def main() -> None:
         args.database_url or f"postgres://postgres@127.0.0.1:5432/lty_bench_{args.scale}"
     )
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
+    os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")  # (d)
     if args.memory:
         return memory_by_batch()
     import django
