@@ -41,19 +41,27 @@ class CandidateForm(forms.Form):
         choices=[("", _("未当选"))] + list(Post.choices), required=False, label=_("当选职务")
     )
 
-    def __init__(self, *args, people=None, **kwargs):
+    def __init__(self, *args, people=None, describe=None, **kwargs):
         super().__init__(*args, **kwargs)
         if people is not None:
             self.fields["person"].queryset = people
+        if describe is not None:
+            # Namesakes told apart: village, birth year or age, masked ID (people/privacy.py).
+            self.fields["person"].label_from_instance = describe
 
 
 class BaseCandidateFormSet(forms.BaseFormSet):
-    def __init__(self, *args, people=None, **kwargs):
+    def __init__(self, *args, people=None, describe=None, **kwargs):
         self.people = people
+        self.describe = describe
         super().__init__(*args, **kwargs)
 
     def get_form_kwargs(self, index):
-        return {**super().get_form_kwargs(index), "people": self.people}
+        return {
+            **super().get_form_kwargs(index),
+            "people": self.people,
+            "describe": self.describe,
+        }
 
 
 CandidateFormSet = forms.formset_factory(

@@ -25,6 +25,7 @@ from core.exports import (
 from core.forms import form_errors_from
 from core.permissions import RoleRequiredMixin
 from core.text import is_digits
+from people import privacy
 from people.models import Person
 
 from . import importers, rules, selectors, services
@@ -103,7 +104,11 @@ class ElectionFormView(RoleRequiredMixin, View):
     def _people(self, request, election):
         if election is None:
             return Person.objects.none()
-        return Person.objects.for_user(request.user).filter(village=election.village)
+        return (
+            Person.objects.for_user(request.user)
+            .filter(village=election.village)
+            .select_related("village__township")
+        )
 
     def _context(self, form, formset, election):
         return {"form": form, "formset": formset, "election": election}
@@ -115,7 +120,11 @@ class ElectionFormView(RoleRequiredMixin, View):
             {"person": c.person_id, "votes": c.votes, "post": c.post}
             for c in (election.candidates.all() if election else [])
         ]
-        formset = CandidateFormSet(initial=initial, people=self._people(request, election))
+        formset = CandidateFormSet(
+            initial=initial,
+            people=self._people(request, election),
+            describe=privacy.picker_labeller(request.user),
+        )
         return render(
             request, "elections/election_form.html", self._context(form, formset, election)
         )
@@ -123,7 +132,11 @@ class ElectionFormView(RoleRequiredMixin, View):
     def post(self, request, pk=None):
         election = _scoped_election(request, pk) if pk else None
         form = ElectionForm(request.POST, instance=election, user=request.user)
-        formset = CandidateFormSet(request.POST, people=self._people(request, election))
+        formset = CandidateFormSet(
+            request.POST,
+            people=self._people(request, election),
+            describe=privacy.picker_labeller(request.user),
+        )
         if form.is_valid() and (election is None or formset.is_valid()):
             data = form.cleaned_data
             try:

@@ -103,3 +103,15 @@ def test_the_village_filter_follows_the_township(client, organizer, village, oth
     page = client.get(reverse("candidates:candidacy-list")).content.decode()
     assert 'data-follows="township"' in page
     assert f'value="{other_village.pk}" data-parent="{other_village.township_id}"' in page
+
+
+def test_the_ballot_picker_tells_namesakes_apart(client, official, namesakes, village):
+    from tests.factories import TermFactory
+    from tests.factories.elections import ElectionFactory
+
+    election = ElectionFactory(village=village, term=TermFactory(year=2021))
+    PersonFactory(village=village, name="王伟", birth_date=dt.date(1966, 3, 3))
+    client.force_login(official)
+    page = client.get(reverse("elections:election-update", args=[election.pk])).content.decode()
+    assert "王伟 · 吉昌镇 东关村 · 1980 年生" in page
+    assert "王伟 · 吉昌镇 东关村 · 1966 年生" in page
