@@ -30,6 +30,14 @@ class RolePermission(BasePermission):
         return has_role(user, getattr(view, "write_roles", EDITOR_ROLES))
 
 
+class ReadByPostPermission(RolePermission):
+    """A read that is POSTed so that what it searches for stays out of URLs (an ID number):
+    `read_roles`, read-only tokens included (people `POST /api/v1/people/search/`)."""
+
+    def has_permission(self, request, view):
+        return has_role(request.user, getattr(view, "read_roles", API_READ_ROLES))
+
+
 class RoleRequiredMixin(AccessMixin):
     """Pages: GET/HEAD for `read_roles`, anything else for `write_roles`."""
 

@@ -21,6 +21,9 @@ from .models import Person
 
 logger = logging.getLogger("people.search")
 ID_SHAPED = re.compile(r"\A[0-9]{17}[0-9X]\Z")
+ID_IN_URL = _(
+    "身份证号码不能放在网址中查找：请在页面的查找框中输入，接口请用 POST /api/v1/people/search/"
+)
 
 
 def log_id_number_search(user, matches: int) -> None:
@@ -82,6 +85,9 @@ class PersonFilter(django_filters.FilterSet):
                 raise ValidationError(
                     _("您的角色不能按身份证号码查找人员，请按姓名查找"), code="id_search"
                 )
+            if is_id_number_query(value) and getattr(self.request, "method", "") == "GET":
+                # In a URL the number would reach access logs and browser history.
+                raise ValidationError(ID_IN_URL, code="id_in_url")
             return value
 
         return type(form_class.__name__, (form_class,), {"clean_q": clean_q})

@@ -35,6 +35,8 @@ class IdNumberSearchThrottle(ClientIpThrottleMixin, SimpleRateThrottle):
         query = request.GET.get("q", "")
         if not query and isinstance(request, HttpRequest) and request.method == "POST":
             query = request.POST.get("q", "")
+        elif not query and getattr(view, "action", None) == "search":  # POST /people/search/
+            query = str(request.data.get("q", "") or "")
         if not is_id_number_query(query):
             return None  # only ID searches count
         ident = request.user.pk if request.user.is_authenticated else self.get_ident(request)

@@ -69,7 +69,7 @@ def test_stale_form_gets_a_conflict_message(client, official, village):
 def test_search_by_exact_id_number(client, organizer, village):
     wanted, _ = PersonFactory(village=village), PersonFactory(village=village)
     client.force_login(organizer)
-    response = client.get(reverse("people:person-list"), {"q": wanted.id_number})
+    response = client.post(reverse("people:person-list"), {"q": wanted.id_number})
     assert response.context["total"] == 1
 
 

@@ -47,6 +47,7 @@ pytestmark = pytest.mark.django_db
 
 MASK = re.compile(r"(?<![0-9A-Za-z*])[0-9*]{17}[0-9Xx*](?![0-9A-Za-z*])")
 NO_WHOLE_NUMBERS = (VIEW, REV, API)
+SEARCH = "/api/v1/people/search/"  # ID-number searches are POSTed (issue 13, point 7)
 
 
 # -- the attacker ---------------------------------------------------------------------------
@@ -252,23 +253,24 @@ def test_a_viewer_may_still_search_by_name(client, world):
 
 
 def test_id_searches_are_throttled_per_user_across_page_and_api(client, world, api):
-    """30 a minute, page and API together; a name search does not count."""
+    """30 a minute, page and API together (both POSTed: issue 13, point 7); a name search
+    does not count."""
     official = world["users"][OFF]
     person = world["people"][0]
     client.force_login(official)
     for n in range(15):
-        assert api(official).get("/api/v1/people/", {"q": person.id_number}).status_code == 200
-        response = client.get(reverse("people:person-list"), {"q": person.id_number})
+        assert api(official).post(SEARCH, {"q": person.id_number}, format="json").status_code == 200
+        response = client.post(reverse("people:person-list"), {"q": person.id_number})
         assert response.status_code == 200, n
     assert client.get(reverse("people:person-list"), {"q": person.name}).status_code == 200
-    response = api(official).get("/api/v1/people/", {"q": person.id_number})
+    response = api(official).post(SEARCH, {"q": person.id_number}, format="json")
     assert response.status_code == 429
     assert "身份证号码查询过于频繁" in response.json()["detail"]
-    response = client.get(reverse("people:person-list"), {"q": person.id_number})
+    response = client.post(reverse("people:person-list"), {"q": person.id_number})
     assert response.status_code == 429 and person.name not in response.content.decode()
     assert api(official).get("/api/v1/people/", {"q": person.name}).status_code == 200
     organizer = world["users"][ORG]
-    assert api(organizer).get("/api/v1/people/", {"q": person.id_number}).status_code == 200
+    assert api(organizer).post(SEARCH, {"q": person.id_number}, format="json").status_code == 200
 
 
 def test_id_searches_are_recorded_without_the_number(client, world, caplog):
@@ -276,7 +278,7 @@ def test_id_searches_are_recorded_without_the_number(client, world, caplog):
     person = world["people"][0]
     client.force_login(official)
     with caplog.at_level(logging.INFO, logger="people.search"):
-        response = client.get(reverse("people:person-list"), {"q": person.id_number})
+        response = client.post(reverse("people:person-list"), {"q": person.id_number})
     assert person.name in response.content.decode()
     records = [r for r in caplog.records if r.name == "people.search"]
     assert len(records) == 1
@@ -285,6 +287,25 @@ def test_id_searches_are_recorded_without_the_number(client, world, caplog):
     text = record.getMessage() + repr(record.__dict__)
     assert person.id_number not in text and person.id_number[-4:] + "'" not in text
     assert official.username in record.getMessage()
+
+
+def test_an_id_number_in_a_url_is_refused_on_the_page_and_the_api(client, world, api):
+    """Issue 13, point 7: an ID number must reach no URL (access logs, browser history)."""
+    official = world["users"][OFF]
+    person = world["people"][0]
+    client.force_login(official)
+    page = client.get(reverse("people:person-list"), {"q": person.id_number})
+    assert page.status_code == 400 and "不能放在网址中" in page.content.decode()
+    assert person.name not in page.content.decode()
+    response = api(official).get("/api/v1/people/", {"q": person.id_number})
+    assert (
+        response.status_code == 400 and "POST /api/v1/people/search/" in response.json()["detail"]
+    )
+    found = api(official).post(SEARCH, {"q": person.id_number}, format="json").json()
+    assert [row["name"] for row in found["results"]] == [person.name]
+    assert (
+        api(world["users"][API]).post(SEARCH, {"q": person.name}, format="json").status_code == 200
+    )
 
 
 # -- finding 13: error messages that name somebody outside the caller's scope -----------------
