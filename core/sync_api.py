@@ -3,7 +3,7 @@
 import django_filters
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
-from rest_framework import serializers, viewsets
+from rest_framework import mixins, serializers, viewsets
 from rest_framework.routers import SimpleRouter
 
 from .models import Tombstone
@@ -35,7 +35,7 @@ class TombstoneFilter(django_filters.FilterSet):
         fields = ["resource"]
 
 
-class TombstoneViewSet(viewsets.ReadOnlyModelViewSet):
+class TombstoneViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     """Deleted rows (tombstones) of every resource that can be deleted, in the caller's
     scope: sync them with `?cursor=` like any resource and drop the ids from your copy."""
 

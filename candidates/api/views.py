@@ -368,7 +368,7 @@ class FunnelViewSet(viewsets.GenericViewSet):
         return Response(FunnelSerializer(selectors.funnel(rows)).data)
 
 
-class ReviewDepartmentViewSet(viewsets.ReadOnlyModelViewSet):
+class ReviewDepartmentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     """The departments of the caller's county's joint review (联审部门): which take part and
     which must pass before a candidacy leaves joint review. Set on the county's page."""
 

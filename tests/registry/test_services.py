@@ -26,6 +26,8 @@ def test_the_api_gets_the_rule_from_the_service(api, organizer, village):
         reverse("village-detail", args=[village.pk]), {"code": "141028100299"}, format="json"
     )
     assert response.status_code == 400
-    assert response.json() == {"code": ["区划代码不可修改"]}
+    assert response.json()["errors"] == [
+        {"field": "code", "code": "invalid", "message": "区划代码不可修改"}
+    ]
     village.refresh_from_db()
     assert village.code == "141028100201"

@@ -93,6 +93,9 @@ ROUTES: dict[str, Route] = {
     "api-redoc": P(ALL | {ANON}),
     "api-token": P(ALL | {ANON}, ok=POST_ONLY),
     "api-me": P(ALL),
+    # an API address no route matches: a problem 404 for everybody (docs/api.md)
+    "api-not-found": P(ALL | {ANON}, ok=404),
+    "deleted-list": P(API_READ),  # tombstones for sync, scoped (tests/api/test_sync.py)
     # registry
     "registry:village-list": P(STAFF, write=NOBODY),
     "registry:village-create": P(EDIT, write=EDIT),
@@ -180,6 +183,7 @@ ROUTES: dict[str, Route] = {
     "sign-off-list": P(API_READ | {REV}, write=COUNTY | {REV}),
     "negative-list-item-list": P(API_READ | {REV}, write=COUNTY),
     "candidacy-funnel-list": P(API_READ),
+    "review-department-list": P(API_READ | {REV}),
     # Decisions and sign-offs on a candidacy in joint review, which reviewers do see.
     "candidates:candidacy-decide": P(EDIT | {REV}, write=EDIT | {REV}, obj="review", ok=POST_ONLY),
     "candidates:candidacy-replace": P(EDIT, write=EDIT, obj="candidacy"),
