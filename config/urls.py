@@ -37,7 +37,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("health/", health, name="health"),
     path("api/v1/", include(api_v1)),
-    re_path(r"^api/v1/", api_not_found, name="api-not-found"),  # an unknown API address: a problem+json 404
+    # an unknown API address: a problem+json 404, not the HTML page
+    re_path(r"^api/v1/", api_not_found, name="api-not-found"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
