@@ -8,6 +8,7 @@ bounded and time grows with the rows, whatever their number.
 
 import csv
 import datetime as dt
+import io
 import math
 import re
 import tempfile
@@ -235,6 +236,15 @@ def choice_labels(model, *names: str) -> dict[str, dict]:
         name: {value: str(label) for value, label in model._meta.get_field(name).flatchoices}
         for name in names
     }
+
+
+def workbook_response(filename: str, content: bytes) -> FileResponse:
+    """A workbook laid out by hand (a government form: merged headers, print settings) as a
+    download named and streamed like every other. Its writer must pass every text cell
+    through `neutralize` (tests/core/test_exports.py opens every door)."""
+    response = FileResponse(io.BytesIO(content), content_type=XLSX_TYPE)
+    response["Content-Disposition"] = _attachment(filename)
+    return response
 
 
 def xlsx_response(filename: str, headers, rows, title: str = "Sheet1") -> FileResponse:

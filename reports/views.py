@@ -3,19 +3,16 @@ XLSX), and the filing board (上报 / 驳回 / 接收 / 汇总)."""
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 
-from core import policy
+from core import exports, policy
 from core.access import can_edit_township
-from core.exports import XLSX_TYPE
 from core.forms import form_errors_from
 from core.permissions import RoleRequiredMixin
 from core.roles import COUNTY_ROLES
@@ -49,10 +46,8 @@ def _term(year) -> Term:
     return term
 
 
-def _xlsx(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=XLSX_TYPE)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    return response
+def _xlsx(content: bytes, *name) -> FileResponse:
+    return exports.workbook_response(exports.export_filename(*name, ext="xlsx"), content)
 
 
 # -- the village detail ------------------------------------------------------------------
@@ -305,7 +300,7 @@ class ReportView(RoleRequiredMixin, View):
             content = workbook_bytes(
                 data, preparer=request.user.get_full_name() or request.user.username
             )
-            return _xlsx(content, f"{scope.name}{term.year}年村委会选举统计表.xlsx")
+            return _xlsx(content, scope.name, term.year, _("村委会选举统计表"))
         return render(
             request,
             "reports/report.html",
@@ -449,8 +444,12 @@ class FiledWorkbookView(RoleRequiredMixin, View):
         if not row.data:
             raise Http404
         preparer = (who.get_full_name() or who.username) if who else ""
-        name = f"{row.data['name']}{row.data['term']}年村委会选举统计表（报送版）.xlsx"
-        return _xlsx(workbook_bytes(row.data, preparer=preparer), name)
+        return _xlsx(
+            workbook_bytes(row.data, preparer=preparer),
+            row.data["name"],
+            row.data["term"],
+            _("村委会选举统计表（报送版）"),
+        )
 
 
 # -- upload -------------------------------------------------------------------------------
