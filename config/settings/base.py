@@ -332,6 +332,15 @@ SPECTACULAR_SETTINGS = {
         "EducationEnum": "people.choices.Education",
         "PoliticalStatusEnum": "people.choices.PoliticalStatus",
         "GenderEnum": "people.choices.Gender",
+        "BodyEnum": "elections.choices.Body",
+        "SeatSourceEnum": "elections.choices.SeatSource",
+        "CandidacySourceEnum": "candidates.choices.Source",
+        "ProblemSourceEnum": "rounds.choices.ProblemSource",
+        "StepSourceEnum": "rounds.choices.StepSource",
+        "SessionKindEnum": "training.choices.SessionKind",
+        "ProblemKindEnum": "rounds.choices.ProblemKind",
+        "TalkKindEnum": "rounds.choices.TalkKind",
+        "ReportKindEnum": "rounds.choices.ReportKind",
     },
 }
 

@@ -2,6 +2,8 @@
 for the township's editors through the same services), the filings (read)."""
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
@@ -33,6 +35,10 @@ def _term(year) -> Term:
     return term
 
 
+@extend_schema(
+    responses={200: OpenApiTypes.OBJECT},
+    description=_("报表的各项数字：键见 docs/reports.md（scope、registration、voting、elected …）"),
+)
 class ReportView(APIView):
     """The statutory forms of a county, township or village for a term: the keys of
     `manage.py election_report --json` (docs/reports.md)."""

@@ -1,5 +1,6 @@
 """Serializers of the round's API. People are given by id and name only."""
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from core.api import ScopedPrimaryKeyRelatedField
@@ -64,6 +65,19 @@ class ProblemMoveSerializer(serializers.Serializer):
     resolution = serializers.CharField(max_length=2000, required=False, allow_blank=True)
     evidence = serializers.FileField(required=False)
     verification_note = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+
+
+class VisitTotalsSerializer(serializers.Serializer):
+    """The visits of a scope and period summed, with the line a county prints."""
+
+    households = serializers.IntegerField(help_text=_("走访户数"))
+    people = serializers.IntegerField(help_text=_("走访人数"))
+    forums = serializers.IntegerField(help_text=_("座谈会次数"))
+    meetings = serializers.IntegerField(help_text=_("分析研判会次数"))
+    difficult = serializers.IntegerField(help_text=_("排查出的重难点村数"))
+    line = serializers.CharField(
+        help_text=_("“走访…户、…人，召开座谈会…次、分析研判会…次，排查重难点村…个”")
+    )
 
 
 class VisitSerializer(VillageRefMixin, serializers.ModelSerializer):

@@ -100,6 +100,7 @@ class ProblemViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         return Response(s.ProblemSerializer(problem).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
+        operation_id="v1_rounds_problems_move",
         request=s.ProblemMoveSerializer,
         responses=s.ProblemSerializer,
         parameters=[OpenApiParameter("move", str, enum=list(PROBLEM_TRANSITIONS), location="path")],
@@ -144,6 +145,7 @@ class VisitViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
             village=village, actor=self.request.user, **data
         )
 
+    @extend_schema(responses=s.VisitTotalsSerializer)
     @action(detail=False)
     def totals(self, request):
         """Households, people, forums, meetings and difficult villages screened, with the
@@ -158,7 +160,9 @@ class VisitViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         if data.get("village"):
             villages = villages.filter(pk=data["village"])
         totals = selectors.visit_totals(villages, data.get("start"), data.get("end"))
-        return Response({**totals, "line": selectors.visit_line(totals)})
+        return Response(
+            s.VisitTotalsSerializer({**totals, "line": selectors.visit_line(totals)}).data
+        )
 
 
 class TalkViewSet(viewsets.ReadOnlyModelViewSet):

@@ -18,12 +18,12 @@ def page_urls(village, person):
         route = ROUTES.get(name)
         if path.startswith(("admin/", "api/v1/")) or route is None or 200 not in route.ok:
             continue
-        if route.obj == "village":
-            urls.append(reverse(name, args=[village.pk]))
-        elif route.obj == "person":
-            urls.append(reverse(name, args=[person.pk]))
-        elif route.obj is None and "<" not in path and not path.endswith(".xlsx"):
-            urls.append(reverse(name))
+        if route.obj in ("village", "person"):
+            obj = village if route.obj == "village" else person
+            urls.append(reverse(name, kwargs={"pk": obj.pk, **dict(route.kwargs)}))
+        elif route.obj is None and not path.endswith(".xlsx"):
+            if "<" not in path or route.kwargs:
+                urls.append(reverse(name, kwargs=dict(route.kwargs) or None))
     return sorted(set(urls))
 
 

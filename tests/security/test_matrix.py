@@ -104,6 +104,7 @@ ROUTES: dict[str, Route] = {
     "registry:village-detail": P(STAFF, obj="village"),
     "registry:village-update": P(EDIT, write=EDIT, obj="village"),
     "registry:term-list": P(STAFF),
+    "registry:term-open": P(COUNTY, write=COUNTY),  # opening a round from the browser
     "county-list": P(API_READ, write=COUNTY, scoped=False),
     "county-detail": P(API_READ, write=COUNTY, obj="county", scoped=False),
     "township-list": P(API_READ, write=COUNTY),
@@ -115,6 +116,8 @@ ROUTES: dict[str, Route] = {
     # people
     "people:person-list": P(STAFF),
     "people:person-search": P(STAFF, write=STAFF, ok=POST_ONLY),  # the pickers' JSON
+    # The API's search by POST (an ID number stays out of URLs): a read, tokens included.
+    "person-search": P(API_READ, write=API_READ, ok=POST_ONLY),
     "people:person-create": P(EDIT, write=EDIT),
     "people:person-detail": P(STAFF, obj="person"),
     "people:person-update": P(EDIT, write=EDIT, obj="person"),
@@ -170,6 +173,9 @@ ROUTES: dict[str, Route] = {
     "candidates:candidacy-import": P(EDIT, write=EDIT),
     "candidates:candidacy-template": P(EDIT),
     "candidates:funnel": P(STAFF),
+    # Papers for the review meetings: the list (page or XLSX) and one candidacy's form.
+    "candidates:candidate-list": P(STAFF),
+    "candidates:qualification-form": P(STAFF, obj="candidacy"),
     "candidates:review-queue": P(frozenset({REV})),  # the reviewer's own queue
     "candidates:review-export": P(frozenset({REV})),  # the same queue as XLSX
     "candidates:negative-list": P(STAFF | {REV}, write=COUNTY),
