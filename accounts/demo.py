@@ -12,9 +12,17 @@ DEMO_USERS = [
     ("viewer", "Lty-viewer-2026", "县领导 李查看", Role.COUNTY_VIEWER, {}),
     ("official", "Lty-official-2026", "吉昌镇 王专干", Role.TOWNSHIP_OFFICIAL, {}),
     ("official2", "Lty-official2-2026", "屯里镇 赵专干", Role.TOWNSHIP_OFFICIAL, {}),
-    ("reviewer", "Lty-reviewer-2026", "县公安局 刘审查", Role.DEPARTMENT_REVIEWER,
-     {"department": Department.POLICE}),
+    (
+        "reviewer",
+        "Lty-reviewer-2026",
+        "县公安局 刘审查",
+        Role.DEPARTMENT_REVIEWER,
+        {"department": Department.POLICE},
+    ),
     ("apiclient", "Lty-apiclient-2026", "统计报表系统", Role.API_CLIENT, {}),
+    # County leaders who liaise villages (包联); rounds/demo.py gives them their villages.
+    ("leader", "Lty-leader-2026", "县委副书记 刘包联", Role.LIAISON_LEADER, {}),
+    ("leader2", "Lty-leader2-2026", "副县长 陈包联", Role.LIAISON_LEADER, {}),
 ]
 
 

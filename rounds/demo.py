@@ -8,9 +8,7 @@ import datetime as dt
 
 from simple_history.utils import bulk_create_with_history
 
-from accounts.services import user_upsert
 from core.policy import SYSTEM
-from core.roles import Role
 from registry.choices import RiskClass
 from registry.models import Term, Village
 
@@ -34,10 +32,7 @@ WINDOWS = {
     "handover": (dt.date(2027, 1, 10), dt.date(2027, 1, 25)),
     "training": (dt.date(2027, 1, 10), dt.date(2027, 2, 28)),
 }
-LEADERS = [
-    ("leader", "Lty-leader-2026", "县委副书记 刘包联"),
-    ("leader2", "Lty-leader2-2026", "副县长 陈包联"),
-]
+LEADERS = ["leader", "leader2"]  # accounts/demo.py makes (and prints) their accounts
 UNITS = ["县委组织部", "县民政局", "县农业农村局", "县自然资源局", "县供电公司"]
 # The seed county's line: 走访699户、1831人，召开座谈会73次、分析研判会37次.
 VISIT_TOTALS = {"households": 699, "people": 1831, "forums": 73, "analysis_meetings": 37}
@@ -74,21 +69,7 @@ def _plan(county, term):
 
 
 def _people(ctx, county):
-    leaders = []
-    for username, password, full_name in LEADERS:
-        leaders.append(
-            user_upsert(
-                username=username,
-                password=password,
-                validate_password=False,
-                full_name=full_name,
-                role=Role.LIAISON_LEADER,
-                county=county,
-                is_active=True,
-            )
-        )
-        ctx.stdout.write(f"  {username:<10} {password:<20} 县级包联领导")
-    return leaders
+    return [ctx.users[username] for username in LEADERS]
 
 
 def _liaison(round_, villages, leaders, rng):

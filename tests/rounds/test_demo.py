@@ -10,10 +10,12 @@ from types import SimpleNamespace
 import pytest
 from django.utils import timezone
 
+from accounts.services import user_upsert
 from core.policy import SYSTEM
+from core.roles import Role
 from registry.choices import RiskClass
 from rounds import demo, selectors
-from rounds.models import Problem, Report
+from rounds.models import Liaison, Problem, Report
 from tests.factories import TermFactory, VillageFactory
 
 pytestmark = pytest.mark.django_db
@@ -33,6 +35,10 @@ def test_the_demo_round_is_alive(county, township, other_township, monkeypatch):
         fresh=True,
         county=county,
         terms={2026: TermFactory(year=2026)},
+        users={
+            name: user_upsert(username=name, role=Role.LIAISON_LEADER, county=county)
+            for name in demo.LEADERS
+        },
     )
     demo.build(ctx)
     board = selectors.board(ctx.round, user=SYSTEM)
@@ -45,4 +51,4 @@ def test_the_demo_round_is_alive(county, township, other_township, monkeypatch):
     assert {"open", "assigned", "resolved", "verified"} <= states
     assert Problem.objects.overdue().exists()
     assert Report.objects.filter(township__isnull=True).count() == 1
-    assert "leader" in ctx.stdout.getvalue()
+    assert set(Liaison.objects.values_list("leader__username", flat=True)) == {"leader", "leader2"}
