@@ -17,7 +17,7 @@ from core.access import COUNTY_ROLES, ensure_can_edit_township
 from core.concurrency import bump_version
 
 from .. import rules
-from ..choices import ElectionRound, ElectionState, SeatSource
+from ..choices import ElectionState, SeatSource
 from ..models import Election, ElectionTransition, Seat
 from ..signals import seats_changed
 from .results import _lock, election_findings
@@ -114,7 +114,9 @@ def election_certify(*, election: Election, actor, expected_version=None) -> Ele
         raise ValidationError([f.message for f in blocking])
     locked.certified_at = timezone.now()
     locked.save()
-    source = SeatSource.ELECTION if locked.round == ElectionRound.FIRST else SeatSource.BY_ELECTION
+    # A second round (另行选举) is part of the same election, not a by-election (补选: a seat
+    # fallen vacant later, recorded by reports.services.by_election_record).
+    source = SeatSource.ELECTION
     seats = [
         Seat(
             person=candidate.person,

@@ -124,3 +124,37 @@ def test_ending_a_seat_by_hand_picks_no_reason_and_never_term_end(client, offici
     select = page.split('name="reason"', 1)[1].split("</select>", 1)[0]
     assert '<option value="" selected>' in select
     assert "换届" not in select and "辞职" in select
+
+
+def test_a_second_rounds_seats_are_elected_not_by_election(village, terms, organizer):
+    """另行选举 is part of the election; 补选 is a later vacancy filled (reports app)."""
+    from elections.choices import ElectionRound, SeatSource
+
+    first = _certified_party_election(village, terms[1], organizer)
+    second = ElectionFactory(
+        village=village,
+        term=terms[1],
+        body=Body.PARTY_COMMITTEE,
+        round=ElectionRound.SECOND,
+        held_on=dt.date(2021, 3, 11),
+        entitled=40,
+        present=38,
+        ballots_issued=38,
+        ballots_returned=38,
+        ballots_valid=38,
+        ballots_invalid=0,
+    )
+    people = [PersonFactory(village=village, name=f"另行{i}") for i in range(4)]
+    services.election_results_set(
+        election=second,
+        candidates=[
+            CandidateInput(p, 30 - i, Post.MEMBER if i == 0 else "") for i, p in enumerate(people)
+        ],
+        actor=SYSTEM,
+    )
+    services.election_submit(election=second, actor=SYSTEM)
+    services.election_certify(election=second, actor=organizer)
+    assert Seat.objects.get(election=second).source == SeatSource.ELECTION
+    assert set(Seat.objects.filter(election=first).values_list("source", flat=True)) == {
+        SeatSource.ELECTION
+    }
