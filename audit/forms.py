@@ -28,3 +28,21 @@ class HistoryFilterForm(forms.Form):
             "date_to": data["date_to"],
             "change_type": data["change_type"] or None,
         }
+
+
+class IdNumberViewFilterForm(forms.Form):
+    user = forms.IntegerField(label=_("查看人编号"), required=False, min_value=1)
+    date_from = forms.DateField(label=_("起始日期"), required=False)
+    date_to = forms.DateField(label=_("截止日期"), required=False)
+
+    def filters(self) -> dict:
+        if not self.is_bound:
+            return {}
+        if not self.is_valid():
+            return {"user_id": -1}  # a filter the user mistyped matches nothing
+        data = self.cleaned_data
+        return {
+            "user_id": data["user"],
+            "date_from": data["date_from"],
+            "date_to": data["date_to"],
+        }

@@ -269,3 +269,57 @@ EXPORT_HEADERS = [
     _("对象"),
     _("变更内容"),
 ]
+
+
+# -- showings of whole ID numbers (audit.IdNumberView) -----------------------------------
+
+ID_NUMBER_VIEW_PLACES = {
+    "review-queue": _("资格联审待审人选"),
+    "candidacy": _("人选详情"),
+    "review-export": _("待审人选导出"),
+}
+ID_NUMBER_VIEW_HEADERS = [
+    _("时间"),
+    _("查看人"),
+    _("来源 IP"),
+    _("请求编号"),
+    _("查看位置"),
+    _("人员编号"),
+    _("姓名"),
+]
+
+
+def id_number_views_for(user, *, user_id=None, date_from=None, date_to=None):
+    """The showings of whole ID numbers `user` may browse: all for administrators, their
+    county's for county organizers (ScopedQuerySet), none for anybody else."""
+    from .models import IdNumberView
+
+    rows = IdNumberView.objects.select_related("user", "person").order_by("-viewed_at", "-id")
+    if not can_browse(user):
+        return rows.none()
+    rows = rows.for_user(user)
+    if user_id:
+        rows = rows.filter(user_id=user_id)
+    if date_from:
+        rows = rows.filter(viewed_at__date__gte=date_from)
+    if date_to:
+        rows = rows.filter(viewed_at__date__lte=date_to)
+    return rows
+
+
+def id_number_view_place(where: str) -> str:
+    return str(ID_NUMBER_VIEW_PLACES.get(where, where))
+
+
+def id_number_view_rows(rows):
+    places = {key: str(label) for key, label in ID_NUMBER_VIEW_PLACES.items()}
+    for row in rows:
+        yield [
+            timezone.localtime(row.viewed_at).strftime("%Y-%m-%d %H:%M:%S"),
+            str(row.user or ""),
+            row.client_ip or "",
+            row.request_id,
+            places.get(row.where, row.where),
+            row.person_id or "",
+            row.person.name if row.person else "",
+        ]

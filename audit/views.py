@@ -13,14 +13,18 @@ from core.access import COUNTY_ROLES
 from core.exports import export_filename, xlsx_response
 from core.permissions import RoleRequiredMixin
 
-from .forms import HistoryFilterForm
+from .forms import HistoryFilterForm, IdNumberViewFilterForm
 from .selectors import (
     EXPORT_HEADERS,
+    ID_NUMBER_VIEW_HEADERS,
+    ID_NUMBER_VIEW_PLACES,
     audited_model,
     audited_models,
     entries,
     export_rows,
     history_for,
+    id_number_view_rows,
+    id_number_views_for,
 )
 
 PAGE_SIZE = 50
@@ -88,3 +92,32 @@ class AuditExportView(AuditHistoryView):
                 yield from entries(chunk, self.audited)
                 chunk = []
         yield from entries(chunk, self.audited)
+
+
+class IdNumberViewsView(AuditAccessMixin, TemplateView):
+    """Every showing of a whole ID number to a department reviewer (audit.IdNumberView):
+    who, when, whose, where, from which address — never the number."""
+
+    template_name = "audit/id_numbers.html"
+
+    def get_rows(self):
+        self.form = IdNumberViewFilterForm(self.request.GET or None)
+        return id_number_views_for(self.request.user, **self.form.filters())
+
+    def get_context_data(self, **kwargs):
+        page = Paginator(self.get_rows(), PAGE_SIZE).get_page(self.request.GET.get("page"))
+        return super().get_context_data(
+            form=self.form, page=page, places=ID_NUMBER_VIEW_PLACES, **kwargs
+        )
+
+
+class IdNumberViewsExportView(IdNumberViewsView):
+    def get(self, request, *args, **kwargs):
+        rows = self.get_rows()[:EXPORT_LIMIT]
+        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+        return xlsx_response(
+            export_filename(_("身份证号查看记录"), stamp, ext="xlsx"),
+            ID_NUMBER_VIEW_HEADERS,
+            id_number_view_rows(rows.iterator(chunk_size=EXPORT_CHUNK)),
+            title=_("身份证号查看记录"),
+        )

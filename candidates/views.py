@@ -264,12 +264,13 @@ class CandidacyDetailView(RoleRequiredMixin, View):
         user = request.user
         if policy.is_department_reviewer(user):
             mine = SignOff.objects.filter(candidacy=candidacy, department=user.department).first()
-            return render(
+            disclosures = privacy.Disclosures(user, request=request, where="candidacy")
+            response = render(
                 request,
                 "candidates/candidacy_review.html",
                 {
                     "candidacy": candidacy,
-                    "id_display": _queue_id_number(request, candidacy, where="candidacy"),
+                    "id_display": _queue_id_number(request, candidacy, disclosures),
                     "mine": mine,
                     "form": None if mine else SignOffForm(county_id=county.pk),
                     "can_decide": policy.can(user, "candidacy.decide", candidacy),
@@ -279,6 +280,8 @@ class CandidacyDetailView(RoleRequiredMixin, View):
                     "can_clear": policy.can(user, "sign_off.clear"),
                 },
             )
+            disclosures.record()
+            return response
         replaced_by = getattr(candidacy, "replaced_by", None)
         context = {
             "candidacy": candidacy,
@@ -532,10 +535,11 @@ class ClearFlagView(RoleRequiredMixin, View):
         return redirect(sign_off.candidacy)
 
 
-def _queue_id_number(request, candidacy, *, where: str, from_queue: bool = False) -> str:
+def _queue_id_number(request, candidacy, disclosures, *, from_queue: bool = False) -> str:
     """The ID number as the reader may see it here: a department reviewer sees the whole
     number of a name in their own queue (candidates `candidacy.see_id_number`), each showing
-    recorded in the audit log; anywhere else, people/privacy.py decides. `from_queue`: the
+    logged and collected in `disclosures` (privacy.Disclosures: one audit row each, written
+    in one INSERT per page); anywhere else, people/privacy.py decides. `from_queue`: the
     row was read through selectors.review_queue, so it awaits the reader's sign-off."""
     user = request.user
     if from_queue:
@@ -543,9 +547,7 @@ def _queue_id_number(request, candidacy, *, where: str, from_queue: bool = False
     if policy.is_department_reviewer(user) and policy.can(
         user, "candidacy.see_id_number", candidacy
     ):
-        return privacy.disclose_id_number(
-            candidacy.person, user, request=request, where=where, subject=candidacy
-        )
+        return disclosures.show(candidacy.person, subject=candidacy)
     return candidacy.person.id_number_for(user)
 
 
@@ -559,10 +561,9 @@ class ReviewQueueView(RoleRequiredMixin, View):
             request.GET, queryset=selectors.review_queue(request.user), request=request
         )
         page = Paginator(queue_filter.qs, 50).get_page(request.GET.get("page"))
-        for candidacy in page:
-            candidacy.id_display = _queue_id_number(
-                request, candidacy, where="review-queue", from_queue=True
-            )
+        with privacy.Disclosures(request.user, request=request, where="review-queue") as shown:
+            for candidacy in page:
+                candidacy.id_display = _queue_id_number(request, candidacy, shown, from_queue=True)
         return render(
             request,
             "candidates/review_queue.html",
@@ -604,6 +605,7 @@ class ReviewQueueExportView(RoleRequiredMixin, View):
             request.GET, queryset=selectors.review_queue(request.user), request=request
         )
         reference = privacy.age_reference_date()
+        shown = privacy.Disclosures(request.user, request=request, where="review-export")
         headers = [
             _("乡镇"),
             _("村(社区)"),
@@ -622,7 +624,7 @@ class ReviewQueueExportView(RoleRequiredMixin, View):
                 c.post_label,
                 c.person.name,
                 c.person.get_gender_display(),
-                _queue_id_number(request, c, where="review-export", from_queue=True),
+                _queue_id_number(request, c, shown, from_queue=True),
                 c.person.age_on(reference),
                 c.person.get_political_status_display(),
                 timezone.localtime(c.stage_changed_at).strftime("%Y-%m-%d %H:%M")
@@ -631,6 +633,7 @@ class ReviewQueueExportView(RoleRequiredMixin, View):
             ]
             for c in queue_filter.qs
         ]
+        shown.record()
         department = request.user.get_department_display()
         filename = export_filename(department, _("资格联审待审人选"), ext="xlsx")
         return xlsx_response(filename, headers, rows, _("待审人选"))

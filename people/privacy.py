@@ -90,9 +90,9 @@ disclosure_log = logging.getLogger("audit.id_number")
 
 def disclose_id_number(person, user, *, request=None, where: str, subject=None) -> str:
     """The whole number of `person` shown to `user` in a context a policy rule allowed (a
-    department reviewer's queue: candidates `candidacy.see_id_number`), recorded in the
-    audit log: who, when (the record's time), which person, from where (page, client
-    address, request id). The number itself is never logged."""
+    department reviewer's queue: candidates `candidacy.see_id_number`), logged: who, when (the record's time), which person, from where (page, client
+    address, request id). The number itself is never logged. Pages call it through
+    `Disclosures`, which also writes the showing to the audit trail (audit.IdNumberView)."""
     from core.clientip import client_ip
 
     disclosure_log.info(
@@ -111,6 +111,41 @@ def disclose_id_number(person, user, *, request=None, where: str, subject=None) 
         },
     )
     return person.id_number
+
+
+class Disclosures:
+    """The whole numbers shown to `user` on one page or export: `show()` each (logged as
+    `disclose_id_number` does), then `record()` writes them all to the audit trail
+    (audit.IdNumberView) in one INSERT, whatever the page size. As a context manager it
+    records on leaving the block."""
+
+    def __init__(self, user, *, request=None, where: str):
+        self.user, self.request, self.where = user, request, where
+        self.shown: list[tuple] = []
+
+    def show(self, person, *, subject=None) -> str:
+        number = disclose_id_number(
+            person, self.user, request=self.request, where=self.where, subject=subject
+        )
+        village = getattr(subject, "village", None)  # the subject's: no query per row
+        self.shown.append((person, getattr(village, "township_id", None)))
+        return number
+
+    def record(self) -> int:
+        from audit.services import record_id_number_views
+
+        shown, self.shown = self.shown, []
+        return record_id_number_views(
+            actor=self.user, shown=shown, where=self.where, request=self.request
+        )
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        if exc[0] is None:
+            self.record()
+        return False
 
 
 # -- pickers ------------------------------------------------------------------------------

@@ -34,6 +34,7 @@ EVIL = [
 # Every door that hands out a file: (route name, kwargs, query string, format).
 DOORS = {
     "audit:export": ({"model": "people.person"}, "", "xlsx"),
+    "audit:id-numbers-export": ({}, "", "xlsx"),
     "candidates:candidacy-template": ({}, "", "xlsx"),
     "candidates:candidate-list": ({}, "?format=xlsx", "xlsx"),
     "elections:export results.csv": ({"what": "results", "fmt": "csv"}, "", "csv"),

@@ -128,6 +128,9 @@ ROUTES: dict[str, Route] = {
     "audit:history": P(COUNTY, write=NOBODY, obj="audited_model", scoped=False),
     "audit:export": P(COUNTY, obj="audited_model", scoped=False),
     "audit-history-list": P(COUNTY, write=NOBODY, obj="audit_query", scoped=False),
+    # each whole ID number shown to a department reviewer (audit.IdNumberView)
+    "audit:id-numbers": P(COUNTY, write=NOBODY),
+    "audit:id-numbers-export": P(COUNTY),
     # composition (read-only figures)
     "composition:dashboard": P(STAFF),
     "composition:table": P(STAFF),
