@@ -185,6 +185,8 @@ def test_the_organizer_sees_the_showings_and_others_do_not(
     assert (
         in_review.person.name not in client.get(url, {"date_from": "2999-01-01"}).content.decode()
     )
+    mistyped = client.get(url, {"user": "张三", "date_from": "昨天"})
+    assert mistyped.status_code == 200 and in_review.person.name not in mistyped.content.decode()
     export = client.get(reverse("audit:id-numbers-export"))
     book = load_workbook(io.BytesIO(b"".join(export.streaming_content)), read_only=True)
     rows = list(book.worksheets[0].iter_rows(values_only=True))
