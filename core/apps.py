@@ -7,7 +7,8 @@ class CoreConfig(AppConfig):
     verbose_name = _("公共")
 
     def ready(self):
-        from . import sync, work
+        from . import limits, sync, work
 
+        limits.apply_text_limits()
         work.register()
         sync.connect_tombstones()

@@ -1,5 +1,7 @@
 """Elections, their results, and the post holders (seats) of each village in each term."""
 
+import datetime as dt
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -233,7 +235,24 @@ class Election(TimeStampedModel):
     def is_locked(self) -> bool:
         return self.state != ElectionState.DRAFT
 
+    def held_window(self) -> tuple[dt.date, dt.date] | None:
+        """The dates an election of its term may be held on: from 1 January of the year
+        before the term's year (a round runs late in that year or early in the term's), to
+        the term's end (31 December five years on when the term has no end date)."""
+        if not self.term_id:
+            return None
+        term = self.term
+        return dt.date(term.year - 1, 1, 1), term.ends_on or dt.date(term.year + 5, 12, 31)
+
     def clean(self):
+        window = self.held_window() if self.held_on else None
+        if window and not window[0] <= self.held_on <= window[1]:
+            raise ValidationError(
+                {
+                    "held_on": _("%(year)s 年届的选举日期应在 %(start)s 至 %(end)s 之间")
+                    % {"year": self.term.year, "start": window[0], "end": window[1]}
+                }
+            )
         if self.body and self.seat_count == 0:
             raise ValidationError({"seats_member": _("应选名额不能为 0")})
         message = seat_rules.chair_seats_error(self.body, self.seats_chair)

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.limits import TEXT_LIMIT
 from elections.choices import Body, Post
 from people.api.serializers import AgeField, BirthDateField, IdNumberField
 from people.choices import Education, Gender, PoliticalStatus
@@ -164,15 +165,19 @@ class ReviewerCandidacySerializer(serializers.ModelSerializer):
 
 class AssessmentSerializer(serializers.Serializer):
     rating_political = RatingField(required=False)
-    note_political = serializers.CharField(required=False, allow_blank=True)
+    note_political = serializers.CharField(max_length=TEXT_LIMIT, required=False, allow_blank=True)
     rating_development = RatingField(required=False)
-    note_development = serializers.CharField(required=False, allow_blank=True)
+    note_development = serializers.CharField(
+        max_length=TEXT_LIMIT, required=False, allow_blank=True
+    )
     rating_coordination = RatingField(required=False)
-    note_coordination = serializers.CharField(required=False, allow_blank=True)
+    note_coordination = serializers.CharField(
+        max_length=TEXT_LIMIT, required=False, allow_blank=True
+    )
     rating_service = RatingField(required=False)
-    note_service = serializers.CharField(required=False, allow_blank=True)
+    note_service = serializers.CharField(max_length=TEXT_LIMIT, required=False, allow_blank=True)
     rating_conduct = RatingField(required=False)
-    note_conduct = serializers.CharField(required=False, allow_blank=True)
+    note_conduct = serializers.CharField(max_length=TEXT_LIMIT, required=False, allow_blank=True)
     audit_recommendation = serializers.ChoiceField(
         choices=AuditRecommendation.choices,
         required=False,
@@ -230,7 +235,9 @@ class DecideSerializer(serializers.Serializer):
         queryset=NegativeListItem.objects.all(),
         help_text=_("不通过时援引的负面清单条目 ID"),
     )
-    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    reason = serializers.CharField(
+        max_length=TEXT_LIMIT, required=False, allow_blank=True, default=""
+    )
     meeting_date = serializers.DateField(required=False, allow_null=True)
     minute_number = serializers.CharField(required=False, allow_blank=True, default="")
     version = serializers.IntegerField(
@@ -241,12 +248,12 @@ class DecideSerializer(serializers.Serializer):
 
 
 class WithdrawSerializer(serializers.Serializer):
-    reason = serializers.CharField()
+    reason = serializers.CharField(max_length=TEXT_LIMIT)
     version = serializers.IntegerField(required=False, allow_null=True)
 
 
 class ReplaceSerializer(CandidacyCreateSerializer):
-    reason = serializers.CharField(help_text=_("替换理由"))
+    reason = serializers.CharField(max_length=TEXT_LIMIT, help_text=_("替换理由"))
     version = serializers.IntegerField(required=False, allow_null=True)
 
     def get_fields(self):
@@ -281,7 +288,7 @@ class DecisionSerializer(serializers.ModelSerializer):
 
 
 class ClearanceSerializer(serializers.Serializer):
-    reason = serializers.CharField()
+    reason = serializers.CharField(max_length=TEXT_LIMIT)
     cleared_by = serializers.IntegerField(source="cleared_by_id", read_only=True)
     cleared_at = serializers.DateTimeField(read_only=True)
 

@@ -7,6 +7,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.api import DateField, ScopedPrimaryKeyRelatedField
+from core.limits import TEXT_LIMIT
 from core.text import join_sentences
 from people.api.serializers import AgeField, BirthDateField, IdNumberField
 from people.models import Person
@@ -206,7 +207,7 @@ class ElectionWriteSerializer(serializers.ModelSerializer):
 
 
 class ReasonSerializer(serializers.Serializer):
-    reason = serializers.CharField(help_text=_("原因（必填）"))
+    reason = serializers.CharField(max_length=TEXT_LIMIT, help_text=_("原因（必填）"))
 
 
 class ConfirmSerializer(serializers.Serializer):
@@ -216,7 +217,7 @@ class ConfirmSerializer(serializers.Serializer):
             "如 villagers_no_woman 或 villagers_not_approved:12"
         )
     )
-    note = serializers.CharField(help_text=_("书面说明"))
+    note = serializers.CharField(max_length=TEXT_LIMIT, help_text=_("书面说明"))
 
 
 class SeatSerializer(serializers.ModelSerializer):
@@ -257,4 +258,6 @@ class SeatSerializer(serializers.ModelSerializer):
 class SeatEndSerializer(serializers.Serializer):
     ended_on = DateField()
     reason = inline_choice_field(SeatEndReason.choices)
-    note = serializers.CharField(required=False, allow_blank=True, default="")
+    note = serializers.CharField(
+        max_length=TEXT_LIMIT, required=False, allow_blank=True, default=""
+    )

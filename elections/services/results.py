@@ -15,6 +15,7 @@ from simple_history.utils import bulk_create_with_history
 from core import policy
 from core.access import ensure_can_edit_township
 from core.concurrency import VersionConflict, bump_version, check_version
+from core.limits import TEXT_LIMIT, TextLimitValidator
 from people.models import Person
 from registry.models import Term, Village
 
@@ -329,6 +330,10 @@ def election_confirm(*, election: Election, code: str, note: str, actor) -> Elec
         raise ValidationError({"code": _("该提示无需书面说明")})
     if not note.strip():
         raise ValidationError({"note": _("请填写书面说明")})
+    try:  # kept in a JSONField, which has no model validator for its length
+        TextLimitValidator(TEXT_LIMIT)(note.strip())
+    except ValidationError as error:
+        raise ValidationError({"note": error.error_list}) from None
     locked = _lock(election, None)
     confirmations = dict(locked.confirmations)
     confirmations[code] = note.strip()

@@ -7,6 +7,7 @@ from rest_framework import serializers
 
 from core.api import DateField, DateTimeField
 from core.filters import MAX_ID
+from core.limits import LONG_TEXT_LIMIT
 from core.text import join_sentences
 from elections.choices import Body, Post
 from registry.models import Term, Township, Village
@@ -286,7 +287,7 @@ class MentorshipCreateSerializer(serializers.Serializer):
         child=id_field(), min_length=1, help_text=_("帮带对象的人员 ID")
     )
     started_on = DateField()
-    goals = serializers.CharField()
+    goals = serializers.CharField(max_length=LONG_TEXT_LIMIT)
 
 
 class MentorshipEndSerializer(serializers.Serializer):
