@@ -237,10 +237,11 @@ SYNC_TOMBSTONES = {
 # secrets: local.py has development ones, production.py requires them from the environment.
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
-# With a cache every process shares (Redis), sessions are read from it and written through
-# to the database; a per-process cache would keep a signed-out session alive in the others.
-if CACHES["default"]["BACKEND"].endswith("RedisCache"):
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Sessions stay in the database (Django's default engine), not read from Redis (cached_db):
+# cached_db's load does not survive a cache outage, so a Redis restart made every page a 500
+# (tests/composition/test_views.py stops Redis under a dashboard), for one query a request.
+# accounts.middleware renews a session at most every SESSION_RENEW_SECONDS instead of writing
+# it on every request, which was the cost that mattered (docs/performance.md, "Load").
 
 # History is evidence: nobody may revert an object to an old version from the admin (issue 7).
 SIMPLE_HISTORY_REVERT_DISABLED = True

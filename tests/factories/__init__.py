@@ -39,7 +39,9 @@ class TownshipFactory(factory.django.DjangoModelFactory):
         model = Township
 
     county = factory.SubFactory(CountyFactory)
-    code = factory.LazyAttributeSequence(lambda o, n: f"{o.county.code}{100 + n % 900:03d}")
+    # Tests name townships 100–199 by hand (the fixtures' 141028100, 141028101): generated
+    # codes stay above, so a long run's sequence never lands on a fixture's code.
+    code = factory.LazyAttributeSequence(lambda o, n: f"{o.county.code}{200 + n % 800:03d}")
     name = factory.Sequence(lambda n: f"测试镇{n}")
 
 
@@ -48,7 +50,8 @@ class VillageFactory(factory.django.DjangoModelFactory):
         model = Village
 
     township = factory.SubFactory(TownshipFactory)
-    code = factory.LazyAttributeSequence(lambda o, n: f"{o.township.code}{200 + n % 800:03d}")
+    # Tests name villages 000–299 by hand (东关村 141028100201 …); generated codes stay above.
+    code = factory.LazyAttributeSequence(lambda o, n: f"{o.township.code}{300 + n % 700:03d}")
     name = factory.Sequence(lambda n: f"测试村{n}")
 
 

@@ -71,7 +71,7 @@ def test_pages_for_the_official_and_refusals(client, built, official, make_user,
     village_page = client.get(built.dongguan.get_absolute_url()).content.decode()
     assert reverse("reports:village", args=[built.dongguan.pk, 2021]) in village_page
     xlsx = client.get(reverse("reports:report", args=["141028100", 2021]) + "?format=xlsx")
-    assert openpyxl.load_workbook(io.BytesIO(xlsx.content))["表一 选举委员会和选民登记"]
+    assert openpyxl.load_workbook(io.BytesIO(xlsx.getvalue()))["表一 选举委员会和选民登记"]
 
 
 def test_a_late_voter_list_is_refused_with_the_rule(client, built, official):
