@@ -62,6 +62,10 @@ def _transition(
         raise PermissionDenied(_("只有县委组织部可以执行此操作"))
     if name in REASON_REQUIRED and not reason.strip():
         raise ValidationError({"reason": _("请填写原因")})
+    try:  # the transition and the unlock keep the reason: its free-text limit (core.limits)
+        ElectionTransition._meta.get_field("reason").run_validators(reason.strip())
+    except ValidationError as error:
+        raise ValidationError({"reason": error.error_list}) from None
     ElectionTransition.objects.create(
         election=locked,
         from_state=locked.state,

@@ -149,6 +149,8 @@ def test_unlock_needs_reason_removes_seats_and_is_recorded(
     services.election_certify(election=entered, actor=organizer)
     with pytest.raises(ValidationError, match="原因"):
         services.election_unlock(election=entered, actor=organizer, reason="  ")
+    with pytest.raises(ValidationError, match="2000"):  # core.limits: a reason is free text
+        services.election_unlock(election=entered, actor=organizer, reason="错" * 2001)
     unlocked = services.election_unlock(election=entered, actor=organizer, reason="得票录入错误")
     assert unlocked.state == ElectionState.DRAFT
     assert unlocked.unlocked_by == organizer and unlocked.unlock_reason == "得票录入错误"
@@ -279,3 +281,22 @@ def test_seat_update_changes_post_and_signals(village, term, official, signals_s
     assert signals_sent == [{"term_ids": {term.pk}, "village_ids": {village.pk}}]
     with pytest.raises(ValidationError, match="没有"):
         services.seat_update(seat=seat, actor=official, post=Post.DIRECTOR)
+
+
+def test_an_election_is_held_in_its_terms_window(village, official):
+    """From 1 January of the year before the term's to the term's end (core.limits, docs/api.md)."""
+    term = TermFactory(year=2021)  # ends 2026-04-30
+    for held_on, ok in [
+        (dt.date(2020, 1, 1), True),
+        (dt.date(2026, 4, 30), True),
+        (dt.date(2019, 12, 31), False),
+        (dt.date(2026, 5, 1), False),
+        (dt.date(1, 1, 1), False),
+        (dt.date(9999, 12, 31), False),
+    ]:
+        election = ElectionFactory.build(village=village, term=term, held_on=held_on)
+        if ok:
+            election.clean()
+        else:
+            with pytest.raises(ValidationError, match="2020-01-01 至 2026-04-30"):
+                election.clean()

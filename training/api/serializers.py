@@ -7,7 +7,7 @@ from rest_framework import serializers
 
 from core.api import DateField, DateTimeField
 from core.filters import MAX_ID
-from core.limits import LONG_TEXT_LIMIT
+from core.limits import LONG_TEXT_LIMIT, TEXT_LIMIT
 from core.text import join_sentences
 from elections.choices import Body, Post
 from registry.models import Term, Township, Village
@@ -293,7 +293,9 @@ class MentorshipCreateSerializer(serializers.Serializer):
 class MentorshipEndSerializer(serializers.Serializer):
     ended_on = DateField()
     outcome = enum_field(MentorshipOutcome.choices)
-    outcome_note = serializers.CharField(required=False, allow_blank=True, default="")
+    outcome_note = serializers.CharField(
+        max_length=TEXT_LIMIT, required=False, allow_blank=True, default=""
+    )
 
 
 class CoverageRowSerializer(serializers.Serializer):
