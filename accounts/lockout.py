@@ -1,12 +1,14 @@
 """What a locked-out login sees (django-axes AXES_LOCKOUT_CALLABLE): a clear Chinese message.
 
-The login page is shown again with the message (HTTP 429); the API answers JSON.
+The login page is shown again with the message (HTTP 429); the API answers the problem body
+every endpoint answers (core.api.problem_response, code `locked_out`).
 """
 
 from django.conf import settings
-from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+
+from core.api import problem_response
 
 
 def lockout_message() -> str:
@@ -17,7 +19,7 @@ def lockout_message() -> str:
 def lockout_response(request, original_response=None, credentials=None):
     message = lockout_message()
     if request.path.startswith("/api/"):
-        return JsonResponse({"detail": message}, status=429)
+        return problem_response(429, "locked_out", message)
     from django.contrib.auth.forms import AuthenticationForm
 
     form = AuthenticationForm(request)

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 
+from core.api import problem_response
 from core.forms import form_errors_from
 from core.permissions import RoleRequiredMixin
 
@@ -86,12 +87,19 @@ class PersonSearchView(RoleRequiredMixin, View):
     def post(self, request):
         throttle = IdNumberSearchThrottle()
         if not throttle.allow_request(request, self):
-            return JsonResponse({"error": throttled_message(throttle.wait())}, status=429)
+            wait = throttle.wait()
+            headers = {"Retry-After": str(int(wait or 60))}
+            return problem_response(429, "throttled", throttled_message(wait), headers=headers)
         queryset = Person.objects.for_user(request.user).select_related("village__township")
         person_filter = PersonFilter(request.POST, queryset=queryset, request=request)
         if not person_filter.is_valid():
-            errors = [e for field in person_filter.errors.values() for e in field]
-            return JsonResponse({"error": " ".join(errors)}, status=400)
+            errors = [
+                {"field": field, "code": "invalid", "message": str(message)}
+                for field, messages in person_filter.errors.items()
+                for message in messages
+            ]
+            detail = " ".join(e["message"] for e in errors)
+            return problem_response(400, "invalid", detail, errors=errors)
         if not (request.POST.get("q") or "").strip():
             return JsonResponse({"results": []})
         people = person_filter.qs.order_by("name", "pk")[:PICKER_RESULTS]

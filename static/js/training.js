@@ -57,8 +57,12 @@
         if (result.ok && result.data.ok) {
           update(row, result.data);
         } else {
-          // The fallback text and the separator come translated from the page.
-          var text = (result.data.errors || [list.dataset.errorText]).join(list.dataset.separator);
+          // A refusal is a problem body (docs/api.md "Errors"): one message per entry of
+          // `errors`, else its `detail`. The fallback text and the separator come
+          // translated from the page.
+          var errors = (result.data.errors || []).map(function (e) { return e.message; });
+          if (!errors.length) errors = [result.data.detail || list.dataset.errorText];
+          var text = errors.join(list.dataset.separator);
           row.querySelector("[data-rc-error]").textContent = text;
           say(text, true);
         }

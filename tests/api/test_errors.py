@@ -168,3 +168,12 @@ def test_service_validation_errors_take_the_shape(api, organizer, village, term)
     election = ElectionFactory(village=village, term=term)
     body = problem(api(organizer).post(f"/api/v1/elections/{election.pk}/certify/"), 400)
     assert body["errors"] and all(set(e) == {"field", "code", "message"} for e in body["errors"])
+
+
+def test_the_pages_json_shares_the_shape(client, viewer, official):
+    """The person picker's search (a page's JSON, not the API) refuses with the same body:
+    a viewer may not search by ID number, in the user's language, on the field `q`."""
+    client.force_login(viewer)
+    body = problem(client.post("/people/search/", {"q": make_id_number(dt.date(1980, 1, 1))}), 400)
+    assert body["code"] == "invalid" and "按姓名查找" in body["detail"]
+    assert field_errors(body)["q"]["code"] == "invalid"

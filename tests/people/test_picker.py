@@ -69,11 +69,20 @@ def test_an_id_number_finds_the_person_for_the_roles_that_may_and_is_throttled(
     ]
     client.force_login(viewer)
     refused = client.post(SEARCH, {"q": number})
-    assert refused.status_code == 400 and "按姓名查找" in refused.json()["error"]
+    assert refused.status_code == 400
+    assert refused["Content-Type"] == "application/problem+json"
+    problem = refused.json()
+    assert problem["status"] == 400 and problem["code"] == "invalid"
+    assert "按姓名查找" in problem["detail"]
+    assert problem["errors"][0]["field"] == "q" and "按姓名查找" in problem["errors"][0]["message"]
     client.force_login(official)
     for _ in range(29):
         client.post(SEARCH, {"q": number})
-    assert client.post(SEARCH, {"q": number}).status_code == 429
+    throttled = client.post(SEARCH, {"q": number})
+    assert throttled.status_code == 429
+    assert throttled["Content-Type"] == "application/problem+json"
+    assert throttled.json()["code"] == "throttled" and throttled.json()["status"] == 429
+    assert "Retry-After" in throttled
 
 
 def test_the_people_list_search_posts_an_id_number_and_redirects_a_name(

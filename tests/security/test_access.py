@@ -2,6 +2,7 @@
 security headers and the Content Security Policy, hashed API tokens."""
 
 import datetime as dt
+import json
 from importlib import import_module
 
 import pytest
@@ -84,6 +85,8 @@ def test_api_token_endpoint_locks_out_too(api_user):
     response = client.post(url, {"username": api_user.username, "password": PASSWORD})
     assert response.status_code == 429
     assert LOCKED in response.json()["detail"]
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json()["code"] == "locked_out" and response.json()["status"] == 429
     assert not ApiToken.objects.exists()
 
 
@@ -220,3 +223,15 @@ def test_api_tokens_are_hashed_expire_revoke_read_only_and_listed_in_admin(
     )
     assert response.status_code == 302
     assert api.get("/api/v1/villages/").status_code == 401
+
+
+def test_axes_lockout_of_an_api_request_answers_the_problem_body(rf):
+    """What django-axes answers an /api/ request it locked out: the API's one error shape."""
+    from accounts.lockout import lockout_response
+
+    response = lockout_response(rf.post("/api/v1/auth/token/"))
+    assert response.status_code == 429
+    assert response["Content-Type"] == "application/problem+json"
+    body = json.loads(response.content)
+    assert body["code"] == "locked_out" and body["status"] == 429
+    assert LOCKED in body["detail"]

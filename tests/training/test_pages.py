@@ -156,7 +156,13 @@ def test_roll_call_script_gets_json_and_errors_as_400(client, organizer, county_
     url = reverse("training:enrolment-action", args=[enrolment.pk, "absent"])
     headers = {"HTTP_X_REQUESTED_WITH": "fetch"}
     response = client.post(url, {"reason": ""}, **headers)
-    assert response.status_code == 400 and "缺席原因" in response.json()["errors"][0]
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/problem+json"
+    problem = response.json()
+    assert problem["status"] == 400 and problem["code"] == "invalid"
+    assert "缺席原因" in problem["detail"]
+    assert all({"field", "code", "message"} <= set(e) for e in problem["errors"])
+    assert "缺席原因" in problem["errors"][0]["message"]
     response = client.post(url, {"reason": "病假"}, **headers)
     assert response.json()["status"] == "absent" and response.json()["absence_reason"] == "病假"
 
