@@ -5,13 +5,16 @@ are ready (`CoreConfig.ready`): 2,000 characters, 10,000 for the long plans list
 `LONG_TEXT_FIELDS`; every editable `DateField`/`DateTimeField` a `DateWindowValidator`
 (1900-01-01 … 2100-12-31, the window of the API's `core.api.DateField`), so a date of year 1
 or 9999 is refused with the window named, whatever door it came through; rules that know a
-narrower window (an election's term, `Election.clean`) check it in the model. The validator is set on the field's `validators` (not its `_validators`),
-so migrations do not change; through it the limit is enforced at every door:
+narrower window (an election's term, `Election.clean`) check it in the model. The validator
+is set on the field's `validators` (not its `_validators`), so migrations do not change;
+through it the limit is enforced at every door:
 
 - `Model.full_clean()`, which every service calls before saving (pages, API, imports,
   commands), and `ModelForm` validation;
 - DRF's `ModelSerializer`, which copies a model field's validators, so the API refuses the
-  text with a 400 before the service runs, and the schema shows `maxLength`.
+  text with a 400 before the service runs, and the schema shows `maxLength`;
+- a `pre_save` check of the same validators, for a service that saves without `full_clean()`
+  (not `bulk_create`/`update`, which send no signal).
 """
 
 import datetime as dt
@@ -20,6 +23,7 @@ from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import models
+from django.db.models.signals import pre_save
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
 
@@ -126,8 +130,38 @@ def _add(field, validator) -> None:
 
 
 def apply_text_limits() -> None:
-    """Give every free-text field its limit and every date its window (idempotent)."""
+    """Give every free-text field its limit and every date its window (idempotent), and
+    check them again before every save of those models (`refuse_out_of_limits`)."""
+    checked = set()
     for field in limited_text_fields():
         _add(field, TextLimitValidator(limit_for(field)))
+        checked.add(field.model)
     for field in limited_date_fields():
         _add(field, DateWindowValidator(EARLIEST_DATE, LATEST_DATE))
+        checked.add(field.model)
+    for model in checked:
+        pre_save.connect(refuse_out_of_limits, sender=model, dispatch_uid=f"limits-{model}")
+
+
+_LIMIT_VALIDATORS = (TextLimitValidator, DateWindowValidator)
+
+
+def refuse_out_of_limits(sender, instance, raw=False, **kwargs):
+    """The safety net behind `full_clean()`: a service that saves without it (or sets a
+    field after it) still cannot store a text over its limit or a date outside its window.
+    Fixtures (`raw`) load as they are."""
+    if raw:
+        return
+    errors = {}
+    for field in sender._meta.concrete_fields:
+        validators = [v for v in field.validators if isinstance(v, _LIMIT_VALIDATORS)]
+        value = getattr(instance, field.attname, None)
+        if not validators or value in (None, ""):
+            continue
+        for validator in validators:
+            try:
+                validator(value)
+            except ValidationError as error:
+                errors.setdefault(field.name, []).extend(error.error_list)
+    if errors:
+        raise ValidationError(errors)

@@ -212,3 +212,20 @@ def test_a_written_confirmation_has_the_limit_too(api, official, village):
     assert error["field"] == "note" and "2000" in error["message"]
     election.refresh_from_db()
     assert election.confirmations == {}
+
+
+def test_a_save_without_full_clean_is_refused_too(county):
+    import datetime as dt
+
+    from django.core.exceptions import ValidationError
+
+    from candidates.models import NegativeListItem
+    from tests.factories import PersonFactory
+
+    with pytest.raises(ValidationError, match="2000"):
+        NegativeListItem(county=county, number=99, text="x" * 2001).save()
+    person = PersonFactory()
+    person.birth_date = dt.date(1, 1, 1)
+    with pytest.raises(ValidationError, match="1900-01-01"):
+        person.save()
+    assert not NegativeListItem.objects.filter(number=99).exists()
