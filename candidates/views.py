@@ -14,7 +14,7 @@ from django.views import View
 from core import policy, uploads
 from core.access import COUNTY_ROLES, EDITOR_ROLES, STAFF_ROLES, Role
 from core.exports import export_filename, template_response, xlsx_response
-from core.forms import form_errors_from
+from core.forms import form_errors_from, service_refusals
 from core.permissions import RoleRequiredMixin
 from core.spreadsheets import SpreadsheetError, read_upload
 from core.text import is_digits
@@ -174,7 +174,7 @@ class CandidacyCreateView(RoleRequiredMixin, View):
         if form.is_valid():
             data = form.cleaned_data
             body, post = split_post(data["post"])
-            try:
+            with service_refusals(form):
                 candidacy = services.candidacy_nominate(
                     person_data=form.person_data(),
                     village=data["village"],
@@ -186,11 +186,7 @@ class CandidacyCreateView(RoleRequiredMixin, View):
                     assessment=form.assessment(),
                     audit_recommendation=data["audit_recommendation"],
                 )
-            except ValidationError as exc:
-                form_errors_from(exc, form)
-            except PermissionDenied as exc:
-                form.add_error(None, str(exc))
-            else:
+            if not form.errors:
                 messages.success(request, _("已提名 %(name)s") % {"name": candidacy.person.name})
                 return redirect(candidacy)
         return render(request, "candidates/candidacy_form.html", {"form": form}, status=400)
@@ -726,15 +722,11 @@ class NegativeListView(RoleRequiredMixin, View):
             )
         form = NegativeItemForm(request.POST)
         if form.is_valid():
-            try:
+            with service_refusals(form):
                 services.negative_item_save(
                     county=county, item=item, actor=request.user, **form.cleaned_data
                 )
-            except ValidationError as exc:
-                form_errors_from(exc, form)
-            except PermissionDenied as exc:
-                form.add_error(None, str(exc))
-            else:
+            if not form.errors:
                 messages.success(request, _("负面清单已保存"))
                 return redirect("candidates:negative-list")
         return self.get(request, form=form, status=400)

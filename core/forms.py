@@ -1,7 +1,9 @@
 """Form helpers every app's pages share."""
 
+from contextlib import contextmanager
+
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from core.text import is_digits
 
@@ -13,6 +15,19 @@ def form_errors_from(exc: ValidationError, form) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, exc.messages)
+
+
+@contextmanager
+def service_refusals(form):
+    """Call a service for a valid form inside this block: a ValidationError it raises lands
+    on the form's fields, a PermissionDenied on the form as a whole, and the page shows the
+    form again (`if not form.errors:` after the block is the success path)."""
+    try:
+        yield
+    except ValidationError as exc:
+        form_errors_from(exc, form)
+    except PermissionDenied as exc:
+        form.add_error(None, str(exc))
 
 
 PICKER_LIMIT = 100  # options a person picker lists at most: never a whole county's people

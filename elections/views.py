@@ -22,7 +22,7 @@ from core.exports import (
     template_response,
     xlsx_response,
 )
-from core.forms import form_errors_from
+from core.forms import form_errors_from, service_refusals
 from core.permissions import RoleRequiredMixin
 from core.text import is_digits
 from people import privacy
@@ -285,13 +285,9 @@ class SeatEndView(RoleRequiredMixin, View):
         seat = self._seat(request, pk)
         form = SeatEndForm(request.POST)
         if form.is_valid():
-            try:
+            with service_refusals(form):
                 services.seat_end(seat=seat, actor=request.user, **form.cleaned_data)
-            except ValidationError as exc:
-                form_errors_from(exc, form)
-            except PermissionDenied as exc:
-                form.add_error(None, str(exc))
-            else:
+            if not form.errors:
                 messages.success(request, _("已办理离任"))
                 return redirect(seat.village)
         return render(request, "elections/seat_end.html", {"seat": seat, "form": form}, status=400)

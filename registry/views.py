@@ -1,7 +1,6 @@
 """Pages for villages (list, detail, form, upload) and terms."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -9,7 +8,7 @@ from django.views import View
 
 from core import uploads
 from core.exports import export_filename, template_response
-from core.forms import form_errors_from
+from core.forms import service_refusals
 from core.permissions import RoleRequiredMixin
 from core.roles import COUNTY_ROLES
 from core.spreadsheets import SpreadsheetError, read_upload
@@ -65,16 +64,12 @@ class VillageFormView(RoleRequiredMixin, View):
         form = VillageForm(request.POST, instance=village, user=request.user)
         if form.is_valid():
             data = {k: v for k, v in form.cleaned_data.items() if k != "code" or village is None}
-            try:
+            with service_refusals(form):
                 if village is None:
                     village = services.village_create(actor=request.user, **data)
                 else:
                     village = services.village_update(village=village, actor=request.user, **data)
-            except ValidationError as exc:
-                form_errors_from(exc, form)
-            except PermissionDenied as exc:
-                form.add_error(None, str(exc))
-            else:
+            if not form.errors:
                 messages.success(request, _("已保存 %(name)s") % {"name": village.name})
                 return redirect(village)
         return render(
@@ -144,15 +139,11 @@ class TermOpenView(RoleRequiredMixin, View):
     def post(self, request):
         form = TermOpenForm(request.POST)
         if form.is_valid():
-            try:
+            with service_refusals(form):
                 term, _created = services.term_upsert(
                     actor=request.user, create_only=True, **form.cleaned_data
                 )
-            except ValidationError as exc:
-                form_errors_from(exc, form)
-            except PermissionDenied as exc:
-                form.add_error(None, str(exc))
-            else:
+            if not form.errors:
                 messages.success(request, _("已开启 %(term)s") % {"term": term})
                 return redirect("registry:term-list")
         return render(request, "registry/term_form.html", {"form": form}, status=400)

@@ -1,14 +1,13 @@
 """The progress board, its XLSX export, a village's round and a leader's villages."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
 
 from core import exports, policy
-from core.forms import form_errors_from
+from core.forms import service_refusals
 from core.permissions import RoleRequiredMixin
 from core.roles import EDITOR_ROLES
 
@@ -145,7 +144,7 @@ class VillageRoundView(RoleRequiredMixin, View):
         form_class = StepRecordForm if what == "record" else StepWindowForm
         form = form_class(request.POST, request.FILES)
         if form.is_valid():
-            try:
+            with service_refusals(form):
                 if what == "record":
                     services.step_record_create(
                         step=step, village=village, actor=request.user, **form.cleaned_data
@@ -154,11 +153,7 @@ class VillageRoundView(RoleRequiredMixin, View):
                     services.step_window_set(
                         step=step, village=village, actor=request.user, **form.cleaned_data
                     )
-            except ValidationError as exc:
-                form_errors_from(exc, form)
-            except PermissionDenied as exc:
-                form.add_error(None, str(exc))
-            else:
+            if not form.errors:
                 messages.success(request, _("已保存"))
                 return redirect("rounds:village", pk=village.pk)
         kwargs = {"record_form": form} if what == "record" else {"window_form": form}
@@ -167,15 +162,11 @@ class VillageRoundView(RoleRequiredMixin, View):
     def _team(self, request, round_, village):
         form = TeamForm(request.POST)
         if form.is_valid():
-            try:
+            with service_refusals(form):
                 services.team_set(
                     round_=round_, village=village, actor=request.user, **form.cleaned_data
                 )
-            except ValidationError as exc:
-                form_errors_from(exc, form)
-            except PermissionDenied as exc:
-                form.add_error(None, str(exc))
-            else:
+            if not form.errors:
                 messages.success(request, _("已保存"))
                 return redirect("rounds:village", pk=village.pk)
         return self.get(request, village.pk, team_form=form)

@@ -11,7 +11,7 @@ from django.views import View
 
 from core import exports, policy
 from core.concurrency import VersionConflict
-from core.forms import form_errors_from
+from core.forms import form_errors_from, service_refusals
 from core.permissions import RoleRequiredMixin
 from core.spreadsheets import SpreadsheetError, read_upload
 
@@ -80,13 +80,9 @@ class ProblemListView(RoleRequiredMixin, View):
     def post(self, request):
         form = ProblemForm(request.POST, villages=writable_villages(request.user))
         if form.is_valid():
-            try:
+            with service_refusals(form):
                 problem = services.problem_create(actor=request.user, **form.cleaned_data)
-            except ValidationError as exc:
-                form_errors_from(exc, form)
-            except PermissionDenied as exc:
-                form.add_error(None, str(exc))
-            else:
+            if not form.errors:
                 messages.success(request, _("已登记"))
                 return redirect(problem)
         return self.get(request, form=form)

@@ -2,14 +2,14 @@
 every difficult village."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
 
 from core import exports, policy
-from core.forms import form_errors_from
+from core.forms import service_refusals
 from core.permissions import RoleRequiredMixin
 from core.roles import COUNTY_ROLES
 from registry.choices import RiskClass
@@ -70,13 +70,9 @@ class LiaisonView(RoleRequiredMixin, View):
             return redirect("rounds:liaison")
         form = LiaisonForm(request.POST, round_=round_, villages=villages)
         if form.is_valid():
-            try:
+            with service_refusals(form):
                 services.liaison_add(round_=round_, actor=request.user, **form.cleaned_data)
-            except ValidationError as exc:
-                form_errors_from(exc, form)
-            except PermissionDenied as exc:
-                form.add_error(None, str(exc))
-            else:
+            if not form.errors:
                 messages.success(request, _("已添加包联"))
                 return redirect("rounds:liaison")
         return self.get(request, form=form)
@@ -86,7 +82,7 @@ class LiaisonView(RoleRequiredMixin, View):
         if form.is_valid():
             data = form.cleaned_data
             unit = AttachedUnit.objects.filter(round=round_, name=data["name"].strip()).first()
-            try:
+            with service_refusals(form):
                 services.unit_save(
                     round_=round_,
                     unit=unit,
@@ -94,11 +90,7 @@ class LiaisonView(RoleRequiredMixin, View):
                     villages=data["villages"],
                     actor=request.user,
                 )
-            except ValidationError as exc:
-                form_errors_from(exc, form)
-            except PermissionDenied as exc:
-                form.add_error(None, str(exc))
-            else:
+            if not form.errors:
                 messages.success(request, _("已保存"))
                 return redirect("rounds:liaison")
         return self.get(request, unit_form=form)

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 
 from core import policy
-from core.forms import DateInput, form_errors_from
+from core.forms import DateInput, service_refusals
 from core.permissions import RoleRequiredMixin
 from core.roles import COUNTY_ROLES
 from registry.models import Term
@@ -88,15 +88,11 @@ class PlanView(RoleRequiredMixin, View):
         form = RoundForm(request.POST)
         form.fields["term"].queryset = Term.objects.all()
         if form.is_valid():
-            try:
+            with service_refusals(form):
                 services.round_create(
                     county=request.user.county, actor=request.user, **form.cleaned_data
                 )
-            except ValidationError as exc:
-                form_errors_from(exc, form)
-            except PermissionDenied as exc:
-                form.add_error(None, str(exc))
-            else:
+            if not form.errors:
                 messages.success(request, _("已建立换届工作计划"))
                 return redirect("rounds:plan")
         return self.get(request, round_form=form)
@@ -110,7 +106,7 @@ class PlanView(RoleRequiredMixin, View):
             )
         form = RiskReasonForm(request.POST if reason is None else {"text": reason.text})
         if form.is_valid() and county is not None:
-            try:
+            with service_refusals(form):
                 services.risk_reason_save(
                     county=county,
                     reason=reason,
@@ -118,11 +114,7 @@ class PlanView(RoleRequiredMixin, View):
                     active=not reason.active if reason else True,
                     actor=request.user,
                 )
-            except ValidationError as exc:
-                form_errors_from(exc, form)
-            except PermissionDenied as exc:
-                form.add_error(None, str(exc))
-            else:
+            if not form.errors:
                 messages.success(request, _("已保存"))
                 return redirect("rounds:plan")
         return self.get(request, reason_form=form)
@@ -138,13 +130,9 @@ class PlanView(RoleRequiredMixin, View):
                 fields.pop("label")
             if step is not None:
                 fields.pop("code", None)
-            try:
+            with service_refusals(form):
                 services.round_step_save(round_=round_, step=step, actor=request.user, **fields)
-            except ValidationError as exc:
-                form_errors_from(exc, form)
-            except PermissionDenied as exc:
-                form.add_error(None, str(exc))
-            else:
+            if not form.errors:
                 messages.success(request, _("已保存"))
                 return redirect("rounds:plan")
         return self.get(request, step_form=form)
@@ -162,13 +150,9 @@ class PlanView(RoleRequiredMixin, View):
     def _limit(self, request, round_):
         form = LimitForm(request.POST)
         if form.is_valid():
-            try:
+            with service_refusals(form):
                 services.round_update(round_=round_, actor=request.user, **form.cleaned_data)
-            except ValidationError as exc:
-                form_errors_from(exc, form)
-            except PermissionDenied as exc:
-                form.add_error(None, str(exc))
-            else:
+            if not form.errors:
                 messages.success(request, _("已保存"))
                 return redirect("rounds:plan")
         return self.get(request, limit_form=form)

@@ -2,7 +2,6 @@
 with their coverage."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef
 from django.shortcuts import get_object_or_404, redirect, render
@@ -12,7 +11,7 @@ from django.views import View
 from candidates.choices import Stage
 from candidates.models import Candidacy
 from core import exports, policy
-from core.forms import form_errors_from
+from core.forms import service_refusals
 from core.permissions import RoleRequiredMixin
 from core.roles import EDITOR_ROLES
 from elections.models import Seat
@@ -52,13 +51,9 @@ class VisitListView(RoleRequiredMixin, View):
     def post(self, request):
         form = VisitForm(request.POST, villages=writable_villages(request.user))
         if form.is_valid():
-            try:
+            with service_refusals(form):
                 services.visit_create(actor=request.user, **form.cleaned_data)
-            except ValidationError as exc:
-                form_errors_from(exc, form)
-            except PermissionDenied as exc:
-                form.add_error(None, str(exc))
-            else:
+            if not form.errors:
                 messages.success(request, _("已保存走访记录"))
                 return redirect("rounds:visit-list")
         return self.get(request, form=form)
@@ -147,15 +142,11 @@ class ScreeningView(RoleRequiredMixin, View):
         round_, village, _screening = self._load(request, pk)
         form = ScreeningForm(request.POST, request.FILES, county=round_.county)
         if form.is_valid():
-            try:
+            with service_refusals(form):
                 services.screening_save(
                     round_=round_, village=village, actor=request.user, **form.cleaned_data
                 )
-            except ValidationError as exc:
-                form_errors_from(exc, form)
-            except PermissionDenied as exc:
-                form.add_error(None, str(exc))
-            else:
+            if not form.errors:
                 messages.success(request, _("已保存研判"))
                 return redirect("rounds:village", pk=village.pk)
         return self.get(request, pk, form=form)
@@ -211,15 +202,11 @@ class TalkListView(RoleRequiredMixin, View):
         if form.is_valid():
             data = dict(form.cleaned_data)
             person = data.pop("person")
-            try:
+            with service_refusals(form):
                 services.talk_create(
                     village=person.village, person=person, actor=request.user, **data
                 )
-            except ValidationError as exc:
-                form_errors_from(exc, form)
-            except PermissionDenied as exc:
-                form.add_error(None, str(exc))
-            else:
+            if not form.errors:
                 messages.success(request, _("已保存谈话记录"))
                 return redirect("rounds:talk-list")
         return self.get(request, form=form)
