@@ -15,6 +15,25 @@ class TimeStampedModel(models.Model):
         abstract = True
 
 
+class StateTransition(models.Model):
+    """One step of a state machine (an election's, a township's filing): who, when, why.
+    The subclass adds what moved and its `from_state`/`to_state` with its own choices."""
+
+    actor = models.ForeignKey(
+        "accounts.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("操作人"),
+    )
+    at = models.DateTimeField(_("时间"), auto_now_add=True)
+    reason = models.TextField(_("原因"), blank=True)
+
+    class Meta:
+        abstract = True
+
+
 class TombstoneQuerySet(ScopedQuerySet):
     county_lookup = "county_id"
     township_lookup = "township_id"

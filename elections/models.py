@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from core import policy
 from core.access import Role, ScopedQuerySet
 from core.history import audited_history
-from core.models import TimeStampedModel
+from core.models import StateTransition, TimeStampedModel
 from people.models import Person
 from registry.models import Term, Village
 
@@ -299,7 +299,7 @@ class ElectionCandidate(TimeStampedModel):
         return f"{self.person} {self.votes}"
 
 
-class ElectionTransition(models.Model):
+class ElectionTransition(StateTransition):
     """Every step of an election's state machine: who, when, from, to, why."""
 
     election = models.ForeignKey(
@@ -307,16 +307,6 @@ class ElectionTransition(models.Model):
     )
     from_state = models.CharField(_("原状态"), max_length=12, choices=ElectionState.choices)
     to_state = models.CharField(_("新状态"), max_length=12, choices=ElectionState.choices)
-    actor = models.ForeignKey(
-        "accounts.User",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("操作人"),
-    )
-    at = models.DateTimeField(_("时间"), auto_now_add=True)
-    reason = models.TextField(_("原因"), blank=True)
 
     class Meta:
         verbose_name = _("选举状态变更")

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.access import ScopedQuerySet
 from core.history import audited_history
-from core.models import TimeStampedModel
+from core.models import StateTransition, TimeStampedModel
 from elections.choices import Body, ElectionRound, Post
 from elections.models import Election, ElectionCandidate, Seat
 from people.choices import Gender
@@ -584,7 +584,7 @@ class TownshipFiling(TimeStampedModel):
         )
 
 
-class FilingStep(models.Model):
+class FilingStep(StateTransition):
     """Every step of a township's filing: who, when, from, to, why."""
 
     filing = models.ForeignKey(
@@ -593,16 +593,6 @@ class FilingStep(models.Model):
     step = models.CharField(_("操作"), max_length=12)
     from_state = models.CharField(_("原状态"), max_length=12, choices=FilingState.choices)
     to_state = models.CharField(_("新状态"), max_length=12, choices=FilingState.choices)
-    actor = models.ForeignKey(
-        "accounts.User",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("操作人"),
-    )
-    at = models.DateTimeField(_("时间"), auto_now_add=True)
-    reason = models.TextField(_("原因"), blank=True)
 
     class Meta:
         verbose_name = _("报送记录")
