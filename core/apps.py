@@ -7,8 +7,9 @@ class CoreConfig(AppConfig):
     verbose_name = _("公共")
 
     def ready(self):
-        from . import limits, sync, work
+        from . import choices, limits, sync, work
 
+        choices.install()
         limits.apply_text_limits()
         work.register()
         sync.connect_tombstones()
