@@ -12,7 +12,7 @@ from core.policy import SYSTEM
 from registry.choices import RiskClass
 from registry.models import Term, Village
 
-from . import services
+from . import coverage, services
 from .choices import ProblemCategory, ProblemKind, ProblemSource, TalkKind
 from .models import Screening, StepRecord, VisitLog
 from .reports import report_build
@@ -44,7 +44,14 @@ PROBLEMS = [
     (ProblemSource.RESIDENTS, ProblemCategory.ELIGIBILITY, "群众反映拟提名人选长期不在村居住"),
     (ProblemSource.SUPERVISION, ProblemCategory.PROCEDURE, "资格联审材料缺少信访部门意见"),
 ]
-NEEDS = ["村内主干道路灯损坏", "饮水管网冬季冻裂", "村卫生室缺少常用药品"]
+NEEDS = [
+    "村内主干道路灯损坏",
+    "饮水管网冬季冻裂",
+    "村卫生室缺少常用药品",
+    "村小学门口缺少减速带",
+    "冬季取暖煤供应不足",
+]
+KEY_REASONS = ["曾因宗族矛盾多次上访", "对上届选举结果有异议", "有拉票苗头"]
 
 
 def _term(ctx):
@@ -203,26 +210,34 @@ def _problems(villages, difficult, rng, today):
             )
             if index != 5:
                 services.problem_move(problem=problem, action="verify", actor=SYSTEM)
+    # 开门办事: each need taken on (领账) by a sitting member of its village's team; two
+    # of them already closed (清账), one checked by the county.
     for index, text in enumerate(NEEDS):
-        services.problem_create(
-            village=villages[index],
+        village = villages[index]
+        member = coverage.sitting_members(village).first()
+        if member is None:
+            continue
+        need = services.problem_create(
+            village=village,
             kind=ProblemKind.NEED,
             source=ProblemSource.RESIDENTS,
             category=ProblemCategory.LIVELIHOOD,
             description=text,
-            owner="村党组织书记",
-            reported_on=today - dt.timedelta(days=5),
-            deadline=today + dt.timedelta(days=25),
+            owner_person=member,
+            reported_on=today - dt.timedelta(days=12 - 3 * index),
+            deadline=today + dt.timedelta(days=25 - 10 * index),
             actor=SYSTEM,
         )
+        if index < 2:
+            services.problem_move(
+                problem=need, action="resolve", resolution="已办结，群众满意", actor=SYSTEM
+            )
+        if index == 0:
+            services.problem_move(problem=need, action="verify", actor=SYSTEM)
 
 
-def _talks(villages, rng):
-    from elections.models import Seat
-
-    seats = Seat.objects.filter(village__in=villages[:12], ended_on__isnull=True).select_related(
-        "person", "village"
-    )
+def _talks(round_, villages, difficult, rng):
+    seats = coverage.sitting_seats(villages[:12]).select_related("person", "village").order_by("pk")
     for index, seat in enumerate(seats[:30]):
         services.talk_create(
             village=seat.village,
@@ -232,6 +247,28 @@ def _talks(villages, rng):
             talker="乡镇党委书记",
             actor=SYSTEM,
         )
+    # Key persons (重点人员): one sitting member in each of the first difficult villages,
+    # the first two of them already given their warning talk.
+    for index, village in enumerate((difficult or villages)[: len(KEY_REASONS)]):
+        person = coverage.sitting_members(village).last()
+        if person is None:
+            continue
+        services.key_person_save(
+            round_=round_,
+            person=person,
+            village=village,
+            reason=KEY_REASONS[index],
+            actor=SYSTEM,
+        )
+        if index < 2:
+            services.talk_create(
+                village=village,
+                person=person,
+                kind=TalkKind.WARNING,
+                held_on=dt.date(2026, 10, 10) + dt.timedelta(days=index),
+                talker="县委组织部",
+                actor=SYSTEM,
+            )
 
 
 def build(ctx):
@@ -257,7 +294,7 @@ def build(ctx):
     _visits(villages, rng)
     today = timezone.localdate()
     _problems(villages, difficult, rng, today)
-    _talks(villages, rng)
+    _talks(round_, villages, difficult, rng)
     report_build(round_=round_, actor=SYSTEM)
     ctx.round = round_
     ctx.stdout.write(

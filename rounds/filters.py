@@ -16,7 +16,17 @@ from .choices import (
     ReportKind,
     TalkKind,
 )
-from .models import Liaison, Problem, Report, Talk, VisitLog
+from .models import (
+    AttachedUnit,
+    KeyPerson,
+    Liaison,
+    Problem,
+    Report,
+    Screening,
+    Talk,
+    VillageTeam,
+    VisitLog,
+)
 
 
 class UpdatedSinceMixin(django_filters.FilterSet):
@@ -130,3 +140,31 @@ class ReportFilter(django_filters.FilterSet):
     class Meta:
         model = Report
         fields = ["kind", "date"]
+
+
+class UnitFilter(UpdatedSinceMixin):
+    village = IdFilter(field_name="villages", label=_("村(社区)"), help_text=_("包联村的 ID"))
+
+    class Meta:
+        model = AttachedUnit
+        fields = ["village"]
+
+
+class TeamFilter(VillageRowFilter):
+    class Meta:
+        model = VillageTeam
+        fields = ["township", "village"]
+
+
+class ScreeningFilter(VillageRowFilter):
+    class Meta:
+        model = Screening
+        fields = ["township", "village"]
+
+
+class KeyPersonFilter(VillageRowFilter):
+    person = IdFilter(field_name="person", label=_("人员"), help_text=_("人员 ID"))
+
+    class Meta:
+        model = KeyPerson
+        fields = ["township", "village", "person"]

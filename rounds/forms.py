@@ -1,5 +1,7 @@
 """Forms of the round's pages; the services decide, the forms only read input."""
 
+import json
+
 from django import forms
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
@@ -13,6 +15,7 @@ from people.models import Person
 from registry.choices import RiskClass
 from registry.models import Township, Village
 
+from . import coverage
 from .choices import ProblemCategory, ProblemKind, ProblemSource, StepStatus, TalkKind
 from .models import RiskReason
 
@@ -69,23 +72,56 @@ class VisitForm(forms.Form):
         self.fields["village"].queryset = villages
 
 
+def _member_field():
+    return forms.TypedChoiceField(
+        label=_("领账成员"),
+        coerce=int,
+        empty_value=None,
+        required=False,
+        help_text=_("开门办事：由本村现任班子成员领账"),
+    )
+
+
+def _members_of(form, villages) -> None:
+    """The owner_person select: the sitting members of `villages`, grouped by village; the
+    page's script shows only the chosen village's (data-members)."""
+    groups = coverage.member_choices(villages)
+    field = form.fields["owner_person"]
+    field.choices = [("", "—"), *[(label, options) for _pk, label, options in groups]]
+    field.widget.attrs["data-members"] = json.dumps(
+        {str(pk): [person for person, _label in options] for pk, _label, options in groups}
+    )
+
+
+def _person(pk):
+    return Person.objects.filter(pk=pk).first() if pk else None
+
+
 class ProblemForm(forms.Form):
     kind = forms.ChoiceField(label=_("类型"), choices=ProblemKind.choices)
     village = forms.ModelChoiceField(label=_("村(社区)"), queryset=Village.objects.none())
     source = forms.ChoiceField(label=_("来源"), choices=ProblemSource.choices)
     category = forms.ChoiceField(label=_("类别"), choices=ProblemCategory.choices)
     description = forms.CharField(label=_("问题描述"), widget=forms.Textarea(attrs={"rows": 3}))
-    owner = forms.CharField(label=_("责任人/单位"), max_length=80, required=False)
+    owner = forms.CharField(
+        label=_("责任人/单位"), max_length=80, required=False, help_text=_("换届问题填写")
+    )
+    owner_person = _member_field()
     deadline = forms.DateField(label=_("销号时限"), widget=DateInput)
 
     def __init__(self, *args, villages=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["village"].queryset = villages
+        _members_of(self, villages)
+
+    def clean_owner_person(self):
+        return _person(self.cleaned_data.get("owner_person"))
 
 
 class ProblemMoveForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
     owner = forms.CharField(label=_("责任人/单位"), max_length=80, required=False)
+    owner_person = _member_field()
     deadline = forms.DateField(label=_("销号时限"), widget=DateInput, required=False)
     resolution = forms.CharField(
         label=_("整改情况"), widget=forms.Textarea(attrs={"rows": 2}), required=False
@@ -94,6 +130,17 @@ class ProblemMoveForm(forms.Form):
     verification_note = forms.CharField(
         label=_("核验意见"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
+
+    def __init__(self, *args, problem=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if problem is not None and problem.kind == ProblemKind.NEED:
+            del self.fields["owner"]  # a need is taken on by a member of its village's team
+            _members_of(self, Village.objects.filter(pk=problem.village_id))
+        else:
+            del self.fields["owner_person"]
+
+    def clean_owner_person(self):
+        return _person(self.cleaned_data.get("owner_person"))
 
 
 class StepRecordForm(forms.Form):
@@ -152,6 +199,27 @@ class TalkForm(forms.Form):
         limit_choices(  # a search-as-you-type picker (static/js/person-picker.js)
             self.fields["person"],
             selected=self["person"].value(),
+            search_url=reverse_lazy("people:person-search"),
+            describe=privacy.picker_labeller(user),
+        )
+
+
+class KeyPersonForm(forms.Form):
+    """Flag a key person (重点人员) of the round: one to be given a warning talk."""
+
+    key_person = forms.ModelChoiceField(label=_("重点人员"), queryset=Person.objects.none())
+    reason = forms.CharField(label=_("列为重点人员的原因"), max_length=200)
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["key_person"].queryset = (
+            Person.objects.for_user(user)
+            .filter(village__isnull=False)
+            .select_related("village__township")
+        )
+        limit_choices(
+            self.fields["key_person"],
+            selected=self["key_person"].value(),
             search_url=reverse_lazy("people:person-search"),
             describe=privacy.picker_labeller(user),
         )

@@ -15,7 +15,7 @@ from core.spreadsheets import Column, Sheet
 from core.text import choice_by_label, compact, join_words, normalize_text, parse_date
 from registry.models import Village
 
-from . import services
+from . import coverage, services
 from .choices import ProblemCategory, ProblemKind, ProblemSource
 
 
@@ -96,7 +96,15 @@ PROBLEM_COLUMNS = [
     Column("source", "来源", ("source",), True, _choice(ProblemSource), "", "督导组"),
     Column("category", "类别", ("category",), True, _choice(ProblemCategory), "", "矛盾纠纷"),
     Column("description", "问题描述", ("问题", "description"), True, _text(2000), "", ""),
-    Column("owner", "责任人/单位", ("责任人", "责任单位", "owner"), False, _text(80), "", ""),
+    Column(
+        "owner",
+        "责任人/单位",
+        ("责任人", "责任单位", "领账成员", "owner"),
+        False,
+        _text(80),
+        "开门办事填本村现任班子成员的姓名（领账）",
+        "",
+    ),
     Column("reported_on", "发现日期", ("reported_on",), False, parse_date, "不填为今天", ""),
     Column("deadline", "销号时限", ("时限", "deadline"), True, parse_date, "", "2026-12-31"),
 ]
@@ -139,7 +147,7 @@ def _find_village(values, by_code, by_name):
     return found[0], None
 
 
-def _run(sheet: Sheet, *, actor, dry_run: bool, save) -> ImportResult:
+def _run(sheet: Sheet, *, actor, dry_run: bool, save, check=None) -> ImportResult:
     result = ImportResult()
     by_code, by_name = _villages(actor)
     bad = {error.row for error in sheet.errors}
@@ -154,6 +162,8 @@ def _run(sheet: Sheet, *, actor, dry_run: bool, save) -> ImportResult:
             actor, "problem.report", village
         ):
             sheet.error(row.number, "village", _("您无权为该村录入"))
+        elif check is not None and (problem := check(row.values, village)) is not None:
+            sheet.error(row.number, *problem)
         else:
             plan.append((row, village))
     if sheet.errors:
@@ -198,6 +208,28 @@ def import_visits(sheet: Sheet, *, actor, dry_run: bool = False) -> ImportResult
 def import_problems(sheet: Sheet, *, actor, dry_run: bool = False) -> ImportResult:
     """Save every row of the ledger in `sheet`, or none."""
 
+    def check(values, village):
+        """A 开门办事 need's 责任人 is a sitting member of the village's team, by name."""
+        if (values["kind"] or ProblemKind.PROBLEM) != ProblemKind.NEED:
+            values["owner_person"] = None
+            return None
+        name = values["owner"] or ""
+        if not name:
+            return "owner", _("开门办事须填写领账成员（本村现任班子成员的姓名）")
+        found = list(coverage.sitting_members(village).filter(name=name)[:2])
+        if not found:
+            return "owner", _("“%(name)s”不是%(village)s现任班子成员") % {
+                "name": name,
+                "village": village.name,
+            }
+        if len(found) > 1:
+            return "owner", _("%(village)s有两名以上现任成员叫“%(name)s”，请在网页上登记") % {
+                "name": name,
+                "village": village.name,
+            }
+        values["owner_person"], values["owner"] = found[0], ""
+        return None
+
     def save(values, village):
         services.problem_create(
             village=village,
@@ -206,9 +238,10 @@ def import_problems(sheet: Sheet, *, actor, dry_run: bool = False) -> ImportResu
             category=values["category"],
             description=values["description"],
             owner=values["owner"] or "",
+            owner_person=values["owner_person"],
             reported_on=values["reported_on"],
             deadline=values["deadline"],
             actor=actor,
         )
 
-    return _run(sheet, actor=actor, dry_run=dry_run, save=save)
+    return _run(sheet, actor=actor, dry_run=dry_run, save=save, check=check)

@@ -268,6 +268,7 @@ class Screening(TimeStampedModel):
     note = models.TextField(_("研判意见"), blank=True)
     emergency_plan = models.TextField(_("应急预案"), blank=True)
     emergency_plan_file = models.FileField(_("应急预案附件"), upload_to=UPLOADS, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = VillageRowQuerySet.as_manager()
     history = audited_history()
@@ -373,6 +374,7 @@ class AttachedUnit(TimeStampedModel):
     villages = models.ManyToManyField(
         Village, blank=True, related_name="attached_units", verbose_name=_("包联村")
     )
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = StepQuerySet.as_manager()
     history = audited_history()
@@ -405,6 +407,7 @@ class VillageTeam(TimeStampedModel):
     )
     township_cadre = models.CharField(_("乡镇包村干部"), max_length=50, blank=True)
     work_group = models.CharField(_("驻村工作组"), max_length=100, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = VillageRowQuerySet.as_manager()
     history = audited_history()
@@ -496,6 +499,11 @@ class Problem(TimeStampedModel):
     def is_overdue(self) -> bool:
         return self.state not in CLOSED_STATES and self.deadline < timezone.localdate()
 
+    @property
+    def owner_display(self) -> str:
+        """Who took it on: the team member (开门办事 领账), else the free-text owner."""
+        return self.owner_person.name if self.owner_person_id else self.owner
+
 
 class Talk(TimeStampedModel):
     """A talk (谈心谈话 / 警示谈话): who talked with whom, when."""
@@ -510,6 +518,7 @@ class Talk(TimeStampedModel):
     held_on = models.DateField(_("谈话日期"))
     talker = models.CharField(_("谈话人"), max_length=60)
     note = models.TextField(_("谈话要点"), blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = VillageRowQuerySet.as_manager()
     history = audited_history()
@@ -521,6 +530,49 @@ class Talk(TimeStampedModel):
 
     def __str__(self):
         return f"{self.person} · {self.held_on}"
+
+
+class KeyPerson(TimeStampedModel):
+    """A key person (重点人员) of a village in a round, flagged by the county or township with
+    a reason: one to be given a warning talk (警示谈话) (rounds/coverage.py)."""
+
+    round = models.ForeignKey(
+        Round, on_delete=models.CASCADE, related_name="key_persons", verbose_name=_("换届工作")
+    )
+    village = models.ForeignKey(
+        Village, on_delete=models.PROTECT, related_name="key_persons", verbose_name=_("村(社区)")
+    )
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="key_flags", verbose_name=_("重点人员")
+    )
+    reason = models.CharField(_("列为重点人员的原因"), max_length=200)
+    flagged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("标记人"),
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    objects = VillageRowQuerySet.as_manager()
+    history = audited_history()
+
+    class Meta:
+        verbose_name = _("重点人员")
+        verbose_name_plural = _("重点人员")
+        ordering = ["village", "person__name", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "person"],
+                name="key_person_once_per_round",
+                violation_error_message=_("该人员已列为本次换届的重点人员"),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.village} · {self.person}"
 
 
 class ReportQuerySet(ScopedQuerySet):

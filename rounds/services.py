@@ -14,7 +14,9 @@ from simple_history.utils import bulk_create_with_history
 from core import policy
 from core.concurrency import bump_version, check_version
 from core.roles import Role
+from registry.models import Village
 
+from . import coverage
 from .choices import (
     DEFAULT_RISK_REASONS,
     DEFAULT_STEPS,
@@ -24,6 +26,7 @@ from .choices import (
 )
 from .models import (
     AttachedUnit,
+    KeyPerson,
     Liaison,
     Problem,
     ReportRead,
@@ -192,16 +195,20 @@ def screening_save(
     note: str = "",
     emergency_plan: str = "",
     emergency_plan_file=None,
+    expected_version: int | None = None,
     actor,
 ) -> Screening:
-    """The village's risk screening of the round (one per village; saving again updates)."""
+    """The village's risk screening of the round (one per village; saving again updates,
+    refused when another user saved it since `expected_version` was read)."""
     policy.ensure(actor, "village.round_record", village)
     reasons = list(reasons)
     if any(reason.county_id != round_.county_id for reason in reasons):
         raise ValidationError({"reasons": _("只能选择本县的风险因素")})
-    screening = Screening.objects.filter(round=round_, village=village).first() or Screening(
+    screening = Screening.objects.select_for_update().filter(
         round=round_, village=village
-    )
+    ).first() or Screening(round=round_, village=village)
+    if screening.pk:
+        bump_version(screening, expected_version)
     screening.screened_on, screening.note = screened_on, note
     screening.emergency_plan = emergency_plan
     if emergency_plan_file:
@@ -280,9 +287,20 @@ def liaison_remove(*, liaison: Liaison, actor) -> None:
 
 @policy.requires_actor
 @transaction.atomic
-def unit_save(*, round_, name: str, villages=(), unit: AttachedUnit | None = None, actor):
+def unit_save(
+    *,
+    round_,
+    name: str,
+    villages=(),
+    unit: AttachedUnit | None = None,
+    expected_version: int | None = None,
+    actor,
+):
     """An attached unit (包村单位) and its villages."""
     policy.ensure(actor, "round.plan", round_)
+    if unit is not None and unit.pk:
+        unit = AttachedUnit.objects.select_for_update().get(pk=unit.pk)
+        bump_version(unit, expected_version)
     unit = unit or AttachedUnit(round=round_)
     unit.name = name.strip()
     unit.full_clean()
@@ -296,12 +314,32 @@ def unit_save(*, round_, name: str, villages=(), unit: AttachedUnit | None = Non
 
 @policy.requires_actor
 @transaction.atomic
-def team_set(*, round_, village, township_cadre: str = "", work_group: str = "", actor):
+def unit_delete(*, unit: AttachedUnit, expected_version: int | None = None, actor) -> None:
+    """Drop an attached unit (its villages lose it from their "四个一")."""
+    policy.ensure(actor, "round.plan", unit.round)
+    unit = AttachedUnit.objects.select_for_update().get(pk=unit.pk)
+    check_version(unit, expected_version)
+    unit.delete()
+
+
+@policy.requires_actor
+@transaction.atomic
+def team_set(
+    *,
+    round_,
+    village,
+    township_cadre: str = "",
+    work_group: str = "",
+    expected_version: int | None = None,
+    actor,
+):
     """The village's township cadre and work group (two of its "四个一")."""
     policy.ensure(actor, "village.round_record", village)
-    team = VillageTeam.objects.filter(round=round_, village=village).first() or VillageTeam(
+    team = VillageTeam.objects.select_for_update().filter(
         round=round_, village=village
-    )
+    ).first() or VillageTeam(round=round_, village=village)
+    if team.pk:
+        bump_version(team, expected_version)
     team.township_cadre, team.work_group = township_cadre.strip(), work_group.strip()
     team.full_clean()
     team.save()
@@ -319,13 +357,45 @@ def problem_create(*, village, actor, **fields) -> Problem:
     policy.ensure(actor, "problem.report", village)
     problem = Problem(village=village, created_by=policy.history_user(actor), **fields)
     problem.reported_on = problem.reported_on or timezone.localdate()
-    if problem.kind == ProblemKind.NEED and not (problem.owner or problem.owner_person_id):
-        raise ValidationError({"owner": _("开门办事事项须有领账成员")})
+    _check_owner(problem, problem.owner_person, actor)
     if problem.owner or problem.owner_person_id:
         problem.state = ProblemState.ASSIGNED
     problem.full_clean()
     problem.save()
     return problem
+
+
+def _check_owner(problem: Problem, person, actor) -> None:
+    """The owner of a 开门办事 need is a sitting member of its village's team (领账), whom the
+    caller may see; a 换届问题 names its owner in free text. Clears the other kind's owner."""
+    if problem.kind != ProblemKind.NEED:
+        if person is not None:
+            raise ValidationError(
+                {"owner_person": _("领账成员只用于开门办事；换届问题请填写责任人/单位")}
+            )
+        return
+    if person is None:
+        raise ValidationError(
+            {"owner_person": _("开门办事事项须由本村现任班子的一名成员领账，请选择领账成员")}
+        )
+    village = problem.village
+    if not policy.is_system(actor):
+        from .selectors import visible_villages_for
+
+        if (
+            not coverage.sitting_seats(visible_villages_for(actor))
+            .filter(person_id=person.pk)
+            .exists()
+        ):
+            raise ValidationError({"owner_person": _("该人员不在您的管辖范围内")})
+    if not coverage.is_sitting_in(person, village):
+        raise ValidationError(
+            {
+                "owner_person": _("%(name)s 不是%(village)s现任班子成员，不能领账")
+                % {"name": person.name, "village": village.name}
+            }
+        )
+    problem.owner_person, problem.owner = person, ""
 
 
 def _check_move(problem: Problem, action: str, fields: dict) -> None:
@@ -334,7 +404,11 @@ def _check_move(problem: Problem, action: str, fields: dict) -> None:
         raise ValidationError(
             _("当前状态为“%(state)s”，不能执行此操作") % {"state": problem.get_state_display()}
         )
-    if action == "assign" and not (fields.get("owner") or fields.get("owner_person")):
+    if (
+        action == "assign"
+        and problem.kind != ProblemKind.NEED
+        and not (fields.get("owner") or "").strip()
+    ):
         raise ValidationError({"owner": _("请填写责任人或责任单位")})
     if action == "resolve" and not (fields.get("resolution") or "").strip():
         raise ValidationError({"resolution": _("销号须说明整改情况")})
@@ -361,8 +435,11 @@ def problem_move(
     _check_move(problem, action, fields)
     today = timezone.localdate()
     if action == "assign":
-        problem.owner = fields.get("owner") or problem.owner
-        problem.owner_person = fields.get("owner_person") or problem.owner_person
+        if problem.kind == ProblemKind.NEED:
+            _check_owner(problem, fields.get("owner_person") or problem.owner_person, actor)
+        else:
+            _check_owner(problem, fields.get("owner_person"), actor)
+            problem.owner = fields.get("owner") or problem.owner
         problem.deadline = fields.get("deadline") or problem.deadline
     elif action == "resolve":
         problem.resolution = fields["resolution"].strip()
@@ -398,6 +475,119 @@ def talk_create(*, village, person, kind, held_on, talker, note="", actor) -> Ta
     talk.full_clean()
     talk.save()
     return talk
+
+
+TALK_FIELDS = ("kind", "held_on", "talker", "note")
+
+
+@policy.requires_actor
+@transaction.atomic
+def talk_update(*, talk: Talk, actor, expected_version: int | None = None, **fields) -> Talk:
+    """Correct a talk's kind, date, talker or notes (not whom it was with: record another)."""
+    talk = Talk.objects.select_for_update().select_related("village__township").get(pk=talk.pk)
+    policy.ensure(actor, "village.round_record", talk.village)
+    bump_version(talk, expected_version)
+    unknown = set(fields) - set(TALK_FIELDS)
+    if unknown:
+        raise ValidationError(_("不能修改：%(fields)s") % {"fields": "、".join(sorted(unknown))})
+    for name, value in fields.items():
+        setattr(talk, name, value)
+    if talk.held_on > timezone.localdate():
+        raise ValidationError({"held_on": _("谈话日期不能晚于今天")})
+    talk.full_clean()
+    talk.save()
+    return talk
+
+
+@policy.requires_actor
+@transaction.atomic
+def talk_delete(*, talk: Talk, actor, expected_version: int | None = None) -> None:
+    talk = Talk.objects.select_for_update().select_related("village__township").get(pk=talk.pk)
+    policy.ensure(actor, "village.round_record", talk.village)
+    check_version(talk, expected_version)
+    talk.delete()
+
+
+# --- key persons (重点人员) --------------------------------------------------------------
+
+
+def _key_person_village(round_, person, village):
+    """The village a key person is flagged in: the one named, which must be where they sit,
+    stand as an approved-or-not candidate of the term, or are registered; else the first of
+    those — within the round's county."""
+    from candidates.models import Candidacy
+
+    county_villages = Village.objects.filter(township__county_id=round_.county_id)
+    places = [
+        *coverage.sitting_seats(county_villages)
+        .filter(person_id=person.pk)
+        .values_list("village_id", flat=True),
+        *Candidacy.objects.filter(person_id=person.pk, term=round_.term).values_list(
+            "village_id", flat=True
+        ),
+    ]
+    if person.village_id:
+        places.append(person.village_id)
+    if village is None and places:
+        village = county_villages.select_related("township").filter(pk=places[0]).first()
+    if village is None or village.township.county_id != round_.county_id:
+        raise ValidationError({"village": _("请选择该人员所在的本县村(社区)")})
+    if village.pk not in places:
+        raise ValidationError(
+            {
+                "village": _("%(name)s 不是%(village)s的人员（未在该村任职、参选或登记）")
+                % {"name": person.name, "village": village.name}
+            }
+        )
+    return village
+
+
+@policy.requires_actor
+@transaction.atomic
+def key_person_save(
+    *,
+    round_,
+    person,
+    reason: str,
+    village=None,
+    key_person: KeyPerson | None = None,
+    expected_version: int | None = None,
+    actor,
+) -> KeyPerson:
+    """Flag `person` as a key person (重点人员) of a village in the round, with the reason,
+    or change the reason of a flag; they are then to be given a warning talk."""
+    if key_person is not None:
+        key_person = (
+            KeyPerson.objects.select_for_update()
+            .select_related("village__township")
+            .get(pk=key_person.pk)
+        )
+        policy.ensure(actor, "village.round_record", key_person.village)
+        bump_version(key_person, expected_version)
+    else:
+        village = _key_person_village(round_, person, village)
+        policy.ensure(actor, "village.round_record", village)
+        key_person = KeyPerson(
+            round=round_, village=village, person=person, flagged_by=policy.history_user(actor)
+        )
+    key_person.reason = (reason or "").strip()
+    key_person.full_clean()
+    key_person.save()
+    return key_person
+
+
+@policy.requires_actor
+@transaction.atomic
+def key_person_delete(*, key_person: KeyPerson, actor, expected_version: int | None = None) -> None:
+    """Take the flag off (the talks held stay)."""
+    key_person = (
+        KeyPerson.objects.select_for_update()
+        .select_related("village__township")
+        .get(pk=key_person.pk)
+    )
+    policy.ensure(actor, "village.round_record", key_person.village)
+    check_version(key_person, expected_version)
+    key_person.delete()
 
 
 def report_opened(*, report, user) -> None:

@@ -3,11 +3,22 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from core.api import ScopedPrimaryKeyRelatedField
+from core.api import DateField, ScopedPrimaryKeyRelatedField
+from core.limits import LONG_TEXT_LIMIT, TEXT_LIMIT
 from registry.models import Village
 
-from ..choices import ProblemCategory, ProblemKind, ProblemSource
-from ..models import Liaison, Problem, Report, Talk, VisitLog
+from ..choices import ProblemCategory, ProblemKind, ProblemSource, TalkKind
+from ..models import (
+    AttachedUnit,
+    KeyPerson,
+    Liaison,
+    Problem,
+    Report,
+    Screening,
+    Talk,
+    VillageTeam,
+    VisitLog,
+)
 
 
 class VillageRefMixin(serializers.Serializer):
@@ -18,6 +29,13 @@ class VillageRefMixin(serializers.Serializer):
 
 class ProblemSerializer(VillageRefMixin, serializers.ModelSerializer):
     is_overdue = serializers.BooleanField(read_only=True)
+    owner_person_name = serializers.CharField(
+        source="owner_person.name",
+        default=None,
+        read_only=True,
+        allow_null=True,
+        help_text=_("开门办事的领账成员（本村现任班子成员）姓名"),
+    )
 
     class Meta:
         model = Problem
@@ -33,6 +51,8 @@ class ProblemSerializer(VillageRefMixin, serializers.ModelSerializer):
             "description",
             "reported_on",
             "owner",
+            "owner_person",
+            "owner_person_name",
             "deadline",
             "state",
             "is_overdue",
@@ -54,6 +74,13 @@ class ProblemWriteSerializer(serializers.Serializer):
     category = serializers.ChoiceField(choices=ProblemCategory.choices)
     description = serializers.CharField(max_length=2000)
     owner = serializers.CharField(max_length=80, required=False, allow_blank=True, default="")
+    owner_person = serializers.IntegerField(
+        min_value=1,
+        max_value=2**63 - 1,
+        required=False,
+        allow_null=True,
+        help_text=_("开门办事的领账成员：本村现任班子成员的人员 ID（换届问题不填）"),
+    )
     reported_on = serializers.DateField(required=False)
     deadline = serializers.DateField()
 
@@ -61,6 +88,13 @@ class ProblemWriteSerializer(serializers.Serializer):
 class ProblemMoveSerializer(serializers.Serializer):
     version = serializers.IntegerField(required=False, min_value=1, max_value=2**31 - 1)
     owner = serializers.CharField(max_length=80, required=False, allow_blank=True)
+    owner_person = serializers.IntegerField(
+        min_value=1,
+        max_value=2**63 - 1,
+        required=False,
+        allow_null=True,
+        help_text=_("开门办事的领账成员：本村现任班子成员的人员 ID（换届问题不填）"),
+    )
     deadline = serializers.DateField(required=False)
     resolution = serializers.CharField(max_length=2000, required=False, allow_blank=True)
     evidence = serializers.FileField(required=False)
@@ -120,6 +154,8 @@ class TalkSerializer(VillageRefMixin, serializers.ModelSerializer):
             "kind",
             "held_on",
             "talker",
+            "note",
+            "version",
             "created_at",
             "updated_at",
         ]
@@ -178,3 +214,234 @@ class BoardVillageSerializer(serializers.Serializer):
 class BoardSerializer(serializers.Serializer):
     steps = BoardStepSerializer(many=True)
     villages = BoardVillageSerializer(many=True)
+
+
+# --- writes of talks, liaison, units, teams, screenings and key persons -------------------
+
+VERSION = serializers.IntegerField(
+    required=False,
+    min_value=1,
+    max_value=2**31 - 1,
+    help_text=_("读取时的 version（或用 If-Match 头）：已被他人修改时拒绝（409/412）"),
+)
+
+
+def _id(help_text, required=True):
+    return serializers.IntegerField(
+        min_value=1, max_value=2**63 - 1, required=required, help_text=help_text
+    )
+
+
+def _term():
+    return serializers.IntegerField(
+        min_value=1980,
+        max_value=2100,
+        required=False,
+        help_text=_("换届届次年份；不填为最近一次换届"),
+    )
+
+
+class TalkWriteSerializer(serializers.Serializer):
+    person = _id(_("谈话对象的人员 ID"))
+    kind = serializers.ChoiceField(choices=TalkKind.choices)
+    held_on = DateField()
+    talker = serializers.CharField(max_length=60)
+    note = serializers.CharField(max_length=TEXT_LIMIT, required=False, allow_blank=True)
+    version = VERSION
+
+
+class TalkUpdateSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=TalkKind.choices, required=False)
+    held_on = DateField(required=False)
+    talker = serializers.CharField(max_length=60, required=False)
+    note = serializers.CharField(max_length=TEXT_LIMIT, required=False, allow_blank=True)
+    version = VERSION
+
+
+class LiaisonWriteSerializer(serializers.Serializer):
+    leader = _id(_("县级包联领导的用户 ID"))
+    village = _id(_("村(社区)的 ID"))
+    term = _term()
+
+
+class UnitSerializer(serializers.ModelSerializer):
+    village_names = serializers.SerializerMethodField()
+
+    class Meta:
+        model = AttachedUnit
+        fields = [
+            "id",
+            "round",
+            "name",
+            "villages",
+            "village_names",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+    def get_village_names(self, obj) -> list[str]:
+        return [village.name for village in obj.villages.all()]
+
+
+class UnitWriteSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=80)
+    villages = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=2**63 - 1),
+        max_length=500,
+        required=False,
+        help_text=_("包联村的 ID；不填为不变（新建时为无）"),
+    )
+    term = _term()
+    version = VERSION
+
+
+class UnitUpdateSerializer(UnitWriteSerializer):
+    name = serializers.CharField(max_length=80, required=False)
+
+
+class TeamSerializer(VillageRefMixin, serializers.ModelSerializer):
+    class Meta:
+        model = VillageTeam
+        fields = [
+            "id",
+            "round",
+            "village",
+            "village_code",
+            "village_name",
+            "township_name",
+            "township_cadre",
+            "work_group",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class TeamWriteSerializer(serializers.Serializer):
+    village = _id(_("村(社区)的 ID"))
+    township_cadre = serializers.CharField(max_length=50, required=False, allow_blank=True)
+    work_group = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    term = _term()
+    version = VERSION
+
+
+class TeamUpdateSerializer(serializers.Serializer):
+    township_cadre = serializers.CharField(max_length=50, required=False, allow_blank=True)
+    work_group = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    version = VERSION
+
+
+class ScreeningSerializer(VillageRefMixin, serializers.ModelSerializer):
+    reason_texts = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Screening
+        fields = [
+            "id",
+            "round",
+            "village",
+            "village_code",
+            "village_name",
+            "township_name",
+            "screened_on",
+            "reasons",
+            "reason_texts",
+            "note",
+            "emergency_plan",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+    def get_reason_texts(self, obj) -> list[str]:
+        return [reason.text for reason in obj.reasons.all()]
+
+
+class ScreeningWriteSerializer(serializers.Serializer):
+    village = _id(_("村(社区)的 ID"))
+    screened_on = DateField()
+    reasons = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=2**63 - 1),
+        max_length=100,
+        required=False,
+        help_text=_("本县风险因素的 ID"),
+    )
+    note = serializers.CharField(max_length=LONG_TEXT_LIMIT, required=False, allow_blank=True)
+    emergency_plan = serializers.CharField(
+        max_length=LONG_TEXT_LIMIT, required=False, allow_blank=True
+    )
+    term = _term()
+    version = VERSION
+
+
+class ScreeningUpdateSerializer(ScreeningWriteSerializer):
+    village = None
+    term = None
+    screened_on = DateField(required=False)
+
+
+class KeyPersonSerializer(VillageRefMixin, serializers.ModelSerializer):
+    person_name = serializers.CharField(source="person.name", read_only=True)
+
+    class Meta:
+        model = KeyPerson
+        fields = [
+            "id",
+            "round",
+            "village",
+            "village_code",
+            "village_name",
+            "township_name",
+            "person",
+            "person_name",
+            "reason",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class KeyPersonWriteSerializer(serializers.Serializer):
+    person = _id(_("人员 ID"))
+    village = _id(_("村(社区)的 ID；不填为其任职、参选或登记的村"), required=False)
+    reason = serializers.CharField(max_length=200)
+    term = _term()
+    version = VERSION
+
+
+class KeyPersonUpdateSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=200)
+    version = VERSION
+
+
+class CoveragePersonSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class CoverageVillageSerializer(serializers.Serializer):
+    village = serializers.IntegerField(source="village_id")
+    village_code = serializers.CharField(source="code")
+    village_name = serializers.CharField(source="name")
+    township_name = serializers.CharField(source="township")
+    missing_talks = CoveragePersonSerializer(
+        many=True, help_text=_("尚未谈心谈话的在任成员和确定人选")
+    )
+    missing_warnings = CoveragePersonSerializer(many=True, help_text=_("尚未警示谈话的重点人员"))
+
+
+class CoverageSerializer(serializers.Serializer):
+    """The talks' coverage of the round in the caller's scope."""
+
+    to_talk = serializers.IntegerField(help_text=_("在任“两委”成员和确定人选人数"))
+    talked = serializers.IntegerField(help_text=_("其中已谈心谈话人数"))
+    key_persons = serializers.IntegerField(help_text=_("重点人员人数"))
+    key_warned = serializers.IntegerField(help_text=_("其中已警示谈话人数"))
+    warnings = serializers.IntegerField(help_text=_("警示谈话次数"))
+    complete = serializers.BooleanField(help_text=_("全覆盖：全部谈心谈话且重点人员全部警示谈话"))
+    villages = CoverageVillageSerializer(many=True, help_text=_("尚有人员未谈话的村"))

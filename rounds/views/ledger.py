@@ -31,7 +31,7 @@ MOVE_LABELS = {
 
 
 def ledger_rows(user):
-    return Problem.objects.for_user(user).select_related("village__township")
+    return Problem.objects.for_user(user).select_related("village__township", "owner_person")
 
 
 def writable_villages(user):
@@ -110,7 +110,8 @@ class ProblemDetailView(RoleRequiredMixin, View):
             {
                 "problem": problem,
                 "moves": moves,
-                "form": form or ProblemMoveForm(initial={"version": problem.version}),
+                "form": form
+                or ProblemMoveForm(initial={"version": problem.version}, problem=problem),
                 "history": problem.history.select_related("history_user").order_by("-history_date")[
                     :30
                 ],
@@ -119,7 +120,7 @@ class ProblemDetailView(RoleRequiredMixin, View):
 
     def post(self, request, pk):
         problem = get_object_or_404(ledger_rows(request.user), pk=pk)
-        form = ProblemMoveForm(request.POST, request.FILES)
+        form = ProblemMoveForm(request.POST, request.FILES, problem=problem)
         action = request.POST.get("action", "")
         if form.is_valid():
             fields = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
@@ -158,6 +159,7 @@ class ProblemExportView(RoleRequiredMixin, View):
             _("类别"),
             _("问题描述"),
             _("责任人/单位"),
+            _("领账成员"),
             _("发现日期"),
             _("销号时限"),
             _("状态"),
@@ -173,7 +175,8 @@ class ProblemExportView(RoleRequiredMixin, View):
                 p.get_source_display(),
                 p.get_category_display(),
                 p.description,
-                p.owner,
+                p.owner_display,
+                p.owner_person.name if p.owner_person_id else "",
                 p.reported_on,
                 p.deadline,
                 p.get_state_display(),

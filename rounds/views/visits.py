@@ -2,27 +2,23 @@
 with their coverage."""
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
 
-from candidates.choices import Stage
-from candidates.models import Candidacy
 from core import exports, policy
 from core.forms import service_refusals
 from core.permissions import RoleRequiredMixin
 from core.roles import EDITOR_ROLES
-from elections.models import Seat
-from people.models import Person
 
-from .. import selectors, services
-from ..choices import TalkKind
+from .. import coverage, selectors, services
 from ..filters import TalkFilter, VisitFilter
-from ..forms import ScreeningForm, TalkForm, VisitForm
-from ..models import Screening, Talk, VisitLog
-from . import BOARD_ROLES
+from ..forms import KeyPersonForm, ScreeningForm, TalkForm, VisitForm
+from ..models import KeyPerson, Screening, Talk, VisitLog
+from . import BOARD_ROLES, posted_id
 from .ledger import writable_villages
 
 
@@ -152,52 +148,71 @@ class ScreeningView(RoleRequiredMixin, View):
         return self.get(request, pk, form=form)
 
 
-def talk_coverage(user, round_) -> dict:
-    """Sitting members and approved candidates of the scope talked to (谈心谈话全覆盖), and
-    how many warning talks were held."""
+def key_person_rows(user, round_):
     if round_ is None:
-        return {}
+        return KeyPerson.objects.none()
+    return (
+        KeyPerson.objects.for_user(user)
+        .filter(round=round_)
+        .select_related("village__township", "person")
+        .order_by("village__township__code", "village__code", "person__name", "pk")
+    )
+
+
+def scoped_coverage(user, round_, filters):
+    """The coverage of the round in the villages the caller sees, narrowed by the list's
+    township and village filters."""
+    if round_ is None:
+        return None
     villages = selectors.visible_villages(user, round_)
-    talked = Talk.objects.filter(person=OuterRef("pk"), kind=TalkKind.HEART)
-    sitting = Seat.objects.filter(
-        person=OuterRef("pk"), village__in=villages, ended_on__isnull=True
-    )
-    approved = Candidacy.objects.filter(
-        person=OuterRef("pk"), village__in=villages, term=round_.term, stage=Stage.APPROVED
-    )
-    target = Person.objects.filter(Exists(sitting) | Exists(approved))
-    total = target.count()
-    done = target.filter(Exists(talked)).count()
-    return {
-        "total": total,
-        "done": done,
-        "missing": list(target.exclude(Exists(talked)).order_by("name")[:50]),
-        "warnings": Talk.objects.filter(village__in=villages, kind=TalkKind.WARNING).count(),
-    }
+    data = filters.form.cleaned_data if filters.is_valid() else {}
+    if data.get("township"):
+        villages = villages.filter(township=data["township"])
+    if data.get("village"):
+        villages = villages.filter(pk=data["village"])
+    return coverage.talk_coverage(round_, villages)
 
 
 class TalkListView(RoleRequiredMixin, View):
+    """Talks with their coverage (who is still to be talked to, per village) and the round's
+    key persons (重点人员), flagged here and given a warning talk."""
+
     read_roles = BOARD_ROLES
     write_roles = EDITOR_ROLES
 
-    def get(self, request, form=None):
+    def get(self, request, form=None, key_form=None):
         rows = Talk.objects.for_user(request.user).select_related("village", "person")
         filters = TalkFilter(request.GET, queryset=rows, request=request)
         shown = filters.qs if filters.is_valid() else rows.none()
         round_ = selectors.current_round(request.user, None)
+        may_add = policy.has_role(request.user, EDITOR_ROLES)
         return render(
             request,
             "rounds/talk_list.html",
             {
                 "filter": filters,
                 "page": Paginator(shown, 50).get_page(request.GET.get("page")),
-                "coverage": talk_coverage(request.user, round_),
+                "coverage": scoped_coverage(request.user, round_, filters),
+                "key_persons": key_person_rows(request.user, round_),
                 "form": form or TalkForm(user=request.user),
-                "may_add": policy.has_role(request.user, EDITOR_ROLES),
+                "key_form": key_form or (KeyPersonForm(user=request.user) if round_ else None),
+                "may_add": may_add,
             },
         )
 
     def post(self, request):
+        if request.POST.get("what") == "key":
+            return self._key_person(request)
+        if request.POST.get("remove_key"):
+            round_ = selectors.current_round(request.user, None)
+            row = get_object_or_404(
+                key_person_rows(request.user, round_), pk=posted_id(request, "remove_key")
+            )
+            try:
+                services.key_person_delete(key_person=row, actor=request.user)
+            except PermissionDenied as exc:
+                messages.error(request, str(exc))
+            return redirect("rounds:talk-list")
         form = TalkForm(request.POST, user=request.user)
         if form.is_valid():
             data = dict(form.cleaned_data)
@@ -210,6 +225,24 @@ class TalkListView(RoleRequiredMixin, View):
                 messages.success(request, _("已保存谈话记录"))
                 return redirect("rounds:talk-list")
         return self.get(request, form=form)
+
+    def _key_person(self, request):
+        round_ = selectors.current_round(request.user, None)
+        if round_ is None:
+            raise Http404
+        form = KeyPersonForm(request.POST, user=request.user)
+        if form.is_valid():
+            with service_refusals(form):
+                services.key_person_save(
+                    round_=round_,
+                    person=form.cleaned_data["key_person"],
+                    reason=form.cleaned_data["reason"],
+                    actor=request.user,
+                )
+            if not form.errors:
+                messages.success(request, _("已列为重点人员"))
+                return redirect("rounds:talk-list")
+        return self.get(request, key_form=form)
 
 
 class TalkExportView(RoleRequiredMixin, View):
@@ -240,9 +273,45 @@ class TalkExportView(RoleRequiredMixin, View):
             ]
             for t in shown.iterator(chunk_size=2000)
         )
-        return exports.xlsx_response(
-            exports.export_filename(exports.scope_name(request.user), _("谈心谈话"), ext="xlsx"),
-            headers,
-            data,
-            _("谈心谈话"),
+        writer = exports.XlsxWriter()
+        writer.add_sheet(_("谈心谈话"), headers, data)
+        round_ = selectors.current_round(request.user, None)
+        result = scoped_coverage(request.user, round_, filters)
+        if result is not None:
+            writer.add_sheet(_("谈话覆盖"), *coverage_sheet(result))
+            writer.add_sheet(
+                _("重点人员"),
+                [_("乡镇"), _("村(社区)"), _("重点人员"), _("列为重点人员的原因")],
+                (
+                    [k.village.township.name, k.village.name, k.person.name, k.reason]
+                    for k in key_person_rows(request.user, round_)
+                ),
+            )
+        return writer.response(
+            exports.export_filename(exports.scope_name(request.user), _("谈心谈话"), ext="xlsx")
         )
+
+
+def coverage_sheet(result) -> tuple[list, list]:
+    """The coverage as a sheet: the figures, then each village's people still missing."""
+    headers = [_("乡镇"), _("村(社区)"), _("尚未谈心谈话"), _("尚未警示谈话的重点人员")]
+    rows = [
+        [
+            _("合计"),
+            "",
+            _("在任“两委”成员和确定人选 %(total)s 人，已谈心谈话 %(done)s 人")
+            % {"total": result.to_talk, "done": result.talked},
+            _("重点人员 %(total)s 人，已警示谈话 %(done)s 人")
+            % {"total": result.key_persons, "done": result.key_warned},
+        ]
+    ]
+    rows += [
+        [
+            gap.township,
+            gap.name,
+            "、".join(name for _pk, name in gap.missing_talks),
+            "、".join(name for _pk, name in gap.missing_warnings),
+        ]
+        for gap in result.villages
+    ]
+    return headers, rows
