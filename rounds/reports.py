@@ -34,11 +34,14 @@ def _step_counts(steps, rows) -> list:
 
 
 def _done_before(steps, before_rows, ids) -> dict:
+    """Villages done on each of today's steps a week before (a step the plan had not yet
+    added then: 0)."""
     done = {step.code: 0 for step in steps}
     for row in before_rows:
         if row.village.pk in ids:
             for step, status, _window in row.cells:
-                done[step.code] += status == StepStatus.DONE
+                if step.code in done:
+                    done[step.code] += status == StepStatus.DONE
     return done
 
 
@@ -52,11 +55,13 @@ def _content(rows, before_rows, board, kind, day, problems, cadres) -> dict:
             "name": row.village.name,
             "township": row.village.township.name,
         }
-        for (step, status, window), old in zip(
-            row.cells, previous.cells if previous else [None] * len(row.cells), strict=True
-        ):
-            if old is not None and old[1] != status and status == StepStatus.DONE:
-                moved.append({**village, "step": step.label, "from": old[1], "to": status})
+        # The day before's plan may have had other steps (added or dropped since): match by
+        # code.
+        earlier = previous.statuses if previous else {}
+        for step, status, window in row.cells:
+            old = earlier.get(step.code)
+            if old is not None and old != status and status == StepStatus.DONE:
+                moved.append({**village, "step": step.label, "from": old, "to": status})
             if status == StepStatus.OVERDUE:
                 overdue.append(
                     {

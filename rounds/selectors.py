@@ -16,10 +16,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from candidates.choices import OPEN_STAGES, Stage
-from candidates.models import Candidacy
+from candidates.models import VETTED_BODIES, Candidacy
 from core import policy
 from core.roles import Role
-from elections.choices import Body, ElectionState, Post
+from elections.choices import BODY_POSTS, Body, ElectionRound, ElectionState, Post
 from elections.models import Election, Seat
 from registry.choices import RiskClass
 from registry.models import Village
@@ -32,6 +32,7 @@ from .models import (
     Liaison,
     Problem,
     Round,
+    RoundStep,
     Screening,
     StepRecord,
     StepWindow,
@@ -57,6 +58,16 @@ def _rows(model, as_of: dt.date | None):
     if as_of is None:
         return model.objects.all()
     return model.history.as_of(end_of(as_of))
+
+
+def _objects(model, as_of: dt.date | None, **lookup) -> list:
+    """The model's rows matching `lookup` today, or as they stood at the end of `as_of`.
+    Instances from history are built from the historical rows' values: simple-history's own
+    (`as_instances`) read each row's untracked `updated_at` with a query of their own."""
+    if as_of is None:
+        return list(model.objects.filter(**lookup))
+    names = [field.attname for field in model.history.model.tracked_fields]
+    return [model(**row) for row in _rows(model, as_of).filter(**lookup).values(*names)]
 
 
 def visible_villages(user, round_: Round):
@@ -103,12 +114,25 @@ class Facts:
     screened: set = field(default_factory=set)
     records: set = field(default_factory=set)  # (step id, village id)
     elections: dict = field(default_factory=dict)  # (village id, body) -> certified?
+    planned: dict = field(default_factory=dict)  # (village id, body) -> {post: seats}
     vetting: dict = field(default_factory=dict)  # village id -> "done" / "started"
     secretary: set = field(default_factory=set)  # villages with a sitting secretary
     trained_on: dict = field(default_factory=dict)  # village id -> [session start dates]
 
 
-def _vetting(round_, ids, as_of) -> dict:
+def planned_posts(body: str, seats_chair: int, seats_deputy: int, seats_member: int) -> dict:
+    """{post: seats} an election of `body` is to fill (its 应选名额 per post)."""
+    seats = (seats_chair, seats_deputy, seats_member)
+    return {post: n for post, n in zip(BODY_POSTS[body], seats, strict=False) if n}
+
+
+def _vetting(round_, ids, as_of, planned: dict) -> dict:
+    """Village id -> "done" when its candidacies of the term have all ended and every
+    planned post has as many approved candidates as it has seats, else "started".
+
+    A body's planned posts are the seats of its first-round election of the term where one
+    is recorded (`planned`); else the body's chair (书记, 主任: every committee has one) and
+    every post a candidacy of the body was nominated for, one seat each."""
     rows = (
         _rows(Candidacy, as_of)
         .filter(term_id=round_.term_id, village_id__in=ids)
@@ -118,11 +142,24 @@ def _vetting(round_, ids, as_of) -> dict:
             approved=Count("pk", filter=Q(stage=Stage.APPROVED)),
         )
     )
-    state: dict = {}
+    open_count: Counter = Counter()
+    approved: dict = defaultdict(Counter)  # (village id, body) -> {post: approved}
     for row in rows:
-        done = row["open"] == 0 and row["approved"] > 0
-        previous = state.get(row["village_id"], "done")
-        state[row["village_id"]] = "done" if done and previous == "done" else "started"
+        open_count[row["village_id"]] += row["open"]
+        approved[(row["village_id"], row["body"])][row["post"]] += row["approved"]
+    state: dict = {}
+    for village_id in open_count:
+        done = open_count[village_id] == 0
+        for body in VETTED_BODIES:
+            nominated = approved.get((village_id, body))
+            seats = planned.get((village_id, body))
+            if seats is None:
+                if nominated is None:
+                    continue  # the body is not vetted in this village
+                seats = {post: 1 for post in nominated} | {BODY_POSTS[body][0]: 1}
+            have = nominated or Counter()
+            done = done and all(have[post] >= n for post, n in seats.items())
+        state[village_id] = "done" if done else "started"
     return state
 
 
@@ -154,6 +191,23 @@ def _training(round_, ids, as_of, facts: Facts) -> None:
             facts.trained_on.setdefault(village_id, []).append(starts_on)
 
 
+def _elections(round_, ids, as_of, facts: Facts) -> None:
+    """Each village's elections of the term: certified per body, and the seats per post
+    its first-round elections are to fill (the planned posts vetting must fill)."""
+    elections = (
+        _rows(Election, as_of)
+        .filter(term_id=round_.term_id, village_id__in=ids)
+        .values_list(
+            "village_id", "body", "state", "round", "seats_chair", "seats_deputy", "seats_member"
+        )
+    )
+    for village_id, body, state, election_round, chair, deputy, member in elections:
+        key = (village_id, body)
+        facts.elections[key] = facts.elections.get(key, False) or (state == ElectionState.CERTIFIED)
+        if election_round == ElectionRound.FIRST and body in VETTED_BODIES:
+            facts.planned[key] = planned_posts(body, chair, deputy, member)
+
+
 def gather_facts(round_: Round, ids, steps, as_of: dt.date | None) -> Facts:
     facts = Facts()
     sources = {step.source for step in steps}
@@ -161,21 +215,14 @@ def gather_facts(round_: Round, ids, steps, as_of: dt.date | None) -> Facts:
         screenings = _rows(Screening, as_of).filter(round_id=round_.pk, village_id__in=ids)
         facts.screened = set(screenings.values_list("village_id", flat=True))
     if StepSource.MANUAL in sources:
-        records = _rows(StepRecord, as_of).filter(step__round_id=round_.pk, village_id__in=ids)
-        facts.records = set(records.values_list("step_id", "village_id"))
-    if sources & set(ELECTION_BODIES):
-        elections = (
-            _rows(Election, as_of)
-            .filter(term_id=round_.term_id, village_id__in=ids)
-            .values_list("village_id", "body", "state")
+        records = _rows(StepRecord, as_of).filter(
+            step_id__in=[step.pk for step in steps], village_id__in=ids
         )
-        for village_id, body, state in elections:
-            key = (village_id, body)
-            facts.elections[key] = facts.elections.get(key, False) or (
-                state == ElectionState.CERTIFIED
-            )
+        facts.records = set(records.values_list("step_id", "village_id"))
+    if sources & (set(ELECTION_BODIES) | {StepSource.VETTING}):
+        _elections(round_, ids, as_of, facts)
     if StepSource.VETTING in sources:
-        facts.vetting = _vetting(round_, ids, as_of)
+        facts.vetting = _vetting(round_, ids, as_of, facts.planned)
     if StepSource.TRAINING in sources:
         _training(round_, ids, as_of, facts)
     return facts
@@ -242,6 +289,7 @@ class Board:
     steps: list
     rows: list
     as_of: dt.date
+    from_history: bool  # a past day's board, read from history
     step_counts: list  # [(step, Counter)]
     township_counts: list  # [(township, Counter of statuses, villages, late villages)]
 
@@ -258,12 +306,14 @@ class Board:
         ]
 
 
-def _four_ones(round_, ids, difficult_ids) -> tuple[dict, dict]:
-    """Leader names per village; and for difficult villages which of their four is missing."""
+def _four_ones(round_, ids, difficult_ids, as_of) -> tuple[dict, dict]:
+    """Leader names per village; and for difficult villages which of their four is missing
+    (liaisons and teams as of `as_of`; the units' villages are today's: see docs/rounds.md)."""
     leaders = defaultdict(list)
-    for village_id, full_name, username in Liaison.objects.filter(
-        round=round_, village_id__in=ids
-    ).values_list("village_id", "leader__full_name", "leader__username"):
+    liaisons = _rows(Liaison, as_of).filter(round_id=round_.pk, village_id__in=ids)
+    for village_id, full_name, username in liaisons.values_list(
+        "village_id", "leader__full_name", "leader__username"
+    ).order_by("village_id", "id"):
         leaders[village_id].append(full_name or username)
     missing = {}
     if difficult_ids:
@@ -274,9 +324,9 @@ def _four_ones(round_, ids, difficult_ids) -> tuple[dict, dict]:
         )
         teams = {
             row[0]: row[1:]
-            for row in VillageTeam.objects.filter(
-                round=round_, village_id__in=difficult_ids
-            ).values_list("village_id", "township_cadre", "work_group")
+            for row in _rows(VillageTeam, as_of)
+            .filter(round_id=round_.pk, village_id__in=difficult_ids)
+            .values_list("village_id", "township_cadre", "work_group")
         }
         for village_id in difficult_ids:
             cadre, group = teams.get(village_id, ("", ""))
@@ -295,14 +345,22 @@ def _four_ones(round_, ids, difficult_ids) -> tuple[dict, dict]:
     return leaders, missing
 
 
-def _problem_counts(ids, today) -> dict:
+def _problem_counts(ids, today, as_of) -> dict:
     rows = (
-        Problem.objects.filter(village_id__in=ids)
+        _rows(Problem, as_of)
+        .filter(village_id__in=ids)
         .exclude(state__in=CLOSED_STATES)
         .values("village_id")
         .annotate(open=Count("pk"), overdue=Count("pk", filter=Q(deadline__lt=today)))
     )
     return {row["village_id"]: (row["open"], row["overdue"]) for row in rows}
+
+
+def plan_steps(round_: Round, as_of: dt.date | None = None) -> list:
+    """The round's steps in order, as the plan stood at the end of `as_of` (from history:
+    renamed, added, dropped and their windows moved since), else today's."""
+    steps = _objects(RoundStep, as_of, round_id=round_.pk)
+    return sorted(steps, key=lambda step: (step.order, step.pk))
 
 
 def board(
@@ -319,11 +377,14 @@ def board(
     village=None,
 ) -> Board:
     """Each visible village's status on each step of the round, with counts per step and
-    per township. `as_of` reads elections, candidacies, seats, training and the round's own
-    records as they stood at the end of that day."""
+    per township. `as_of` a past day reads everything the round holds — its plan (steps,
+    windows, 一村一策), liaisons and teams, records and problems — and the elections,
+    candidacies, seats and training it derives from as they stood at the end of that day.
+    The registry's villages (which exist, their risk class) and the units' villages are
+    today's: they keep no history (docs/rounds.md)."""
     today = as_of or timezone.localdate()
     history_day = as_of if as_of and as_of < timezone.localdate() else None
-    steps = list(round_.steps.order_by("order"))
+    steps = plan_steps(round_, history_day)
     villages = visible_villages(user, round_)
     if township is not None:
         villages = villages.filter(township=township)
@@ -332,17 +393,20 @@ def board(
     if risk_class:
         villages = villages.filter(risk_class=risk_class)
     if leader is not None:
-        villages = villages.filter(liaisons__round=round_, liaisons__leader=leader)
+        theirs = _rows(Liaison, history_day).filter(round_id=round_.pk, leader_id=leader.pk)
+        villages = villages.filter(pk__in=theirs.values("village_id"))
     villages = list(villages.order_by("township__code", "code"))
     ids = [village.pk for village in villages]
     facts = gather_facts(round_, ids, steps, history_day)
     windows = {
         (w.step_id, w.village_id): w
-        for w in StepWindow.objects.filter(step__round=round_, village_id__in=ids)
+        for w in _objects(
+            StepWindow, history_day, step_id__in=[step.pk for step in steps], village_id__in=ids
+        )
     }
     difficult = [v.pk for v in villages if v.risk_class == RiskClass.DIFFICULT]
-    leaders, missing = _four_ones(round_, ids, difficult)
-    problems = _problem_counts(ids, today)
+    leaders, missing = _four_ones(round_, ids, difficult, history_day)
+    problems = _problem_counts(ids, today, history_day)
     rows = []
     for village in villages:
         cells = []
@@ -375,6 +439,7 @@ def board(
         steps=steps,
         rows=rows,
         as_of=today,
+        from_history=history_day is not None,
         step_counts=_step_counts(steps, rows),
         township_counts=_township_counts(rows),
     )

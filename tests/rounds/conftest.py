@@ -10,6 +10,7 @@ from django.utils import timezone
 from core.policy import SYSTEM
 from core.roles import Role
 from rounds import services
+from rounds.models import Round, RoundStep
 from tests.factories import TermFactory, VillageFactory
 
 STARTED_DAYS_AGO = 60
@@ -24,13 +25,19 @@ def term(db):
 def round_(county, term):
     today = timezone.localdate()
     start = today - dt.timedelta(days=STARTED_DAYS_AGO)
-    return services.round_create(
+    round_ = services.round_create(
         county=county,
         term=term,
         starts_on=start,
         ends_on=start + dt.timedelta(days=150),
         actor=SYSTEM,
     )
+    # The plan was laid out before the round started: so its history says (the board as of
+    # a past day reads the plan from it).
+    laid_out = timezone.now() - dt.timedelta(days=STARTED_DAYS_AGO + 1)
+    Round.history.filter(id=round_.pk).update(history_date=laid_out)
+    RoundStep.history.filter(round_id=round_.pk).update(history_date=laid_out)
+    return round_
 
 
 @pytest.fixture

@@ -14,12 +14,13 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from candidates.choices import Stage
+from candidates.models import Candidacy
 from core.policy import SYSTEM
 from elections.choices import Body, ElectionState, Post
-from elections.models import Election
+from elections.models import Election, Seat
 from registry.choices import RiskClass
 from rounds import selectors, services
-from rounds.models import RoundStep
+from rounds.models import Liaison, RoundStep, StepRecord, StepWindow, VillageTeam
 from tests.factories import PersonFactory, VillageFactory
 from tests.factories.candidates import CandidacyFactory
 from tests.factories.elections import ElectionFactory, SeatFactory
@@ -87,6 +88,58 @@ def test_vetting_is_done_when_every_post_has_an_approved_candidate(round_, villa
     assert statuses(round_)["东关村"]["vetting"] == "done"
 
 
+def _vetting_window_tomorrow(round_):
+    step = round_.steps.get(code="vetting")
+    tomorrow = timezone.localdate() + dt.timedelta(1)
+    RoundStep.objects.filter(pk=step.pk).update(starts_on=tomorrow, ends_on=tomorrow)
+
+
+def test_vetting_fills_the_seats_the_election_plans(round_, village, term):
+    """The party committee's election of the term plans a secretary and two members (its
+    名额): one approved member is not enough, two are; a deputy nobody planned is not
+    needed."""
+    _vetting_window_tomorrow(round_)
+    ElectionFactory(
+        village=village, term=term, body=Body.PARTY_COMMITTEE, seats_chair=1, seats_member=2
+    )
+    approved = {"village": village, "term": term, "stage": Stage.APPROVED}
+    CandidacyFactory(**approved)  # the secretary
+    CandidacyFactory(post=Post.MEMBER, **approved)
+    assert statuses(round_)["东关村"]["vetting"] == "in_progress"
+    CandidacyFactory(post=Post.MEMBER, **approved)
+    assert statuses(round_)["东关村"]["vetting"] == "done"
+
+
+def test_vetting_without_an_election_needs_each_committees_chair(round_, village, term):
+    """No election recorded yet: the posts nominated for, and the chair every committee
+    has (here the villagers' committee's 主任, though only its members were nominated)."""
+    _vetting_window_tomorrow(round_)
+    approved = {"village": village, "term": term, "stage": Stage.APPROVED}
+    CandidacyFactory(**approved)
+    villagers = {"body": Body.VILLAGERS_COMMITTEE, **approved}
+    CandidacyFactory(post=Post.MEMBER, **villagers)
+    assert statuses(round_)["东关村"]["vetting"] == "in_progress"
+    CandidacyFactory(post=Post.DIRECTOR, **villagers)
+    assert statuses(round_)["东关村"]["vetting"] == "done"
+
+
+def test_vetting_as_of_reads_the_planned_seats_then(round_, village, term):
+    """The election's member seats cut from 2 to 1 today: done today, not as of yesterday."""
+    _vetting_window_tomorrow(round_)
+    election = ElectionFactory(village=village, term=term, body=Body.PARTY_COMMITTEE)
+    approved = {"village": village, "term": term, "stage": Stage.APPROVED}
+    CandidacyFactory(**approved)
+    CandidacyFactory(post=Post.MEMBER, **approved)
+    two_days_ago = timezone.now() - dt.timedelta(days=2)
+    for model in (Election, Candidacy):
+        model.history.update(history_date=two_days_ago)
+    election.seats_member = 1
+    election.save()
+    yesterday = timezone.localdate() - dt.timedelta(days=1)
+    assert statuses(round_)["东关村"]["vetting"] == "done"
+    assert statuses(round_, as_of=yesterday)["东关村"]["vetting"] == "overdue"
+
+
 def test_training_is_done_when_the_new_secretary_trained_in_the_window(
     round_, village, term, county
 ):
@@ -135,14 +188,20 @@ def test_filters_and_counts(round_, village, other_village, villages):
     assert [row.village.name for row in result.rows] == ["东关村"]
 
 
-def _board_queries(round_, user):
+def _board_queries(round_, user, as_of=None):
     with CaptureQueriesContext(connection) as captured:
-        selectors.board(round_, user=user)
+        result = selectors.board(round_, user=user, as_of=as_of)
+    assert all(row.cells for row in result.rows)
     return len(captured)
 
 
-def test_the_board_reads_a_fixed_number_of_queries(round_, township, term, organizer):
-    """Pinned at 20 and at 200 villages, each with an election, a candidacy and a secretary."""
+def test_the_board_reads_a_fixed_number_of_queries(round_, township, term, organizer, leader):
+    """Pinned at 20 and at 200 villages, each with an election, a candidacy, a secretary,
+    a window of its own, a hand record, a team and a liaison; today and as of a past day
+    (every row then read from history)."""
+    audit, groups = round_.steps.get(code="audit"), round_.steps.get(code="groups")
+    three_days_ago = timezone.now() - dt.timedelta(days=3)
+    yesterday = timezone.localdate() - dt.timedelta(days=1)
 
     def grow(count):
         for village in VillageFactory.create_batch(count, township=township):
@@ -151,12 +210,20 @@ def test_the_board_reads_a_fixed_number_of_queries(round_, township, term, organ
             SeatFactory(village=village, term=term, post=Post.SECRETARY)
             village.risk_class = RiskClass.DIFFICULT
             village.save()
+            StepWindow.objects.create(step=audit, village=village, not_applicable=True)
+            StepRecord.objects.create(
+                step=groups, village=village, done_on=yesterday, done_by="村委会"
+            )
+            VillageTeam.objects.create(round=round_, village=village, township_cadre="王干部")
+            Liaison.objects.create(round=round_, leader=leader, village=village)
+        for model in (Election, Candidacy, Seat, StepWindow, StepRecord, VillageTeam, Liaison):
+            model.history.update(history_date=three_days_ago)
 
     grow(20)
-    at_20 = _board_queries(round_, organizer)
+    at_20 = _board_queries(round_, organizer), _board_queries(round_, organizer, yesterday)
     grow(180)
-    at_200 = _board_queries(round_, organizer)
-    assert at_20 == at_200 == 13, (at_20, at_200)
+    at_200 = _board_queries(round_, organizer), _board_queries(round_, organizer, yesterday)
+    assert at_20 == at_200 == (13, 13), (at_20, at_200)
 
 
 def test_command_api_and_board_agree(round_, village, other_village, term, api, organizer):
@@ -206,18 +273,24 @@ def test_command_api_and_board_agree(round_, village, other_village, term, api, 
 def test_the_board_page_reads_a_fixed_number_of_queries(client, round_, township, organizer):
     client.force_login(organizer)
     client.get("/rounds/")  # the first request of a session reads more (user, session)
+    yesterday = {"as_of": timezone.localdate() - dt.timedelta(days=1)}
     VillageFactory.create_batch(20, township=township)
     with CaptureQueriesContext(connection) as at_20:
         assert client.get("/rounds/").status_code == 200
+    with CaptureQueriesContext(connection) as past_20:
+        assert client.get("/rounds/", yesterday).status_code == 200
     VillageFactory.create_batch(180, township=township)
     with CaptureQueriesContext(connection) as at_200:
         html = client.get("/rounds/").content.decode()
+    with CaptureQueriesContext(connection) as past_200:
+        past_html = client.get("/rounds/", yesterday).content.decode()
     assert html.count('data-testid="board-row"') == 200
+    assert past_html.count('data-testid="board-row"') == 200
     assert len(at_20) == len(at_200)
+    assert len(past_20) == len(past_200)
 
 
 def test_as_of_reads_seats_enrolments_and_candidacies_from_history(round_, village, term, county):
-    from elections.models import Seat
     from training.models import Enrolment
 
     step = round_.steps.get(code="training")
