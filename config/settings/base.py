@@ -230,6 +230,9 @@ SYNC_TOMBSTONES = {
     "training.mentorpoolentry": "training/mentors",
     "training.mentorship": "training/mentorships",
     "rounds.liaison": "rounds/liaisons",
+    "rounds.talk": "rounds/talks",
+    "rounds.keyperson": "rounds/key-persons",
+    "rounds.attachedunit": "rounds/units",
 }
 
 # ID numbers: ID_ENCRYPTION_KEYS (Fernet keys; the first encrypts, all decrypt, for rotation)

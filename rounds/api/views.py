@@ -248,7 +248,7 @@ class VisitViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         )
 
 
-class CoverageQuery(serializers.Serializer):
+class TalkCoverageQuery(serializers.Serializer):
     """Which round and which part of the caller's scope a coverage covers."""
 
     term = serializers.IntegerField(required=False, min_value=1980, max_value=2100)
@@ -312,8 +312,8 @@ class TalkViewSet(
 
     @extend_schema(
         operation_id="v1_rounds_talks_coverage",
-        parameters=[CoverageQuery],
-        responses=s.CoverageSerializer,
+        parameters=[TalkCoverageQuery],
+        responses=s.TalkCoverageSerializer,
     )
     @action(detail=False, filterset_class=None, pagination_class=None)
     def coverage(self, request):
@@ -321,7 +321,7 @@ class TalkViewSet(
         `village` narrow it): sitting members and approved candidates given a heart-to-heart
         talk since the round began, key persons given a warning talk, and per village who
         is still missing."""
-        query = CoverageQuery(data=request.query_params)
+        query = TalkCoverageQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
         params = dict(query.validated_data)
         round_ = round_for(request.user, params)
@@ -330,7 +330,7 @@ class TalkViewSet(
             villages = villages.filter(township_id=params["township"])
         if params.get("village"):
             villages = villages.filter(pk=params["village"])
-        return Response(s.CoverageSerializer(coverage_json(round_, villages)).data)
+        return Response(s.TalkCoverageSerializer(coverage_json(round_, villages)).data)
 
 
 def coverage_json(round_, villages) -> dict:
@@ -409,6 +409,7 @@ class UnitViewSet(
     serializer_class = s.UnitSerializer
     filterset_class = UnitFilter
     lookup_value_regex = ID_REGEX
+    sync_fields = ["updated_at"]  # removals: /api/v1/deleted/
     read_roles = READ_ROLES
     write_roles = COUNTY_ROLES
     http_method_names = WRITE_METHODS
@@ -485,7 +486,11 @@ class TeamViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.Rea
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
-        return VillageTeam.objects.for_user(self.request.user).select_related("village__township")
+        return (
+            VillageTeam.objects.for_user(self.request.user)
+            .select_related("village__township")
+            .order_by("village__code", "pk")
+        )
 
     @extend_schema(request=s.TeamWriteSerializer, responses={201: s.TeamSerializer})
     def create(self, request, *args, **kwargs):

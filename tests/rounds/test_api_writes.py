@@ -64,6 +64,7 @@ def test_talks_are_recorded_corrected_and_removed(api, official, round_, village
     history = Talk.history.filter(id=pk).order_by("history_date")
     assert [h.history_type for h in history] == ["+", "~", "-"]
     assert history.last().history_user == official
+    assert Tombstone.objects.filter(resource="rounds/talks", object_id=pk).exists()
 
 
 def test_liaisons_keep_the_countys_limit_and_leave_a_tombstone(
@@ -118,6 +119,7 @@ def test_units_and_teams(api, organizer, official, round_, village, other_villag
     assert api(organizer).post(units, {"name": "县民政局"}, format="json").status_code == 400
     assert api(organizer).delete(f"{units}{pk}/").status_code == 204
     assert not AttachedUnit.objects.exists()
+    assert Tombstone.objects.filter(resource="rounds/units", object_id=pk).exists()
 
     teams = "/api/v1/rounds/teams/"
     team = api(official).post(
@@ -187,6 +189,7 @@ def test_key_persons(api, official, organizer, round_, village, other_village, t
     assert api(official).delete(f"{url}{pk}/", HTTP_IF_MATCH='"1"').status_code == 412
     assert api(official).delete(f"{url}{pk}/").status_code == 204
     assert not KeyPerson.objects.exists()
+    assert Tombstone.objects.filter(resource="rounds/key-persons", object_id=pk).exists()
     assert KeyPerson.history.filter(id=pk).count() == 3
 
 
