@@ -419,23 +419,25 @@ class KeyPersonUpdateSerializer(serializers.Serializer):
     version = VERSION
 
 
-class CoveragePersonSerializer(serializers.Serializer):
+class TalkCoveragePersonSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
 
 
-class CoverageVillageSerializer(serializers.Serializer):
+class TalkCoverageVillageSerializer(serializers.Serializer):
     village = serializers.IntegerField(source="village_id")
     village_code = serializers.CharField(source="code")
     village_name = serializers.CharField(source="name")
     township_name = serializers.CharField(source="township")
-    missing_talks = CoveragePersonSerializer(
+    missing_talks = TalkCoveragePersonSerializer(
         many=True, help_text=_("尚未谈心谈话的在任成员和确定人选")
     )
-    missing_warnings = CoveragePersonSerializer(many=True, help_text=_("尚未警示谈话的重点人员"))
+    missing_warnings = TalkCoveragePersonSerializer(
+        many=True, help_text=_("尚未警示谈话的重点人员")
+    )
 
 
-class CoverageSerializer(serializers.Serializer):
+class TalkCoverageSerializer(serializers.Serializer):
     """The talks' coverage of the round in the caller's scope."""
 
     to_talk = serializers.IntegerField(help_text=_("在任“两委”成员和确定人选人数"))
@@ -444,4 +446,4 @@ class CoverageSerializer(serializers.Serializer):
     key_warned = serializers.IntegerField(help_text=_("其中已警示谈话人数"))
     warnings = serializers.IntegerField(help_text=_("警示谈话次数"))
     complete = serializers.BooleanField(help_text=_("全覆盖：全部谈心谈话且重点人员全部警示谈话"))
-    villages = CoverageVillageSerializer(many=True, help_text=_("尚有人员未谈话的村"))
+    villages = TalkCoverageVillageSerializer(many=True, help_text=_("尚有人员未谈话的村"))
