@@ -15,8 +15,10 @@ from core.policy import SYSTEM
 from core.roles import Role
 from registry.choices import RiskClass
 from rounds import demo, selectors
+from rounds.coverage import talk_coverage
 from rounds.models import Liaison, Problem, Report
 from tests.factories import TermFactory, VillageFactory
+from tests.factories.elections import SeatFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -24,11 +26,14 @@ pytestmark = pytest.mark.django_db
 def test_the_demo_round_is_alive(county, township, other_township, monkeypatch):
     """On the day the demo's calendar is set at (2026-12-04), whenever the test runs."""
     monkeypatch.setattr(timezone, "localdate", lambda *args: dt.date(2026, 12, 4))
+    past = TermFactory(year=2021)
     for index in range(8):
-        VillageFactory(
+        village = VillageFactory(
             township=township if index < 5 else other_township,
             risk_class=RiskClass.DIFFICULT if index in (1, 6) else RiskClass.GENERAL,
         )
+        if index < 3 or index == 6:
+            SeatFactory(village=village, term=past)  # a sitting member
     ctx = SimpleNamespace(
         rng=random.Random(2021),
         stdout=StringIO(),
@@ -52,3 +57,9 @@ def test_the_demo_round_is_alive(county, township, other_township, monkeypatch):
     assert Problem.objects.overdue().exists()
     assert Report.objects.filter(township__isnull=True).count() == 1
     assert set(Liaison.objects.values_list("leader__username", flat=True)) == {"leader", "leader2"}
+    # 开门办事 taken on by sitting members, some closed; key persons, some warned
+    needs = Problem.objects.filter(kind="need")
+    assert needs.count() == 3 and all(n.owner_person.seats.filter(village=n.village) for n in needs)
+    assert needs.filter(state__in=["resolved", "verified"]).count() == 2
+    cover = talk_coverage(ctx.round, selectors.Village.objects.all())
+    assert (cover.key_persons, cover.key_warned) == (2, 2)  # the two difficult villages
