@@ -240,6 +240,8 @@ SYNC_TOMBSTONES = {
 # secrets: local.py has development ones, production.py requires them from the environment.
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    CACHES["default"]["BACKEND"] = "core.cache.RedisCache"  # one client per pool (core/cache.py)
 # Sessions are kept in the database and read from the cache (accounts/sessions.py): one
 # statement a request less than the database engine, and unlike Django's cached_db a cache
 # outage falls back to the database instead of a 500. The cached copy lives at most
