@@ -25,6 +25,7 @@ from registry.models import County, Term, Township, Village
 from . import forms, importers, selectors, services
 from .choices import FilingState, Origin
 from .models import (
+    PROXY_LIMIT,
     ByElection,
     CommitteeMember,
     CountyFiling,
@@ -200,7 +201,7 @@ class VillageDetailView(RoleRequiredMixin, View):
                 e.pk
                 for e in elections
                 if getattr(e, "report_detail", None) is not None
-                and e.report_detail.max_proxies_per_carrier > selectors.PROXY_LIMIT
+                and e.report_detail.max_proxies_per_carrier > PROXY_LIMIT
             ),
             "",
         )
