@@ -9,6 +9,7 @@ from core.policy import SYSTEM
 from rounds import services
 from rounds.reports import report_build
 from tests.english import chinese_chrome, in_english
+from tests.factories.elections import SeatFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -23,8 +24,11 @@ def test_round_pages_in_english(client, organizer, round_, village, other_villag
         actor=SYSTEM,
     )
     report = report_build(round_=round_, actor=SYSTEM)[0]
+    member = SeatFactory(village=village, term=round_.term).person  # to be talked to
+    services.key_person_save(round_=round_, person=member, reason="有拉票苗头", actor=SYSTEM)
     in_english(client, organizer)
     data = [village.name, other_village.name, "吉昌镇", "屯里镇", "吉县", "公示不足"]
+    data += [member.name, "有拉票苗头"]
     data += [step.label for step in round_.steps.all()]
     data += list(round_.county.risk_reasons.values_list("text", flat=True))  # the county's list
     for url in (
@@ -32,6 +36,7 @@ def test_round_pages_in_english(client, organizer, round_, village, other_villag
         reverse("rounds:village", args=[village.pk]),
         reverse("rounds:problem-list"),
         reverse("rounds:visit-list"),
+        reverse("rounds:talk-list"),
         reverse("rounds:liaison"),
         reverse("rounds:plan"),
         reverse("rounds:report-list"),
