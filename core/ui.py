@@ -12,9 +12,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.urls import get_script_prefix, get_urlconf
+from django.utils.translation import get_language
+
 from .policy import has_role
 
 KINDS = ("nav", "home", "village", "person")
+STATIC_KINDS = frozenset({"nav"})
 
 
 @dataclass(frozen=True)
@@ -37,6 +41,8 @@ def register(
     """Add `template` to every page's `kind` slot for `roles`, in `order`."""
     if kind not in _SLOTS:
         raise ValueError(f"unknown slot {kind!r}; one of {KINDS}")
+    if kind in STATIC_KINDS and context is not None:
+        raise ValueError(f"{kind!r} slots depend on the reader's role only: no context")
     slots = _SLOTS[kind]
     if any(slot.template == template for slot in slots):
         return  # ready() may run twice (tests); one registration per template
@@ -92,6 +98,26 @@ def work_for(user) -> list[WorkItem]:
             continue
         items.extend(item for item in source.provider(user) if item.count)
     return items
+
+
+def static_key(kind: str, user) -> tuple | None:
+    """The key under which a `kind` slot row rendered for `user` may be kept and shared, or
+    None. Navigation (`STATIC_KINDS`) is links chosen by the reader's role alone, rendered on
+    every page: it is rendered once per role, language and URL prefix and kept for the
+    process's life (its slot templates may test the role, never other data)."""
+    if kind not in STATIC_KINDS or user is None or not user.is_authenticated:
+        return None
+    return (
+        kind,
+        len(_SLOTS[kind]),
+        user.role,
+        user.is_superuser,
+        user.is_staff,
+        user.is_active,
+        get_language(),
+        get_script_prefix(),
+        get_urlconf(),
+    )
 
 
 def slots_for(kind: str, user) -> list[Slot]:

@@ -54,6 +54,9 @@ def slots(context, kind, obj=None):
     request = context.get("request")
     user = context.get("user") or getattr(request, "user", None)
     engine = context.template.engine
+    key = ui.static_key(kind, user)
+    if key is not None and (html := _STATIC_SLOTS.get(key)) is not None:
+        return html
     parts = []
     for slot in ui.slots_for(kind, user):
         extra = {}
@@ -63,4 +66,11 @@ def slots(context, kind, obj=None):
                 continue
         with context.push(object=obj, **extra):
             parts.append(engine.get_template(slot.template).render(context))
-    return mark_safe("".join(parts))
+    html = mark_safe("".join(parts))
+    if key is not None:
+        _STATIC_SLOTS[key] = html
+    return html
+
+
+# Rendered navigation by (role, language, URL prefix): see core.ui.static_key.
+_STATIC_SLOTS: dict[tuple, str] = {}
