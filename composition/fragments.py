@@ -70,15 +70,23 @@ def fragment_key(name: str, term, row) -> str:
     )
 
 
-def cached_fragment(name: str, term, row, render: Callable[[], str]) -> str:
+def reader_scope(user) -> str:
+    """What of a fragment depends on its reader: the rows below a scope they may see (a
+    table's children are read `for_user`), by role and the reader's county and township."""
+    return f"{user.role}:{user.county_id}:{user.township_id}:{int(user.is_superuser)}"
+
+
+def cached_fragment(name: str, term, row, render: Callable[[], str], reader: str = "") -> str:
     """`render()` (HTML from an autoescaped template) for this scope's figures, from the
     cache when nothing it depends on has changed.
 
     The row was read for the user (`selectors.scope_row`), and what is rendered counts the
-    whole scope: the same for everyone who may see the row, hence one entry per scope.
+    whole scope: the same for everyone who may see the row, hence one entry per scope —
+    unless what is rendered also reads rows for the user (a table of the scopes below):
+    then `reader` (`reader_scope`) is part of the key.
     """
     try:
-        key = fragment_key(name, term, row)
+        key = fragment_key(name, term, row) + (f":{reader}" if reader else "")
         html = cache.get(key)
     except Exception:  # The cache is down: slower, not broken.
         logger.warning("dashboard cache unavailable", exc_info=True)

@@ -151,40 +151,17 @@ def table_cells(value: dict) -> list:
 
 
 class TableView(RoleRequiredMixin, View):
-    """Every scope below one (townships of a county, villages of a township) side by side."""
+    """Every scope below one (townships of a county, villages of a township) side by side.
+    The table is rendered once per parent row and reader scope (`composition.fragments`):
+    every recompute below the parent rewrites the parent's row, hence a new key."""
 
     read_roles = STAFF_ROLES
 
     def get(self, request):
         terms = _terms()
         term, parent = _load(request, terms)
-        children = selectors.child_rows(request.user, term, parent.scope_code)
-        table = [
-            {"row": child, "cells": table_cells(child.figures), "missed": child.missed_targets}
-            for child in children
-        ]
-        headers = [
-            _("区划代码"),
-            _("名称"),
-            *[str(label) for _k, label in TABLE_COLUMNS],
-            _("未达成目标"),
-        ]
         if request.GET.get("format") == "xlsx":
-            labels = figures.TARGET_LABELS
-            return xlsx_response(
-                export_filename(parent.scope_name, term.year, _("结构统计"), ext="xlsx"),
-                headers,
-                [
-                    [
-                        item["row"].scope_code,
-                        item["row"].scope_name,
-                        *item["cells"],
-                        join_words(labels[m] for m in item["missed"]),
-                    ]
-                    for item in table
-                ],
-                title=_("结构统计"),
-            )
+            return self.export(request, term, parent)
         return render(
             request,
             "composition/table.html",
@@ -192,12 +169,58 @@ class TableView(RoleRequiredMixin, View):
                 "term": term,
                 "terms": terms,
                 "parent": parent,
-                "table": table,
-                "columns": [label for _k, label in TABLE_COLUMNS],
                 "child_kind": _child_label(parent.scope_kind),
                 "pending": bool(selectors.pending_terms([term.pk])),
+                "children_table": fragments.cached_fragment(
+                    "table",
+                    term,
+                    parent,
+                    lambda: children_table(request.user, term, parent),
+                    reader=fragments.reader_scope(request.user),
+                ),
             },
         )
+
+    def export(self, request, term, parent):
+        labels = figures.TARGET_LABELS
+        headers = [
+            _("区划代码"),
+            _("名称"),
+            *[str(label) for _k, label in TABLE_COLUMNS],
+            _("未达成目标"),
+        ]
+        return xlsx_response(
+            export_filename(parent.scope_name, term.year, _("结构统计"), ext="xlsx"),
+            headers,
+            [
+                [
+                    item["row"].scope_code,
+                    item["row"].scope_name,
+                    *item["cells"],
+                    join_words(labels[m] for m in item["missed"]),
+                ]
+                for item in table_rows(request.user, term, parent)
+            ],
+            title=_("结构统计"),
+        )
+
+
+def table_rows(user, term, parent) -> list[dict]:
+    return [
+        {"row": child, "cells": table_cells(child.figures), "missed": child.missed_targets}
+        for child in selectors.child_rows(user, term, parent.scope_code)
+    ]
+
+
+def children_table(user, term, parent) -> str:
+    return render_to_string(
+        "composition/_children_table.html",
+        {
+            "term": term,
+            "table": table_rows(user, term, parent),
+            "columns": [label for _k, label in TABLE_COLUMNS],
+        },
+    )
 
 
 class VillageTeamView(RoleRequiredMixin, View):

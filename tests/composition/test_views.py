@@ -224,3 +224,36 @@ def test_reviewer_and_api_client_have_no_dashboard(client, reviewer, api_user, c
     for user in (reviewer, api_user):
         client.force_login(user)
         assert client.get("/composition/?term=2021").status_code == 403
+
+
+def children_members(html: str) -> dict[str, str]:
+    """{name: members count} of the table of scopes below."""
+    table = html[html.index('data-testid="children"') :].split("</table>")[0]
+    rows = re.findall(r'<a href="[^"]*">([^<]+)</a></td>\s*(?:<td[^>]*>[^<]*</td>\s*){3}<td data-value="(\d+)"', table)
+    return dict(rows)
+
+
+def test_township_table_is_cached_and_follows_a_recompute(
+    client, organizer, computed, django_assert_num_queries
+):
+    """The table of townships is rendered once per parent row: the next view reads no
+    child rows, and a recompute below (which rewrites the parent's row) shows at once."""
+    client.force_login(organizer)
+    before = children_members(client.get("/composition/table/?term=2021").content.decode())
+    with django_assert_num_queries(4) as queries:  # user, terms, the parent's row, pending
+        again = client.get("/composition/table/?term=2021").content.decode()
+    assert children_members(again) == before
+    assert all('"parent_code" = ' not in q["sql"] for q in queries.captured_queries)
+    seat = (
+        Seat.objects.current()
+        .filter(term=computed.t2021, body=Body.VILLAGERS_COMMITTEE, post=Post.MEMBER)
+        .select_related("village__township")
+        .first()
+    )
+    Seat.objects.filter(pk=seat.pk).update(
+        ended_on=dt.date(2022, 1, 1), end_reason=SeatEndReason.RESIGNATION
+    )
+    composition_recompute(term_id=computed.t2021.pk)
+    after = children_members(client.get("/composition/table/?term=2021").content.decode())
+    name = seat.village.township.name
+    assert int(after[name]) == int(before[name]) - 1
