@@ -210,8 +210,9 @@ def _problems(villages, difficult, rng, today):
             )
             if index != 5:
                 services.problem_move(problem=problem, action="verify", actor=SYSTEM)
-    # 开门办事: each need taken on (领账) by a sitting member of its village's team; two
-    # of them already closed (清账), one checked by the county.
+    # 开门办事: each need taken on (领账) by a sitting member of its village's team, with a
+    # date promised ten days on; the first two closed (清账, one checked by the county), the
+    # third late, the others in time.
     for index, text in enumerate(NEEDS):
         village = villages[index]
         member = coverage.sitting_members(village).first()
@@ -224,8 +225,8 @@ def _problems(villages, difficult, rng, today):
             category=ProblemCategory.LIVELIHOOD,
             description=text,
             owner_person=member,
-            reported_on=today - dt.timedelta(days=12 - 3 * index),
-            deadline=today + dt.timedelta(days=25 - 10 * index),
+            reported_on=today - dt.timedelta(days=20 - 4 * index),
+            deadline=today - dt.timedelta(days=10 - 4 * index),  # promised in ten days
             actor=SYSTEM,
         )
         if index < 2:
