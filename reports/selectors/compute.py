@@ -12,7 +12,7 @@ from registry.models import Term
 
 from .audits import leaving_audits, term_candidacies
 from .committees import previous_members, seats, supervision_checks
-from .figures import SECTIONS, VillageFigures, add, finish, zero_committees
+from .figures import SECTIONS, VillageFigures, add, finish, zero_sections
 from .groups import group_figures
 from .lists import by_elections, elected, recalls
 from .scope import Scope, reporting_villages, unit_of
@@ -37,19 +37,19 @@ def report(scope: Scope, term: Term) -> dict:
     units: dict[str, dict] = {}
     for fig in figures.values():
         code, name = unit_of(scope, fig.village)
-        unit = units.setdefault(code, {"code": code, "name": name, "villages": 0, "sections": {}})
+        unit = units.setdefault(
+            code, {"code": code, "name": name, "villages": 0, "sections": zero_sections()}
+        )
         unit["villages"] += 1
         add(unit["sections"], fig.sections)
+    totals = zero_sections()
+    for fig in figures.values():
+        add(totals, fig.sections)
     for name, _keys in SECTIONS:
-        total = {}
-        for fig in figures.values():
-            add(total, fig.sections[name])
-        if name == "committees":
-            total = zero_committees(total)
-        section = finish(name, total)
+        section = finish(name, totals[name])
         section["rows"] = [
             {"code": u["code"], "name": u["name"], "villages": u["villages"]}
-            | finish(name, dict(u["sections"].get(name, {})))
+            | finish(name, u["sections"][name])
             for u in units.values()
         ]
         result[name] = section

@@ -127,14 +127,22 @@ def zero(keys) -> dict:
     return dict.fromkeys(keys, 0)
 
 
+def zero_sections() -> dict:
+    """Every section's counts at zero: a village's before its queries, and the sums of a
+    scope before its villages are added — a scope with no reporting village (a village
+    merged before the term, a township whose villages all merged away) stays at zero."""
+    sections = {name: zero(keys) for name, keys in SECTIONS}
+    for body in TWO_COMMITTEES:
+        sections["committees"][body] = zero(BODY_KEYS)
+    return sections
+
+
 class VillageFigures:
     """The figures of one village, built up by the queries of the forms' modules."""
 
     def __init__(self, village: Village):
         self.village = village
-        self.sections = {name: zero(keys) for name, keys in SECTIONS}
-        for body in TWO_COMMITTEES:
-            self.sections["committees"][body] = zero(BODY_KEYS)
+        self.sections = zero_sections()
         self.checks: list[dict] = []
 
     def check(self, code: str, level: str, message: str, confirmed: bool = False):
@@ -167,11 +175,3 @@ def finish(section_name: str, sec: dict) -> dict:
         sec["representatives_percent"] = percent(sec["representatives"], sec["assembly"])
         sec["women_percent"] = percent(sec["representatives_women"], sec["assembly"])
     return sec
-
-
-def zero_committees(total: dict) -> dict:
-    if not total:
-        total = zero(COMMITTEE_KEYS)
-    for body in TWO_COMMITTEES:
-        total.setdefault(body, zero(BODY_KEYS))
-    return total
