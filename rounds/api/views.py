@@ -258,7 +258,6 @@ class TalkCoverageQuery(serializers.Serializer):
 
 class TalkViewSet(
     mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
     mixins.DestroyModelMixin,
     viewsets.ReadOnlyModelViewSet,
 ):
@@ -299,9 +298,6 @@ class TalkViewSet(
             talk=talk, actor=request.user, expected_version=version, **fields
         )
         return Response(s.TalkSerializer(talk).data)
-
-    def update(self, request, *args, **kwargs):
-        return self.partial_update(request, *args, **kwargs)
 
     def destroy(self, request, *args, **kwargs):
         talk = self.get_object()
@@ -400,7 +396,6 @@ class LiaisonViewSet(
 
 class UnitViewSet(
     mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
     mixins.DestroyModelMixin,
     viewsets.ReadOnlyModelViewSet,
 ):
@@ -461,9 +456,6 @@ class UnitViewSet(
         )
         return Response(s.UnitSerializer(unit).data)
 
-    def update(self, request, *args, **kwargs):
-        return self.partial_update(request, *args, **kwargs)
-
     def destroy(self, request, *args, **kwargs):
         services.unit_delete(
             unit=self.get_object(),
@@ -473,7 +465,7 @@ class UnitViewSet(
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class TeamViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
+class TeamViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """A village's township cadre and work group (two of its "四个一"; the county leader is
     its liaison, the unit its attached unit). POST sets them (creating or replacing)."""
 
@@ -516,13 +508,8 @@ class TeamViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.Rea
         )
         return Response(s.TeamSerializer(team).data)
 
-    def update(self, request, *args, **kwargs):
-        return self.partial_update(request, *args, **kwargs)
 
-
-class ScreeningViewSet(
-    mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet
-):
+class ScreeningViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Risk screenings (分析研判): reasons from the county's list, note, emergency plan (the
     attachment is uploaded on the page). POST for a village already screened replaces it."""
 
@@ -581,13 +568,9 @@ class ScreeningViewSet(
         )
         return Response(s.ScreeningSerializer(screening).data)
 
-    def update(self, request, *args, **kwargs):
-        return self.partial_update(request, *args, **kwargs)
-
 
 class KeyPersonViewSet(
     mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
     mixins.DestroyModelMixin,
     viewsets.ReadOnlyModelViewSet,
 ):
@@ -639,9 +622,6 @@ class KeyPersonViewSet(
             actor=request.user,
         )
         return Response(s.KeyPersonSerializer(row).data)
-
-    def update(self, request, *args, **kwargs):
-        return self.partial_update(request, *args, **kwargs)
 
     def destroy(self, request, *args, **kwargs):
         services.key_person_delete(

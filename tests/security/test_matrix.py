@@ -301,10 +301,20 @@ ROUTES: dict[str, Route] = {
     "rounds-visit-list": P(API_READ, write=EDIT),
     "rounds-visit-detail": P(API_READ, obj="visit"),
     "rounds-visit-totals": P(API_READ),
-    "rounds-talk-list": P(API_READ),
-    "rounds-talk-detail": P(API_READ, obj="talk"),
-    "rounds-liaison-list": P(API_READ),
-    "rounds-liaison-detail": P(API_READ, obj="liaison"),
+    "rounds-talk-list": P(API_READ, write=EDIT),
+    "rounds-talk-detail": P(API_READ, write=EDIT, obj="talk"),
+    "rounds-talk-coverage": P(API_READ),
+    "rounds-liaison-list": P(API_READ, write=COUNTY),
+    "rounds-liaison-detail": P(API_READ, write=COUNTY, obj="liaison"),
+    "rounds-unit-list": P(API_READ, write=COUNTY),
+    # a unit is a row of the county's (no township): hidden from officials, like the others
+    "rounds-unit-detail": P(API_READ, write=COUNTY, obj="unit", scoped=False, hidden={OFF}),
+    "rounds-team-list": P(API_READ, write=EDIT),
+    "rounds-team-detail": P(API_READ, write=EDIT, obj="team"),
+    "rounds-screening-list": P(API_READ, write=EDIT),
+    "rounds-screening-detail": P(API_READ, write=EDIT, obj="screening"),
+    "rounds-key-person-list": P(API_READ, write=EDIT),
+    "rounds-key-person-detail": P(API_READ, write=EDIT, obj="key_person"),
     "rounds-report-list": P(API_READ),
     "rounds-report-detail": P(API_READ, obj="round_report"),
 }
@@ -402,8 +412,9 @@ def world(make_user, county, township, village, other_village):
 
 
 def _round_objects(objects, county):
-    """The county's round of the world's term; per township a problem, a visit, a talk, a
-    liaison of a county leader, and the township's daily report."""
+    """The county's round of the world's term with an attached unit; per township a
+    problem, a visit, a talk, a liaison of a county leader, a screening, the "四个一" team, a
+    key person, and the township's daily report."""
     from rounds import services as rounds
     from rounds.reports import report_build
 
@@ -443,6 +454,18 @@ def _round_objects(objects, county):
             round_=round_, leader=leader, village=village, actor=SYSTEM
         )
         objs["round_report"] = next(r for r in reports if r.township_id == village.township_id)
+        objs["screening"] = rounds.screening_save(
+            round_=round_, village=village, screened_on=dt.date(2021, 1, 5), actor=SYSTEM
+        )
+        objs["team"] = rounds.team_set(
+            round_=round_, village=village, township_cadre="包村干部", actor=SYSTEM
+        )
+        objs["key_person"] = rounds.key_person_save(
+            round_=round_, person=objs["person"], reason="重点", actor=SYSTEM
+        )
+        objs["unit"] = rounds.unit_save(
+            round_=round_, name=f"县直单位{village.pk}", villages=[village], actor=SYSTEM
+        )
 
 
 def _vetting_objects(objects, users, county):
