@@ -92,6 +92,9 @@ TEMPLATES = [
     },
 ]
 
+# Select boxes written in Python, the rest by Django's templates (core/renderers_forms.py).
+FORM_RENDERER = "core.renderers_forms.FormRenderer"
+
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
