@@ -109,7 +109,7 @@ def test_funnel_query_count_does_not_grow(
     with django_assert_num_queries(9) as captured:
         response = client.get(reverse("candidates:funnel"), {"term": 2021})
     assert response.context["funnel"]["total"] == 20
-    assert len(captured) == 10
+    assert len(captured) == 9
 
 
 def test_funnel_page_shows_figures(client, hand_built, organizer):
