@@ -145,3 +145,33 @@ def test_the_api_and_the_workbook_give_the_same_figures(
     assert rows[1][3] == "重点人员 1 人，已警示谈话 0 人"
     assert rows[2] == ("吉昌镇", "东关村", "张建国、李秀英", "张建国")
     assert list(book["重点人员"].values)[1] == ("吉昌镇", "东关村", "张建国", "宗族矛盾")
+
+
+def test_coverage_reads_a_fixed_number_of_queries(round_, term, township):
+    """However many villages, members and key persons: the same queries."""
+    from registry.models import Village
+    from rounds.coverage import talk_coverage
+    from tests.factories import VillageFactory
+
+    def grow(count):
+        for village in VillageFactory.create_batch(count, township=township):
+            seat = SeatFactory(village=village, term=term)
+            CandidacyFactory(village=village, term=term, stage=Stage.APPROVED)
+            services.key_person_save(round_=round_, person=seat.person, reason="x", actor=SYSTEM)
+            talk(seat.person)
+
+    def count():
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as captured:
+            result = talk_coverage(round_, Village.objects.filter(township=township))
+        return len(captured), result
+
+    grow(3)
+    few, small = count()
+    grow(30)
+    many, large = count()
+    assert few == many == 7, (few, many)
+    assert (large.to_talk, large.talked, large.key_persons, large.key_warned) == (66, 33, 33, 0)
+    assert len(large.villages) == 33 and len(small.villages) == 3
