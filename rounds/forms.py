@@ -160,6 +160,7 @@ class StepWindowForm(forms.Form):
 
 
 class ScreeningForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
     screened_on = forms.DateField(label=_("研判日期"), widget=DateInput)
     reasons = forms.ModelMultipleChoiceField(
         label=_("风险因素"),

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from core import exports, policy
+from core.concurrency import VersionConflict
 from core.forms import service_refusals
 from core.permissions import RoleRequiredMixin
 from core.roles import EDITOR_ROLES
@@ -116,6 +117,7 @@ class ScreeningView(RoleRequiredMixin, View):
             initial = {}
             if screening:
                 initial = {
+                    "version": screening.version,
                     "screened_on": screening.screened_on,
                     "reasons": list(screening.reasons.all()),
                     "note": screening.note,
@@ -138,10 +140,19 @@ class ScreeningView(RoleRequiredMixin, View):
         round_, village, _screening = self._load(request, pk)
         form = ScreeningForm(request.POST, request.FILES, county=round_.county)
         if form.is_valid():
+            data = dict(form.cleaned_data)
+            version = data.pop("version", None)
             with service_refusals(form):
-                services.screening_save(
-                    round_=round_, village=village, actor=request.user, **form.cleaned_data
-                )
+                try:
+                    services.screening_save(
+                        round_=round_,
+                        village=village,
+                        actor=request.user,
+                        expected_version=version,
+                        **data,
+                    )
+                except VersionConflict as exc:  # saved by someone else since it was read
+                    form.add_error(None, str(exc))
             if not form.errors:
                 messages.success(request, _("已保存研判"))
                 return redirect("rounds:village", pk=village.pk)
