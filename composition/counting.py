@@ -26,10 +26,10 @@ import datetime as dt
 import functools
 import itertools
 import operator
+import struct
 from collections.abc import Iterator
 
 from django.db import connection
-from django.db.models import Case, Max, When
 
 from elections.choices import Body, Post
 from elections.models import Seat
@@ -44,6 +44,8 @@ from .figures import (
     COLLEGE_RANK,
     EDUCATION_LEVELS,
     POLITICAL_LEVELS,
+    POPULATIONS,
+    SIDES,
     SPECIAL,
     counter_keys,
     empty,
@@ -64,11 +66,29 @@ _EDU_AT = {
 }
 _POL_AT = {(key if key != "none" else ""): _INDEX[f"pol_{key}"] for key, _label in POLITICAL_LEVELS}
 
+# A village's counters packed into one Python integer: the four lists (this term's
+# secretaries and members, then the previous term's) side by side, FIELD_BITS bits a
+# counter. A member adds its code's integer (one addition, in C, instead of one per
+# counter); a county's villages are unpacked at the end with one struct call each.
+FIELD_BITS = 32
+MAX_AGE = 255  # a member's age must fit this for the packed path (else: the simple one)
+MAX_PACKED_MEMBERS = (1 << FIELD_BITS) // (MAX_AGE + 1)  # per list of a county: no carry
+_BLOCKS = [(side, pop) for side in SIDES for pop in POPULATIONS]
+_WIDTH = len(_KEYS)
+FLAT_LENGTH = len(_BLOCKS) * _WIDTH
+_UNPACK = struct.Struct(f"<{FLAT_LENGTH}I").unpack
+_PACKED_BYTES = FLAT_LENGTH * FIELD_BITS // 8
+_BIT = [
+    [1 << (FIELD_BITS * (block * _WIDTH + i)) for i in range(_WIDTH)]
+    for block in range(len(_BLOCKS))
+]
+_BLOCK = {key: i for i, key in enumerate(_BLOCKS)}
+ZERO = (0,) * FLAT_LENGTH
+
 
 @functools.cache
-def attribute_positions(age, rank: int, rank_ft: int, gender, pol) -> tuple[int, ...]:
-    """The counters, besides the count, the age sum and the special flag, that one member
-    with these attributes adds 1 to (the conditions of `selectors._fact_conditions`)."""
+def age_positions(age) -> tuple[int, ...]:
+    """The age flags and band a member of this age (None: unknown) adds 1 to."""
     out = []
     if age is not None:
         for limit in (35, 45, 50):
@@ -77,6 +97,14 @@ def attribute_positions(age, rank: int, rank_ft: int, gender, pol) -> tuple[int,
         for key, _label, low, high in AGE_BANDS:
             if (low is None or age >= low) and (high is None or age <= high):
                 out.append(_INDEX[f"band_{key}"])
+    return tuple(out)
+
+
+@functools.cache
+def attribute_positions(age, rank: int, rank_ft: int, gender, pol) -> tuple[int, ...]:
+    """The counters, besides the count, the age sum and the special flag, that one member
+    with these attributes adds 1 to (the conditions of `selectors._fact_conditions`)."""
+    out = list(age_positions(age))
     if rank >= COLLEGE_RANK:
         out.append(_INDEX["college_plus"])
     if rank_ft >= BACHELOR_RANK:
@@ -93,10 +121,9 @@ def attribute_positions(age, rank: int, rank_ft: int, gender, pol) -> tuple[int,
 # --- the rows --------------------------------------------------------------------------
 
 
-def member_rows_query(term_ids):
-    """One row per member (village and person) of the team seats of both committees of
-    `term_ids`: term, village, person, and the member's party and villagers' posts (None
-    without a seat on that body)."""
+def seat_rows_query(term_ids):
+    """The team seats of both committees of `term_ids` (a member on both committees, or
+    holding two posts, has two): term, village, person, body, post."""
     return (
         Seat.objects.team()
         .filter(
@@ -104,33 +131,32 @@ def member_rows_query(term_ids):
             body__in=[Body.PARTY_COMMITTEE, Body.VILLAGERS_COMMITTEE],
         )
         .order_by()
-        .values("term_id", "village_id", "person_id")
-        .annotate(
-            party=Max(Case(When(body=Body.PARTY_COMMITTEE, then="post"))),
-            villagers=Max(Case(When(body=Body.VILLAGERS_COMMITTEE, then="post"))),
-        )
+        .values_list("term_id", "village_id", "person_id", "body", "post")
     )
 
 
-def members_sql(term_ids) -> tuple[str, tuple]:
-    """The members with what the counters read: (county, term, village, township — those
-    it counts in: of the village it was merged into, if any —, birth date, full-time and
-    in-service education, gender, political status, party post, villagers' post), by
-    county. Plain SQL around the ORM's grouping (SQLite and PostgreSQL)."""
-    sql, params = member_rows_query(term_ids).query.sql_with_params()
+def seats_sql(term_ids) -> tuple[str, tuple]:
+    """The seats with what the counters read: (county, term, village and township — those
+    it counts in: of the village it was merged into, if any —, the seat's own village,
+    person, body, post, birth date, full-time and in-service education, gender, political
+    status), by county. Not grouped into members: the database's grouping cost more than
+    the join (issue 17); `_count_packed` groups a county's seats. Plain SQL around the ORM's
+    filter (SQLite and PostgreSQL)."""
+    sql, params = seat_rows_query(term_ids).query.sql_with_params()
     village, township, person = (
         Village._meta.db_table,
         Township._meta.db_table,
         Person._meta.db_table,
     )
     return (
-        "SELECT COALESCE(mt.county_id, t.county_id) AS county_key, m.term_id, "
+        "SELECT COALESCE(mt.county_id, t.county_id) AS county_key, s.term_id, "
         "COALESCE(v.merged_into_id, v.id), COALESCE(mv.township_id, v.township_id), "
+        "s.village_id, s.person_id, s.body, s.post, "
         "p.birth_date, p.education_fulltime, p.education_inservice, p.gender, "
-        "p.political_status, m.party, m.villagers "
-        f"FROM ({sql}) m "
-        f"JOIN {person} p ON p.id = m.person_id "
-        f"JOIN {village} v ON v.id = m.village_id "
+        "p.political_status "
+        f"FROM ({sql}) s "
+        f"JOIN {person} p ON p.id = s.person_id "
+        f"JOIN {village} v ON v.id = s.village_id "
         f"JOIN {township} t ON t.id = v.township_id "
         f"LEFT JOIN {village} mv ON mv.id = v.merged_into_id "
         f"LEFT JOIN {township} mt ON mt.id = mv.township_id "
@@ -208,34 +234,208 @@ def contributions(age, rank, rank_ft, gender, pol, party, villagers) -> tuple:
     return members, (vector(villagers == Post.DIRECTOR) if sec else None)
 
 
+_PARTY = Body.PARTY_COMMITTEE.value
+
+
+def members(seat_rows) -> list[tuple]:
+    """The members of `seats_sql` rows, the simple way: one per term, village and person,
+    as (county, term, vkey, tkey, birth date, full-time and in-service education, gender,
+    political status, party post, villagers' post) — each body's highest post (SQL's MAX;
+    None without a seat on that body), as `selectors.population_queryset` defines them."""
+    groups: dict[tuple, list] = {}
+    for county, term_id, vkey, tkey, village_id, person_id, body, post, *attrs in seat_rows:
+        key = (term_id, village_id, person_id)
+        group = groups.get(key)
+        if group is None:
+            group = groups[key] = [county, term_id, vkey, tkey, *attrs, None, None]
+        slot = -2 if body == _PARTY else -1
+        if group[slot] is None or post > group[slot]:
+            group[slot] = post
+    return [tuple(group) for group in groups.values()]
+
+
 def _count(rows, sides: dict[int, str], reference: dt.date) -> dict[int, tuple[int, dict]]:
-    """{vkey: (tkey, packed counters)} of one county's members (`members_sql` rows): the
-    members are counted by attribute code, and each code adds its precomputed vectors."""
+    """{vkey: (tkey, packed counters)} of one county's members (`members` rows), the
+    simple way: each member adds its code's two lists to its village's, list by list. The
+    definition `_count_packed` is tested against, and its fallback."""
     out: dict[int, tuple[int, dict]] = {}
     add = operator.add
-    ages: dict = {}
-    known: dict[tuple, tuple] = {}  # code -> contributions (a dict hit is cheaper than a call)
     ranks = RANKS
     for _c, term_id, vkey, tkey, birth, ft, inservice, gender, pol, party, villagers in rows:
-        age = ages.get(birth, -1)
-        if age == -1:
-            age = ages[birth] = age_on(birth, reference)
-        code = (age, ft, inservice, gender, pol, party, villagers)
-        vectors = known.get(code)
-        if vectors is None:
-            rank_ft = ranks.get(ft, 0)
-            vectors = known[code] = contributions(
-                age, max(rank_ft, ranks.get(inservice, 0)), rank_ft, gender, pol, party, villagers
-            )
+        age = age_on(birth, reference)
+        rank_ft = ranks.get(ft, 0)
+        members, secretaries = contributions(
+            age, max(rank_ft, ranks.get(inservice, 0)), rank_ft, gender, pol, party, villagers
+        )
         entry = out.get(vkey)
         if entry is None:
             entry = out[vkey] = (tkey, empty())
         pops = entry[1][sides[term_id]]
-        members, secretaries = vectors
         pops["mem"] = list(map(add, pops["mem"], members))
         if secretaries:
             pops["sec"] = list(map(add, pops["sec"], secretaries))
     return out
+
+
+def packed_vector(side: str, age, rank, rank_ft, gender, pol, party, villagers) -> int:
+    """`contributions` of one member as the integer it adds to its village's packed
+    counters (see FIELD_BITS); 0 when its age does not fit a field's share (below 0 or
+    above MAX_AGE: its county is then counted the simple way)."""
+    if age is not None and not 0 <= age <= MAX_AGE:
+        return 0
+    members, secretaries = contributions(age, rank, rank_ft, gender, pol, party, villagers)
+    total = _pack(members, _BLOCK[side, "mem"])
+    if secretaries:
+        total += _pack(secretaries, _BLOCK[side, "sec"])
+    return total
+
+
+def _pack(values, block: int) -> int:
+    return sum(value * bit for value, bit in zip(values, _BIT[block], strict=True) if value)
+
+
+def unpack(total: int) -> tuple[int, ...]:
+    """A packed integer's FLAT_LENGTH counters (`flatten` order)."""
+    return _UNPACK(total.to_bytes(_PACKED_BYTES, "little"))
+
+
+class Codes:
+    """What `_count_packed` remembers from one county to the next: each birth date's age
+    and each attribute code's integer (some tens of thousands at province scale)."""
+
+    __slots__ = ("ages", "vectors")
+
+    def __init__(self):
+        self.ages: dict = {}
+        self.vectors: dict[tuple, int] = {}
+
+
+_SEVERAL = object()  # the `post` of a member row made from several seats (`_count_packed`)
+
+
+def _count_packed(
+    rows: list, sides: dict[int, str], reference: dt.date, codes: Codes
+) -> dict[int, tuple[int, tuple]] | None:
+    """{vkey: (tkey, flat counters)} of one county's seats (`seats_sql` rows, as a list):
+    the same counters as `_count` of their `members`, with one integer addition per member.
+    A member with one seat is counted from it as it is (nine in ten); the seats of the
+    others are grouped by `members`. None when the county cannot be packed (a member's age
+    outside 0..MAX_AGE, or so many members that a field could carry)."""
+    if len(rows) >= MAX_PACKED_MEMBERS:
+        return None
+    first: dict[tuple, tuple] = {}  # (term, village, person): the member's first seat
+    repeated = []
+    put = first.setdefault
+    for row in rows:
+        if put((row[1], row[4], row[5]), row) is not row:
+            repeated.append(row)
+    several = []
+    if repeated:
+        keys = {(row[1], row[4], row[5]) for row in repeated}
+        grouped = [first.pop(key) for key in keys]
+        for county, term_id, vkey, tkey, *attrs, party, villagers in members(grouped + repeated):
+            several.append(
+                (county, term_id, vkey, tkey, None, None, (party, villagers), _SEVERAL, *attrs)
+            )
+    totals: dict[int, int] = {}
+    towns: dict[int, int] = {}
+    get = totals.get
+    ages, known = codes.ages, codes.vectors
+    everyone = itertools.chain(first.values(), several)
+    for _c, term_id, vkey, tkey, _v, _p, body, post, birth, ft, ins, gender, pol in everyone:
+        age = ages.get(birth, -1)
+        if age == -1:
+            age = ages[birth] = age_on(birth, reference)
+        code = (term_id, age, ft, ins, gender, pol, body, post)
+        vector = known.get(code)
+        if vector is None:
+            vector = known[code] = _code_vector(sides[term_id], *code[1:])
+        if not vector:
+            return None
+        total = get(vkey)
+        if total is None:
+            totals[vkey] = vector
+            towns[vkey] = tkey
+        else:
+            totals[vkey] = total + vector
+    return {vkey: (towns[vkey], unpack(total)) for vkey, total in totals.items()}
+
+
+def _code_vector(side, age, ft, inservice, gender, pol, body, post) -> int:
+    """`packed_vector` of a member row of `_count_packed` (one seat: its body and post;
+    several: (party post, villagers' post) and _SEVERAL): what does not depend on the age,
+    plus what does (each remembered: a code's first sight costs two look-ups)."""
+    if post is _SEVERAL:
+        party, villagers = body
+    elif body == _PARTY:
+        party, villagers = post, None
+    else:
+        party, villagers = None, post
+    if age is not None and not 0 <= age <= MAX_AGE:
+        return 0
+    secretary = party == Post.SECRETARY
+    return _ageless_vector(side, ft, inservice, gender, pol, party, villagers) + (
+        _age_vector(side, age, secretary) if age is not None else 0
+    )
+
+
+@functools.cache
+def _ageless_vector(side, ft, inservice, gender, pol, party, villagers) -> int:
+    """`packed_vector` of a member of unknown age with these attributes."""
+    rank_ft = RANKS.get(ft, 0)
+    rank = max(rank_ft, RANKS.get(inservice, 0))
+    return packed_vector(side, None, rank, rank_ft, gender, pol, party, villagers)
+
+
+@functools.cache
+def _age_vector(side, age: int, secretary: bool) -> int:
+    """What a member's age adds to `_ageless_vector` (the age sum, the age flags and band),
+    in the members' list and, for a secretary, the secretaries' list."""
+    values = [0] * _WIDTH
+    values[1] = age
+    for i in age_positions(age):
+        values[i] = 1
+    total = _pack(values, _BLOCK[side, "mem"])
+    if secretary:
+        total += _pack(values, _BLOCK[side, "sec"])
+    return total
+
+
+def count_county(rows: list, sides: dict[int, str], reference: dt.date, codes=None) -> dict:
+    """{vkey: (tkey, flat counters)} of one county's seats (`seats_sql` rows, as a list): packed when it can be, the simple way otherwise; the same counters either way."""
+    counted = _count_packed(rows, sides, reference, codes or Codes())
+    if counted is None:
+        counted = {
+            vkey: (tkey, flatten(counters))
+            for vkey, (tkey, counters) in _count(members(rows), sides, reference).items()
+        }
+    return counted
+
+
+def flatten(counters: dict) -> tuple[int, ...]:
+    """Packed counters ({side: {pop: list}}) as one tuple of FLAT_LENGTH integers."""
+    return tuple(itertools.chain.from_iterable(counters[side][pop] for side, pop in _BLOCKS))
+
+
+def nested(flat) -> dict:
+    """The inverse of `flatten`: {side: {pop: list}}, as snapshots store them."""
+    out: dict = {}
+    for i, (side, pop) in enumerate(_BLOCKS):
+        out.setdefault(side, {})[pop] = list(flat[i * _WIDTH : (i + 1) * _WIDTH])
+    return out
+
+
+def _json_format() -> str:
+    """A %-format of the JSON document `nested(flat)` is stored as, one %d a counter."""
+    numbers = ",".join(["%d"] * _WIDTH)
+    sides = []
+    for side in SIDES:
+        lists = ",".join(f'"{pop}":[{numbers}]' for pop in POPULATIONS)
+        sides.append(f'"{side}":{{{lists}}}')
+    return "{" + ",".join(sides) + "}"
+
+
+FLAT_JSON = _json_format()
 
 
 def age_on(birth_date, reference: dt.date) -> int | None:
@@ -286,18 +486,15 @@ def _merged(villages, seats) -> Iterator[tuple[int, list, list]]:
 
 
 def _county_rows(county: dict, villages: list, counted: dict, townships: dict, parent: str):
-    """(Scope, counters) of one county's villages, townships and the county itself (last)."""
+    """(Scope, flat counters) of one county's villages, townships and the county itself
+    (last); `counted` as `count_county` gives it."""
     from .selectors import Scope
 
-    town_counters: dict[int, dict] = {}
-    for tkey, counters in counted.values():
-        if tkey in town_counters:
-            add_into(town_counters[tkey], counters)
-        else:  # the first village of a township: its counters, copied
-            town_counters[tkey] = {
-                side: {pop: list(values) for pop, values in pops.items()}
-                for side, pops in counters.items()
-            }
+    add = operator.add
+    town_counters: dict[int, tuple] = {}
+    for tkey, flat in counted.values():
+        have = town_counters.get(tkey)
+        town_counters[tkey] = flat if have is None else tuple(map(add, have, flat))
     rows = []
     for _c, village_id, code, name, township_id in villages:
         entry = counted.get(village_id)
@@ -311,12 +508,12 @@ def _county_rows(county: dict, villages: list, counted: dict, townships: dict, p
                     county["id"],
                     township_id,
                 ),
-                entry[1] if entry is not None else empty(),
+                entry[1] if entry is not None else ZERO,
             )
         )
         if township_id not in town_counters:
-            town_counters[township_id] = empty()
-    county_counters = empty()
+            town_counters[township_id] = ZERO
+    county_counters = ZERO
     for township_id, counters in town_counters.items():
         town = townships[township_id]
         scope = Scope(
@@ -328,17 +525,17 @@ def _county_rows(county: dict, villages: list, counted: dict, townships: dict, p
             township_id,
         )
         rows.append((scope, counters))
-        add_into(county_counters, counters)
+        county_counters = tuple(map(add, county_counters, counters))
     scope = Scope(ScopeKind.COUNTY, county["code"], county["name"], parent, county["id"], None)
     rows.append((scope, county_counters))
     return rows
 
 
-def scopes(term, *, batch: int | None = None) -> Iterator[list[tuple]]:
-    """Lists of (selectors.Scope, packed counters) — every scope of `term`, as
+def flat_scopes(term, *, batch: int | None = None) -> Iterator[list[tuple]]:
+    """Lists of (selectors.Scope, flat counters) — every scope of `term`, as
     `selectors.term_scopes` finds them — a county at a time (at least `batch` rows a list,
     prefectures and provinces last). Two streams: the seats of this term and the previous
-    one, and the active villages, both by county."""
+    one, and the active villages, both by county. Flat counters: `flatten`'s tuple."""
     from .selectors import Scope
 
     batch = batch or BATCH_ROWS
@@ -363,19 +560,21 @@ def scopes(term, *, batch: int | None = None) -> Iterator[list[tuple]]:
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL work_mem = '64MB'")
             cursor.execute("SET LOCAL cursor_tuple_fraction = 1.0")
-    seats = _stream(*members_sql(sides))
-    above: dict[tuple[str, str], dict] = {}
+    seats = _stream(*seats_sql(sides))
+    codes = Codes()
+    add = operator.add
+    above: dict[tuple[str, str], tuple] = {}
     out: list[tuple] = []
     for county_id, county_villages, county_seats in _merged(villages, seats):
         county = counties[county_id]
         code = county["code"]
         parent = code[:4] + "00" if several else ""
-        counted = _count(county_seats, sides, term.reference_date)
+        counted = count_county(county_seats, sides, term.reference_date, codes)
         rows = _county_rows(county, county_villages, counted, townships, parent)
         out += rows
         if several:
             for key in ((ScopeKind.PREFECTURE, parent), (ScopeKind.PROVINCE, code[:2] + "0000")):
-                add_into(above.setdefault(key, empty()), rows[-1][1])
+                above[key] = tuple(map(add, above.get(key, ZERO), rows[-1][1]))
         if len(out) >= batch:
             yield out
             out = []
@@ -384,3 +583,10 @@ def scopes(term, *, batch: int | None = None) -> Iterator[list[tuple]]:
         out.append((Scope(kind, key, key, parent, None, None), counters))
     if out:
         yield out
+
+
+def scopes(term, *, batch: int | None = None) -> Iterator[list[tuple]]:
+    """`flat_scopes` with each scope's counters as snapshots store them ({side: {pop:
+    list}}, `selectors.term_scopes`' form)."""
+    for rows in flat_scopes(term, batch=batch):
+        yield [(scope, nested(flat)) for scope, flat in rows]

@@ -48,8 +48,10 @@ def composition_recompute(*, term_id: int, village_ids=None) -> int:
         CompositionSnapshot.objects.filter(term=term).delete()
         written = 0
         # Counted and written a county at a time (composition.counting): memory stays
-        # bounded by the largest county, whatever the number of villages.
-        for batch in counting.scopes(term):
+        # bounded by the largest county, whatever the number of villages. COPY takes the
+        # flat counters as they are; bulk_create (SQLite) the stored form.
+        flat = connection.vendor == "postgresql"
+        for batch in counting.flat_scopes(term) if flat else counting.scopes(term):
             _insert(term, batch, now)
             written += len(batch)
         if connection.vendor == "postgresql":
@@ -138,9 +140,13 @@ def _insert(term, items, now) -> None:
     )
 
 
-def _counters_json(counters: dict) -> str:
+def _counters_json(counters) -> str:
     """The packed counters as JSON text (integers only: no escaping needed); the same
-    document `json.dumps` gives, written without its per-value dispatch."""
+    document `json.dumps` gives, written without its per-value dispatch. `counters`: a
+    dict ({side: {pop: list}}), or the full recompute's flat tuple (`counting.flatten`
+    order), written with one %-format."""
+    if isinstance(counters, tuple):
+        return counting.FLAT_JSON % counters
     sides = []
     for side, pops in counters.items():
         lists = ",".join(f'"{pop}":[{",".join(map(str, values))}]' for pop, values in pops.items())
