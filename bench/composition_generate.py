@@ -110,8 +110,8 @@ def generate(scale: str, seed: int) -> dict:
         cur = django_cursor.cursor  # the psycopg2 cursor, for copy_expert
         cur.execute(
             "TRUNCATE composition_compositionsnapshot, composition_recomputerequest, "
-            "elections_seat, people_person, registry_village, registry_township, "
-            "registry_county, registry_term RESTART IDENTITY CASCADE"
+            "elections_seat, people_person, registry_village, registry_historicalvillage, "
+            "registry_township, registry_county, registry_term RESTART IDENTITY CASCADE"
         )
         cur.execute(
             "INSERT INTO registry_term (id, created_at, updated_at, year, reference_date, "

@@ -120,6 +120,8 @@ class Village(TimeStampedModel):
     merged_on = models.DateField(_("合并日期"), null=True, blank=True)
 
     objects = VillageQuerySet.as_manager()
+    # The risk class as of a past day (the round's board) is read from here.
+    history = audited_history()
 
     class Meta:
         verbose_name = _("村(社区)")

@@ -11,7 +11,8 @@ import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -68,6 +69,25 @@ def _objects(model, as_of: dt.date | None, **lookup) -> list:
         return list(model.objects.filter(**lookup))
     names = [field.attname for field in model.history.model.tracked_fields]
     return [model(**row) for row in _rows(model, as_of).filter(**lookup).values(*names)]
+
+
+def with_risk_class_as_of(villages, as_of: dt.date | None):
+    """`villages` annotated with `risk_then`: the risk class at the end of `as_of` from the
+    village's history (the latest row by then; before its history began, the earliest row;
+    with no history at all, today's class), else today's class. One query, whatever the
+    number of villages: the history is read in subqueries."""
+    if as_of is None:
+        return villages.annotate(risk_then=F("risk_class"))
+    rows = Village.history.model.objects.filter(id=OuterRef("pk"))
+    then = rows.filter(history_date__lte=end_of(as_of)).order_by("-history_date", "-history_id")
+    first = rows.order_by("history_date", "history_id")
+    return villages.annotate(
+        risk_then=Coalesce(
+            Subquery(then.values("risk_class")[:1]),
+            Subquery(first.values("risk_class")[:1]),
+            F("risk_class"),
+        )
+    )
 
 
 def visible_villages(user, round_: Round):
@@ -378,10 +398,10 @@ def board(
 ) -> Board:
     """Each visible village's status on each step of the round, with counts per step and
     per township. `as_of` a past day reads everything the round holds — its plan (steps,
-    windows, 一村一策), liaisons and teams, records and problems — and the elections,
-    candidacies, seats and training it derives from as they stood at the end of that day.
-    The registry's villages (which exist, their risk class) and the units' villages are
-    today's: they keep no history (docs/rounds.md)."""
+    windows, 一村一策), liaisons and teams, records and problems — the elections,
+    candidacies, seats and training it derives from, and each village's risk class (the
+    filter, the difficult villages' "四个一") as they stood at the end of that day. Which
+    villages exist and the units' villages are today's (docs/rounds.md)."""
     today = as_of or timezone.localdate()
     history_day = as_of if as_of and as_of < timezone.localdate() else None
     steps = plan_steps(round_, history_day)
@@ -390,12 +410,15 @@ def board(
         villages = villages.filter(township=township)
     if village is not None:  # one village's page
         villages = villages.filter(pk=village.pk)
+    villages = with_risk_class_as_of(villages, history_day)
     if risk_class:
-        villages = villages.filter(risk_class=risk_class)
+        villages = villages.filter(risk_then=risk_class)
     if leader is not None:
         theirs = _rows(Liaison, history_day).filter(round_id=round_.pk, leader_id=leader.pk)
         villages = villages.filter(pk__in=theirs.values("village_id"))
     villages = list(villages.order_by("township__code", "code"))
+    for row in villages:  # the board, the command and the API show the class of that day
+        row.risk_class = row.risk_then
     ids = [village.pk for village in villages]
     facts = gather_facts(round_, ids, steps, history_day)
     windows = {

@@ -1,19 +1,23 @@
 """The board as of a past day is read wholly from history: the plan (steps renamed, added,
 dropped; their windows moved), each village's own windows (一村一策), liaison leaders and
 teams, records and problems — so "what did it look like last Friday" shows last Friday's
-plan and people, and today's board today's; the command, the API and the page agree."""
+plan and people, the risk class each village had then, and today's board today's; the
+command, the API and the page agree."""
 
 import datetime as dt
 import json
 import re
-from io import StringIO
+from io import BytesIO, StringIO
 
+import openpyxl
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
 from core.policy import SYSTEM
 from registry.choices import RiskClass
+from registry.models import Village
+from registry.services import village_update
 from rounds import selectors, services
 from rounds.models import Liaison, RoundStep, StepWindow, VillageTeam
 
@@ -55,6 +59,7 @@ def test_windows_liaisons_and_teams_as_they_stood_that_day(
     shows the old window, the old liaison and the missing work group."""
     village.risk_class = RiskClass.DIFFICULT
     village.save()
+    _backdate(Village, 10, id=village.pk)  # difficult for a while
     liaison = services.liaison_add(round_=round_, leader=leader, village=village, actor=SYSTEM)
     _backdate(Liaison, 10, id=liaison.pk)
     services.team_set(round_=round_, village=village, township_cadre="王干部", actor=SYSTEM)
@@ -178,9 +183,70 @@ def test_a_village_window_and_problems_as_of(round_, village):
 
 
 def test_the_page_says_what_is_todays_on_a_past_board(round_, village, client, organizer):
-    """The registry's risk class and the units' villages keep no history: a past day's
-    board says so instead of passing today's class off as that day's."""
+    """The units' villages keep no history: a past day's board says so; the risk class has
+    history, and the notice no longer passes it off as today's."""
     client.force_login(organizer)
     html = client.get("/rounds/", {"as_of": _then()}).content.decode()
-    assert 'data-testid="board-today-only"' in html
+    notice = re.search(r'data-testid="board-today-only">([^<]*)<', html).group(1)
+    assert "包村单位" in notice and "分类" not in notice
     assert 'data-testid="board-today-only"' not in client.get("/rounds/").content.decode()
+
+
+def _difficult_on_page(html: str) -> set[str]:
+    """The codes of the villages the board page tags 重难点."""
+    rows = re.findall(r'data-village="(\d+)">(.*?)</tr>', html, re.S)
+    return {code for code, row in rows if "tag-difficult" in row}
+
+
+def test_risk_class_as_it_stood_that_day(round_, village, other_village, organizer, client, api):
+    """东关村 was a general village until today, 西坪村 difficult until today (both set
+    through the registry's service 10 days ago and again today): as of an earlier day the
+    board, its risk filter, the difficult villages' "四个一", the command, the API, the page
+    and its workbook all show the classes of that day; today's board today's."""
+    _backdate(Village, 10, id=village.pk)
+    village_update(village=other_village, risk_class=RiskClass.DIFFICULT, actor=SYSTEM)
+    _backdate(Village, 10, id=other_village.pk)
+    village_update(village=village, risk_class=RiskClass.DIFFICULT, actor=SYSTEM)
+    village_update(village=other_village, risk_class=RiskClass.STABLE, actor=SYSTEM)
+
+    now, _r = _board(round_)
+    then, _r = _board(round_, as_of=_then())
+    assert {name: row.village.risk_class for name, row in now.items()} == {
+        "东关村": RiskClass.DIFFICULT,
+        "西坪村": RiskClass.STABLE,
+    }
+    assert {name: row.village.risk_class for name, row in then.items()} == {
+        "东关村": RiskClass.GENERAL,
+        "西坪村": RiskClass.DIFFICULT,
+    }
+    # The "四个一" are asked of the villages difficult that day.
+    assert now["东关村"].missing_four and not now["西坪村"].missing_four
+    assert then["西坪村"].missing_four and not then["东关村"].missing_four
+    difficult_then, _r = _board(round_, as_of=_then(), risk_class=RiskClass.DIFFICULT)
+    assert list(difficult_then) == ["西坪村"]
+    assert list(_board(round_, risk_class=RiskClass.DIFFICULT)[0]) == ["东关村"]
+    # A day before the villages' history began reads the earliest class known.
+    long_ago = timezone.localdate() - dt.timedelta(days=30)
+    assert _board(round_, as_of=long_ago)[0]["西坪村"].village.risk_class == RiskClass.GENERAL
+
+    out = StringIO()
+    call_command("round_board", "--term", "2026", "--as-of", str(_then()), "--json", stdout=out)
+    printed = {v["code"]: v["risk_class"] for v in json.loads(out.getvalue())["villages"]}
+    assert printed == {village.code: "general", other_village.code: "difficult"}
+    answer = api(organizer).get("/api/v1/rounds/board/", {"term": 2026, "as_of": _then()})
+    assert {v["code"]: v["risk_class"] for v in answer.json()["villages"]} == printed
+    filtered = api(organizer).get(
+        "/api/v1/rounds/board/", {"term": 2026, "as_of": _then(), "risk_class": "difficult"}
+    )
+    assert [v["code"] for v in filtered.json()["villages"]] == [other_village.code]
+
+    client.force_login(organizer)
+    page = client.get("/rounds/", {"as_of": _then()}).content.decode()
+    assert _difficult_on_page(page) == {other_village.code}
+    assert _difficult_on_page(client.get("/rounds/").content.decode()) == {village.code}
+    page = client.get("/rounds/", {"as_of": _then(), "risk_class": "difficult"}).content.decode()
+    assert re.findall(r'data-village="(\d+)"', page) == [other_village.code]
+    xlsx = client.get("/rounds/board.xlsx", {"as_of": _then()})
+    sheet = openpyxl.load_workbook(BytesIO(xlsx.getvalue())).active
+    classes = {sheet.cell(r, 3).value: sheet.cell(r, 4).value for r in range(2, sheet.max_row + 1)}
+    assert classes == {village.code: "一般村", other_village.code: "重难点村"}
