@@ -22,6 +22,7 @@ villages.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import itertools
@@ -29,7 +30,7 @@ import operator
 import struct
 from collections.abc import Iterator
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 
 from elections.choices import Body, Post
 from elections.models import Seat
@@ -165,10 +166,11 @@ def seats_sql(term_ids) -> tuple[str, tuple]:
     )
 
 
-def _stream(sql: str, params) -> Iterator[tuple]:
+def _stream(sql: str, params, using=None) -> Iterator[tuple]:
     """The rows of a statement through a server-side cursor (PostgreSQL; a plain cursor
-    elsewhere), FETCH_ROWS at a time: memory does not grow with the table."""
-    cursor = connection.chunked_cursor()
+    elsewhere), FETCH_ROWS at a time: memory does not grow with the table. `using`: a
+    connection other than the default one (`reading_connection`)."""
+    cursor = (using or connection).chunked_cursor()
     try:
         cursor.execute(sql, params)
         while rows := cursor.fetchmany(FETCH_ROWS):
@@ -177,8 +179,28 @@ def _stream(sql: str, params) -> Iterator[tuple]:
         cursor.close()
 
 
-def _stream_query(query) -> Iterator[tuple]:
-    return _stream(*query.query.sql_with_params())
+def _stream_query(query, using=None) -> Iterator[tuple]:
+    return _stream(*query.query.sql_with_params(), using=using)
+
+
+@contextlib.contextmanager
+def reading_connection():
+    """A second connection to the default database, in a read-only transaction of its own,
+    for the seats and villages streams of a full recompute while the default connection
+    COPYs the snapshot rows: the database writes one county's rows while Python counts the
+    next (two cores). Only for a recompute that is its own outermost transaction, on
+    PostgreSQL: it reads what is committed, as the recompute's first statement would."""
+    reader = connections.create_connection(DEFAULT_DB_ALIAS)
+    try:
+        reader.set_autocommit(False)  # server-side cursors without WITH HOLD
+        with reader.cursor() as cursor:
+            cursor.execute("SET TRANSACTION READ ONLY")
+        yield reader
+    finally:
+        try:
+            reader.rollback()
+        finally:
+            reader.close()
 
 
 def fetch_only(term_ids) -> int:
@@ -531,36 +553,45 @@ def _county_rows(county: dict, villages: list, counted: dict, townships: dict, p
     return rows
 
 
-def flat_scopes(term, *, batch: int | None = None) -> Iterator[list[tuple]]:
+def flat_scopes(term, *, batch: int | None = None, using=None) -> Iterator[list[tuple]]:
     """Lists of (selectors.Scope, flat counters) — every scope of `term`, as
     `selectors.term_scopes` finds them — a county at a time (at least `batch` rows a list,
     prefectures and provinces last). Two streams: the seats of this term and the previous
-    one, and the active villages, both by county. Flat counters: `flatten`'s tuple."""
-    from .selectors import Scope
-
+    one, and the active villages, both by county, read through `using` (a connection:
+    `reading_connection`) or the default connection. Flat counters: `flatten`'s tuple."""
     batch = batch or BATCH_ROWS
     previous = term.previous
     sides = {term.pk: "cur"}
     if previous is not None:
         sides[previous.pk] = "prev"
     counties = {row["id"]: row for row in County.objects.order_by().values("id", "code", "name")}
-    several = len(counties) > 1
     townships = {
         row["id"]: row
         for row in Township.objects.order_by().values("id", "code", "name", "county_id")
     }
+    reader = using or connection
     villages = _stream_query(
         Village.objects.filter(is_active=True)
         .order_by("township__county_id")
-        .values_list("township__county_id", "id", "code", "name", "township_id")
+        .values_list("township__county_id", "id", "code", "name", "township_id"),
+        using=using,
     )
-    if connection.vendor == "postgresql" and connection.in_atomic_block:
+    if reader.vendor == "postgresql" and (using is not None or reader.in_atomic_block):
         # The sort by county in memory, not in temporary files; and the cursor's plan
         # made for reading every row, not the first ones (this transaction only).
-        with connection.cursor() as cursor:
+        with reader.cursor() as cursor:
             cursor.execute("SET LOCAL work_mem = '64MB'")
             cursor.execute("SET LOCAL cursor_tuple_fraction = 1.0")
-    seats = _stream(*seats_sql(sides))
+    seats = _stream(*seats_sql(sides), using=using)
+    return _flat_scopes(term, batch, sides, counties, townships, villages, seats)
+
+
+def _flat_scopes(term, batch, sides, counties, townships, villages, seats):
+    """`flat_scopes`' generator: no query of its own on the default connection (its
+    consumer may be a COPY on it)."""
+    from .selectors import Scope
+
+    several = len(counties) > 1
     codes = Codes()
     add = operator.add
     above: dict[tuple[str, str], tuple] = {}

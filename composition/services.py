@@ -38,6 +38,7 @@ def composition_recompute(*, term_id: int, village_ids=None) -> int:
     interleave; idempotent. Figures are computed first and written last (`_insert`), in
     the one transaction.
     """
+    outermost = not connection.in_atomic_block
     with transaction.atomic():
         term = Term.objects.select_for_update(no_key=True).get(pk=term_id)
         if village_ids is not None and len(village_ids) <= MAX_INCREMENTAL_VILLAGES:
@@ -46,19 +47,34 @@ def composition_recompute(*, term_id: int, village_ids=None) -> int:
                 return written
         now = timezone.now()
         CompositionSnapshot.objects.filter(term=term).delete()
-        written = 0
         # Counted and written a county at a time (composition.counting): memory stays
-        # bounded by the largest county, whatever the number of villages. COPY takes the
-        # flat counters as they are; bulk_create (SQLite) the stored form.
-        flat = connection.vendor == "postgresql"
-        for batch in counting.flat_scopes(term) if flat else counting.scopes(term):
-            _insert(term, batch, now)
-            written += len(batch)
+        # bounded by the largest county, whatever the number of villages.
+        if connection.vendor != "postgresql":  # bulk_create takes the stored form
+            written = 0
+            for batch in counting.scopes(term):
+                _insert(term, batch, now)
+                written += len(batch)
+        elif outermost:
+            # Read on a second connection, written by one COPY that pulls each county
+            # as it is counted: the database stores a county while Python counts the next.
+            with counting.reading_connection() as reader:
+                written = _insert_counted(
+                    term, counting.flat_scopes(term, batch=1, using=reader), now
+                )
+        else:  # inside a caller's transaction: read what it sees, COPY between reads
+            written = 0
+            for batch in counting.flat_scopes(term):
+                _insert(term, batch, now)
+                written += len(batch)
         if connection.vendor == "postgresql":
             # A term's rows were all replaced: refresh the planner's statistics so that the
-            # incremental path's lookups use the unique index at once.
+            # incremental path's lookups use the unique index at once. The indexed columns
+            # only: the counters' statistics (jsonb) took as long as the rest together.
             with connection.cursor() as cursor:
-                cursor.execute(f"ANALYZE {CompositionSnapshot._meta.db_table}")
+                cursor.execute(
+                    f"ANALYZE {CompositionSnapshot._meta.db_table} "
+                    "(term_id, scope_kind, scope_code, metric, parent_code, county_id, township_id)"
+                )
         return written
 
 
@@ -103,6 +119,20 @@ def _recompute_villages(term, village_ids: set) -> int | None:
     CompositionSnapshot.objects.filter(condition, term=term).delete()
     _insert(term, [(scope, result[key]) for key, scope in touched.items()], now)
     return len(touched)
+
+
+def _insert_counted(term, batches, now) -> int:
+    """`_insert` every row of `batches` (lists of rows) in one COPY; the number of rows."""
+    written = 0
+
+    def rows():
+        nonlocal written
+        for batch in batches:
+            written += len(batch)
+            yield from batch
+
+    _insert(term, rows(), now)
+    return written
 
 
 SNAPSHOT_FIELDS = (
