@@ -4,7 +4,9 @@
 
 Reports the median of --repeat runs of:
   (a) the full recompute of the 2021 term through the project's code path
-      (composition.services.composition_recompute: compute + store the snapshot);
+      (composition.services.composition_recompute as the task runs it: the seats of both
+      terms read by county on a second connection, counted in Python, the snapshot
+      stored by one COPY that pulls each county as it is counted);
   (j) the bare join: every row the counters read (the team seats of 2021 and 2018 joined
       to their people and villages, composition.counting's query), fetched; (a)/(j);
   (b) the floor: ONE hand-written SQL statement computing the same figures for every
@@ -145,28 +147,37 @@ from registry.models import Term
 term = Term.objects.get(year=2021)
 base = peak_mb()
 counting.BATCH_ROWS = {batch}
-services.composition_recompute(term_id=term.pk)
+if {nested}:
+    from django.db import transaction
+    with transaction.atomic():
+        services.composition_recompute(term_id=term.pk)
+else:
+    services.composition_recompute(term_id=term.pk)
 print(round(base), round(peak_mb()))
 """
 
 
 def memory_by_batch() -> None:
-    """Peak memory (VmHWM) of a fresh process before and after one full recompute, with
-    the writer handed every county as it is counted (1), the default batch, and
-    everything at once: what is held grows with the batch, not with the province."""
+    """Peak memory (VmHWM) of a fresh process before and after one full recompute: as the
+    task runs it (its own transaction: read on a second connection, one COPY pulling a
+    county at a time), and inside a caller's transaction with the writer handed every
+    county as it is counted (1), the default batch, and everything at once: what is held
+    grows with the batch, not with the province."""
     import subprocess
 
-    for batch in (1, 5_000, 10**9):
+    for nested, batch in ((False, 5_000), (True, 1), (True, 5_000), (True, 10**9)):
         out = subprocess.run(
-            [sys.executable, "-c", MEMORY_CHILD.format(root=str(ROOT), batch=batch)],
+            [
+                sys.executable,
+                "-c",
+                MEMORY_CHILD.format(root=str(ROOT), batch=batch, nested=nested),
+            ],
             capture_output=True,
             text=True,
             check=True,
         ).stdout.split()
-        print(
-            f"batch {batch:>10} rows: peak memory {out[-1]} MB (after start-up {out[-2]} MB)",
-            flush=True,
-        )
+        how = f"in a caller's transaction, batch {batch:>10} rows" if nested else "as the task"
+        print(f"{how:<48}: peak memory {out[-1]} MB (after start-up {out[-2]} MB)", flush=True)
 
 
 def time_pages(args, term) -> None:
@@ -235,7 +246,7 @@ def main() -> None:
     import django
 
     django.setup()
-    from django.db import connection
+    from django.db import connection, transaction
 
     from composition import services
     from elections.choices import SeatEndReason
@@ -266,15 +277,14 @@ def main() -> None:
     def full():
         results["scopes"] = services.composition_recompute(term_id=term.pk)
 
-    from composition import selectors
+    from composition import counting
 
-    def compute_only():  # what composition_recompute does before writing
-        results["computed"] = len(selectors.term_scopes(term))
+    def compute_only():  # counting and rolling up, nothing written (a county at a time)
+        with transaction.atomic():
+            results["computed"] = sum(len(rows) for rows in counting.flat_scopes(term))
 
     # Interleaved (a, floor with JIT, floor without JIT, a, ...), so that a change in the
     # machine's load weighs on both sides alike. The floor is the faster of its two settings.
-    from composition import counting
-
     def join():
         results["join_rows"] = counting.fetch_only([term.pk, previous.pk])
 
@@ -314,9 +324,9 @@ def main() -> None:
     a1 = None if args.no_split else median_of(args.repeat, compute_only)[0]
     if a1 is not None:
         print(
-            f"    of (a): the database roll-up (2 statements + names) alone: median {a1:.3f}s, "
-            f"ratio to (b) = {a1 / b:.2f}; the rest is the COPY of {results['scopes']} "
-            f"snapshot rows (packed counters)"
+            f"    of (a): reading and counting alone (composition.counting.flat_scopes, one "
+            f"connection): median {a1:.3f}s, {a1 / j:.2f}x (j); the rest is storing "
+            f"{results['scopes']} snapshot rows (DELETE, COPY of jsonb counters, ANALYZE)"
         )
 
     # (c) one village's result changes: end and restore one member's seat in turn
