@@ -594,7 +594,7 @@ def time_pages(repeat: int, only: str | None) -> None:
             print(f"  {rows[-1][0]:8.1f} ms  {username:9} {url}", file=sys.stderr, flush=True)
     with open("/proc/loadavg") as f:
         load_after = f.read().split()[:3]
-    print(f"| ms median | user | page | status | queries | KiB |\n|---:|---|---|---:|---:|---:|")
+    print("| ms median | user | page | status | queries | KiB |\n|---:|---|---|---:|---:|---:|")
     for median, username, url, status, count, size in sorted(rows, reverse=True):
         flag = " **>300**" if median > LIMIT_MS else ""
         print(

@@ -15,7 +15,9 @@ from .models import Candidacy, Decision, NegativeListItem, SignOff
 from .selectors import open_flag_exists
 
 # The village filter offers the villages of the township chosen (static/js/app.js).
-VILLAGE_FOLLOWS_TOWNSHIP = DependentSelect(follows="township", parent_attr="township_id")
+VILLAGE_FOLLOWS_TOWNSHIP = DependentSelect(
+    follows="township", parent_attr="township_id", label_field="name"
+)
 
 
 class CandidacyFilter(django_filters.FilterSet):

@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import DateInput
+from core.forms import DateInput, QuickSelect
 from elections.choices import BODY_POSTS, POST_TITLES, Body
 from people.choices import Education, Gender, PoliticalStatus
 from registry.models import Term, Village
@@ -121,7 +121,9 @@ class NominationForm(AssessmentMixin, PersonFieldsMixin, forms.Form):
     """Typing the ID number fills birth date and gender (static/js/app.js)."""
 
     term = forms.ModelChoiceField(label=_("届次"), queryset=Term.objects.all(), empty_label=None)
-    village = forms.ModelChoiceField(label=_("村(社区)"), queryset=Village.objects.none())
+    village = forms.ModelChoiceField(
+        label=_("村(社区)"), queryset=Village.objects.none(), widget=QuickSelect(label_field="name")
+    )
     # No default: the official chooses the post and the source (an empty choice first).
     post = forms.ChoiceField(label=_("拟任职务"), choices=BLANK + POST_CHOICES)
     source = forms.ChoiceField(label=_("来源"), choices=BLANK + Source.choices)

@@ -7,6 +7,7 @@ Decisions, sign-offs and clearances are written once and never changed.
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -151,14 +152,23 @@ class CandidacyQuerySet(ScopedQuerySet):
         return self.annotate(returned=models.Exists(returns))
 
     def with_flags(self):
-        """Annotate `open_flags`: the department flags not yet cleared."""
-        return self.annotate(
-            open_flags=models.Count(
-                "sign_offs",
-                filter=Q(sign_offs__outcome=SignOffOutcome.FLAG)
-                & Q(sign_offs__clearance__isnull=True),
-                distinct=True,
+        """Annotate `open_flags`: the department flags not yet cleared.
+
+        A correlated count, not a GROUP BY over every candidacy in scope: PostgreSQL then
+        counts only the rows a page keeps (a province's 40,000 names took a second)."""
+        open_flags = (
+            SignOff.objects.filter(
+                candidacy=models.OuterRef("pk"),
+                outcome=SignOffOutcome.FLAG,
+                clearance__isnull=True,
             )
+            .order_by()
+            .values("candidacy")
+            .annotate(n=models.Count("pk"))
+            .values("n")
+        )
+        return self.annotate(
+            open_flags=Coalesce(models.Subquery(open_flags), 0, output_field=models.IntegerField())
         )
 
 

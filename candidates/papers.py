@@ -72,6 +72,9 @@ class QualificationFormView(RoleRequiredMixin, View):
         )
 
 
+PRINT_LIMIT = 1000  # names on the candidate list's page; the workbook holds them all
+
+
 class CandidateListView(RoleRequiredMixin, View):
     """The candidates of a township (or one village) in a term, for the review meetings:
     a print page, or `?format=xlsx`. Names no longer in the running are left out."""
@@ -114,14 +117,19 @@ class CandidateListView(RoleRequiredMixin, View):
                 _list_rows(rows, term),
                 title=title,
             )
-        rows = list(rows)
-        for candidacy in rows:
+        # A print page: a province (the administrator's scope, 40,000 names) is not one.
+        shown = list(rows[: PRINT_LIMIT + 1])
+        total = len(shown) if len(shown) <= PRINT_LIMIT else rows.count()
+        shown = shown[:PRINT_LIMIT]
+        for candidacy in shown:
             candidacy.age = candidacy.person.age_on(term.reference_date)
         return render(
             request,
             "candidates/papers/candidate_list.html",
             {
-                "rows": rows,
+                "rows": shown,
+                "total": total,
+                "limit": PRINT_LIMIT if total > PRINT_LIMIT else None,
                 "term": term,
                 "terms": terms,
                 "townships": townships,

@@ -1,6 +1,7 @@
 """Reads that feed the queues, the joint-review gate, the timeline and the funnel."""
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
@@ -30,7 +31,18 @@ def queue_for_user(user):
         .select_related("person", "village__township", "term")
         .annotate(
             has_open_flag=open_flag_exists(),
-            sign_off_count=Count("sign_offs", distinct=True),
+            # correlated, so that only the page's rows are counted (not a GROUP BY of all)
+            sign_off_count=Coalesce(
+                Subquery(
+                    SignOff.objects.filter(candidacy=OuterRef("pk"))
+                    .order_by()
+                    .values("candidacy")
+                    .annotate(n=Count("pk"))
+                    .values("n")
+                ),
+                0,
+                output_field=IntegerField(),
+            ),
         )
         .order_by("village__township__code", "village__code", "body", "post", "pk")
     )

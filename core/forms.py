@@ -4,6 +4,9 @@ from contextlib import contextmanager
 
 from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms.utils import flatatt
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
 
 from core.text import is_digits
 
@@ -31,6 +34,12 @@ def service_refusals(form):
 
 
 PICKER_LIMIT = 100  # options a person picker lists at most: never a whole county's people
+
+
+def _path_value(row, path: str) -> str:
+    for name in path.split("__"):
+        row = getattr(row, name, None)
+    return str(row or "")
 
 
 def limit_choices(
@@ -61,9 +70,20 @@ def limit_choices(
     chosen = [int(pk) for pk in selected or () if is_digits(str(pk)) and len(str(pk)) < 19]
     search = (search or "").strip()
 
+    read = []
+
     def choices():
-        shown = queryset.filter(**{f"{search_field}__contains": search}) if search else queryset
-        rows = list(shown[: limit or PICKER_LIMIT])
+        # Read once per form: the widget asks for its choices more than once.
+        if read:
+            return read[0]
+        if search:
+            shown = queryset.filter(**{f"{search_field}__contains": search})
+            rows = list(shown[: limit or PICKER_LIMIT])
+        else:
+            # Without a search, the first rows by key (an index walk), shown by name:
+            # sorting a province's 270,000 people by name took half a second.
+            rows = list(queryset.order_by("pk")[: limit or PICKER_LIMIT])
+            rows.sort(key=lambda row: (_path_value(row, search_field), row.pk))
         missing = set(chosen) - {row.pk for row in rows}
         if missing:
             rows += list(queryset.filter(pk__in=missing))
@@ -71,7 +91,8 @@ def limit_choices(
         head = (
             [("", empty)] if empty is not None and not field.widget.allow_multiple_selected else []
         )
-        return head + [(row.pk, field.label_from_instance(row)) for row in rows]
+        read.append(head + [(row.pk, field.label_from_instance(row)) for row in rows])
+        return read[0]
 
     field.widget.choices = choices
 
@@ -86,15 +107,69 @@ class DateInput(forms.DateInput):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
-class DependentSelect(forms.Select):
+class QuickSelect(forms.Select):
+    """A select that writes its options itself instead of through a template each, and —
+    given `label_field` — reads a ModelChoiceField's rows as values, not model instances:
+    an administrator's village select holds a province's 20,328 villages, which took about
+    1.5 s to build as instances and render. Same markup; optgroups fall back to the
+    template. `parent_field` writes each option's `data-parent` (DependentSelect)."""
+
+    def __init__(self, attrs=None, choices=(), *, label_field=None, parent_field=None):
+        super().__init__(attrs, choices)
+        self.label_field, self.parent_field = label_field, parent_field
+
+    def rows(self) -> list[tuple]:
+        """(value, label, parent) of every option."""
+        queryset = getattr(self.choices, "queryset", None)
+        if self.label_field and queryset is not None:
+            field = self.choices.field
+            head = [("", field.empty_label, None)] if field.empty_label is not None else []
+            columns = ["pk", self.label_field, self.parent_field or "pk"]
+            return head + list(queryset.values_list(*columns))
+        rows = []
+        for value, label in self.choices:
+            row = getattr(value, "instance", None)
+            parent = getattr(row, self.parent_field) if row and self.parent_field else None
+            rows.append((value, label, parent))
+        return rows
+
+    def render(self, name, value, attrs=None, renderer=None):
+        rows = self.rows()
+        if any(isinstance(label, list | tuple) for _value, label, _parent in rows):
+            return super().render(name, value, attrs, renderer)
+        final = self.build_attrs(self.attrs, attrs)
+        if self.allow_multiple_selected:
+            final["multiple"] = True
+        chosen = {str(v) for v in self.format_value(value)}
+        parts = [format_html('<select name="{}"{}>', name, flatatt(final))]
+        for option_value, label, parent in rows:
+            key = "" if option_value is None else str(option_value)
+            selected = " selected" if key in chosen else ""
+            extra = (
+                f' data-parent="{escape(parent)}"'
+                if self.parent_field and key and parent is not None
+                else ""
+            )
+            parts.append(f'<option value="{escape(key)}"{selected}{extra}>{escape(label)}</option>')
+            if selected and not self.allow_multiple_selected:
+                chosen = set()
+        parts.append("</select>")
+        return mark_safe("\n".join(parts))
+
+
+class DependentSelect(QuickSelect):
     """A select whose options belong to the choice of another field of the same form: each
     option carries its row's `parent_attr` (`data-parent`) and the select names the field it
     follows (`data-follows`); static/js/app.js then offers only the options of the parent
     chosen — the village filter follows the township. The server still accepts any option
     of the queryset (a mismatch only finds nothing)."""
 
-    def __init__(self, *, follows: str, parent_attr: str, attrs=None):
-        super().__init__(attrs={**(attrs or {}), "data-follows": follows})
+    def __init__(self, *, follows: str, parent_attr: str, attrs=None, label_field=None):
+        super().__init__(
+            attrs={**(attrs or {}), "data-follows": follows},
+            label_field=label_field,
+            parent_field=parent_attr,
+        )
         self.parent_attr = parent_attr
 
     def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):

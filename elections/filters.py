@@ -11,7 +11,9 @@ from .choices import Body, ElectionRound, ElectionState, Post
 from .models import Election, ElectionCandidate, Seat
 
 # The village filter offers the villages of the township chosen (static/js/app.js).
-VILLAGE_FOLLOWS_TOWNSHIP = DependentSelect(follows="township", parent_attr="township_id")
+VILLAGE_FOLLOWS_TOWNSHIP = DependentSelect(
+    follows="township", parent_attr="township_id", label_field="name"
+)
 
 
 class _ScopeFilters(django_filters.FilterSet):

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import DateInput
+from core.forms import DateInput, QuickSelect
 from people.models import Person
 from registry.models import Village
 
@@ -24,7 +24,7 @@ class ElectionForm(forms.ModelForm):
             "seats_member",
             *COUNT_FIELDS,
         ]
-        widgets = {"held_on": DateInput()}
+        widgets = {"held_on": DateInput(), "village": QuickSelect(label_field="name")}
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

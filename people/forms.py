@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import DateInput
+from core.forms import DateInput, QuickSelect
 from registry.models import Village
 
 from .choices import Education, Gender, PoliticalStatus
@@ -18,13 +18,15 @@ class PersonForm(forms.Form):
         widget=forms.TextInput(attrs={"data-id-number": "1", "autocomplete": "off"}),
     )
     name = forms.CharField(label=_("姓名"), max_length=50)
-    birth_date = forms.DateField(
-        label=_("出生日期"), required=False, widget=DateInput()
-    )
+    birth_date = forms.DateField(label=_("出生日期"), required=False, widget=DateInput())
     gender = forms.ChoiceField(
         label=_("性别"), choices=[("", "—")] + Gender.choices, required=False
     )
-    village = forms.ModelChoiceField(label=_("所在村(社区)"), queryset=Village.objects.none())
+    village = forms.ModelChoiceField(
+        label=_("所在村(社区)"),
+        queryset=Village.objects.none(),
+        widget=QuickSelect(label_field="name"),
+    )
     ethnicity = forms.CharField(label=_("民族"), max_length=20, initial="汉族", required=False)
     education_fulltime = forms.ChoiceField(
         label=_("全日制学历"), choices=[("", "—")] + Education.choices, required=False

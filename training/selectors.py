@@ -167,14 +167,21 @@ def term_member_seats(term, *, user=None, county=None, township=None, village=No
     return seats
 
 
-def _inducted_people(term, days: int):
+def _inducted(term, days: int):
+    """True where the seat's person attended an induction session within the window.
+
+    EXISTS, not `person IN (…)`: PostgreSQL cannot turn a NOT IN into an anti-join, so it
+    read every seat of the province to find a county's outstanding (0.2 s for 100 rows)."""
     start, end = coverage_window(term, days)
-    return Enrolment.objects.filter(
-        status=EnrolmentStatus.ATTENDED,
-        session__kind=SessionKind.INDUCTION,
-        checked_in_at__gte=start,
-        checked_in_at__lt=end,
-    ).values("person_id")
+    return Exists(
+        Enrolment.objects.filter(
+            person=OuterRef("person"),
+            status=EnrolmentStatus.ATTENDED,
+            session__kind=SessionKind.INDUCTION,
+            checked_in_at__gte=start,
+            checked_in_at__lt=end,
+        )
+    )
 
 
 def induction_coverage(
@@ -193,7 +200,7 @@ def induction_coverage(
     (a person seated in two townships counts once in the total).
     """
     seats = term_member_seats(term, user=user, county=county, township=township, village=village)
-    inducted = _inducted_people(term, days)
+    seats = seats.annotate(inducted=_inducted(term, days))
     previous = previous_term(term)
     if previous is not None:
         seats = seats.annotate(
@@ -209,7 +216,7 @@ def induction_coverage(
     aggregates = {
         "members": Count("person", distinct=True),
         "newcomers": Count("person", distinct=True, filter=newcomer),
-        "completed": Count("person", distinct=True, filter=Q(person__in=inducted)),
+        "completed": Count("person", distinct=True, filter=Q(inducted=True)),
     }
     grouped = (
         seats.values("village__township", "village__township__name", "village__township__code")
@@ -252,7 +259,6 @@ def induction_outstanding(
     latest induction check-in (if any, e.g. one that came too late).
     """
     seats = term_member_seats(term, user=user, county=county, township=township)
-    inducted = _inducted_people(term, days)
     latest_induction = (
         Enrolment.objects.filter(
             person=OuterRef("person"),
@@ -271,7 +277,7 @@ def induction_outstanding(
         else Value(False)
     )
     return (
-        seats.exclude(person__in=inducted)
+        seats.exclude(_inducted(term, days))
         .select_related("person", "village__township")
         .annotate(held_before=held_before, last_induction_at=Subquery(latest_induction))
         .order_by("village__township__code", "village__code", "body", "post", "person__name")

@@ -328,4 +328,8 @@ class CoverageSerializer(serializers.Serializer):
     window_end = serializers.DateField()
     total = CoverageRowSerializer()
     townships = CoverageRowSerializer(source="rows", many=True)
-    outstanding = OutstandingSerializer(many=True)
+    outstanding = OutstandingSerializer(
+        many=True, help_text=_("未完成者，按乡镇、村排列，每页 100 人（?page=）")
+    )
+    outstanding_count = serializers.IntegerField(help_text=_("未完成者合计"))
+    outstanding_page = serializers.IntegerField(help_text=_("本页页码"))

@@ -1,0 +1,116 @@
+"""Training pages at a province's size (issue 17 §4, bench/pages_every.py): the mentor pool,
+the coverage page and its API read the same number of queries for N and 3N villages, as the
+county organizer and as the administrator; the API's outstanding list comes a page at a time."""
+
+import datetime as dt
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from elections.choices import Body, Post
+from tests.factories import PersonFactory, TermFactory, VillageFactory
+from tests.factories.elections import SeatFactory
+from tests.factories.training import (
+    EnrolmentFactory,
+    MentorPoolEntryFactory,
+    TrainingSessionFactory,
+)
+from training.choices import EnrolmentStatus
+from training.models import MentorPoolEntry
+
+URLS = [
+    "/training/mentors/",
+    "/training/coverage/?term=2021",
+    "/api/v1/training/coverage/?term=2021",
+    "/training/sessions/new/",
+    "/training/",
+]
+
+
+@pytest.fixture
+def grow(county, township):
+    """grow(n): n more villages, each with two 2021 members invited to the county's
+    induction: one checked in within the window, one not; the first also in the mentor pool."""
+    term = TermFactory(year=2021)
+    session = TrainingSessionFactory(county=county, starts_on=dt.date(2021, 5, 10))
+    checked_in = timezone.make_aware(dt.datetime(2021, 5, 10, 9))
+
+    def add(n):
+        for _ in range(n):
+            village = VillageFactory(township=township)
+            for index, post in enumerate((Post.DIRECTOR, Post.MEMBER)):
+                person = PersonFactory(village=village)
+                SeatFactory(
+                    village=village,
+                    term=term,
+                    person=person,
+                    body=Body.VILLAGERS_COMMITTEE,
+                    post=post,
+                )
+                if index == 0:
+                    EnrolmentFactory(
+                        session=session,
+                        person=person,
+                        status=EnrolmentStatus.ATTENDED,
+                        checked_in_at=checked_in,
+                        hours_credited=8,
+                    )
+                    MentorPoolEntryFactory(person=person)
+                else:
+                    EnrolmentFactory(session=session, person=person)
+
+    return add
+
+
+def queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(captured)
+
+
+@pytest.mark.parametrize("role", ["organizer", "admin_user_"])
+def test_training_pages_read_the_same_queries_for_n_and_3n_villages(
+    client, grow, role, request, django_assert_max_num_queries
+):
+    user = request.getfixturevalue(role)
+    client.force_login(user)
+    grow(2)
+    client.get(URLS[0])  # the first request after login saves the session
+    small = {url: queries(client, url) for url in URLS}
+    grow(4)
+    large = {url: queries(client, url) for url in URLS}
+    assert large == small
+    for url in URLS:
+        with django_assert_max_num_queries(12):
+            client.get(url)
+
+
+def test_the_coverage_api_lists_the_outstanding_a_page_at_a_time(api, organizer, grow, monkeypatch):
+    """A province's administrator got all 150,000 outstanding in one answer (34 MB, and a
+    query per person for the village's name); now a page of 100 and their number."""
+    monkeypatch.setattr("training.api.views.OUTSTANDING_PAGE", 2)
+    grow(3)
+    client = api(organizer)
+    first = client.get("/api/v1/training/coverage/?term=2021").json()
+    assert first["total"]["members"] == 6 and first["total"]["completed"] == 3
+    assert first["outstanding_count"] == 3 and first["outstanding_page"] == 1
+    assert len(first["outstanding"]) == 2
+    assert all(row["person"]["village_name"] for row in first["outstanding"])
+    second = client.get("/api/v1/training/coverage/?term=2021&page=2").json()
+    assert second["outstanding_page"] == 2 and len(second["outstanding"]) == 1
+    names = {row["person"]["id"] for row in first["outstanding"] + second["outstanding"]}
+    assert len(names) == 3
+
+
+def test_the_mentor_picker_offers_only_people_not_yet_in_the_pool(client, organizer, grow):
+    grow(2)
+    client.force_login(organizer)
+    html = client.get("/training/mentors/").content.decode()
+    select = html.split('name="person"', 1)[1].split("</select>", 1)[0]
+    pooled = set(MentorPoolEntry.objects.values_list("person_id", flat=True))
+    offered = {int(v) for v in re.findall(r'<option value="(\d+)"', select)}
+    assert offered and not offered & pooled
