@@ -377,7 +377,8 @@ class AttachedUnit(TimeStampedModel):
     version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = StepQuerySet.as_manager()
-    history = audited_history()
+    # The villages too: the board as of a past day asks which villages each unit had.
+    history = audited_history(m2m_fields=["villages"])
 
     class Meta:
         verbose_name = _("包村单位")

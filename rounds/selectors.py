@@ -326,9 +326,34 @@ class Board:
         ]
 
 
+def villages_with_unit(round_: Round, village_ids, as_of: dt.date | None) -> set:
+    """Which of `village_ids` an attached unit of the round had at the end of `as_of`
+    (each unit's latest historical row by then and the villages recorded with it; a unit
+    deleted by then has none), else today. One query either way."""
+    if as_of is None:
+        rows = AttachedUnit.villages.through.objects.filter(
+            attachedunit__round=round_, village_id__in=village_ids
+        )
+        return set(rows.values_list("village_id", flat=True))
+    units = AttachedUnit.history.model.objects
+    latest = (
+        units.filter(id=OuterRef("history__id"), history_date__lte=end_of(as_of))
+        .order_by("-history_date", "-history_id")
+        .values("history_id")[:1]
+    )
+    rows = (
+        AttachedUnit.history.model.villages.model.objects.filter(
+            history__round_id=round_.pk, village_id__in=village_ids
+        )
+        .filter(history_id=Subquery(latest))
+        .exclude(history__history_type="-")
+    )
+    return set(rows.values_list("village_id", flat=True))
+
+
 def _four_ones(round_, ids, difficult_ids, as_of) -> tuple[dict, dict]:
     """Leader names per village; and for difficult villages which of their four is missing
-    (liaisons and teams as of `as_of`; the units' villages are today's: see docs/rounds.md)."""
+    (liaisons, teams and units' villages as of `as_of`)."""
     leaders = defaultdict(list)
     liaisons = _rows(Liaison, as_of).filter(round_id=round_.pk, village_id__in=ids)
     for village_id, full_name, username in liaisons.values_list(
@@ -337,11 +362,7 @@ def _four_ones(round_, ids, difficult_ids, as_of) -> tuple[dict, dict]:
         leaders[village_id].append(full_name or username)
     missing = {}
     if difficult_ids:
-        with_unit = set(
-            AttachedUnit.villages.through.objects.filter(
-                attachedunit__round=round_, village_id__in=difficult_ids
-            ).values_list("village_id", flat=True)
-        )
+        with_unit = villages_with_unit(round_, difficult_ids, as_of)
         teams = {
             row[0]: row[1:]
             for row in _rows(VillageTeam, as_of)
@@ -400,8 +421,8 @@ def board(
     per township. `as_of` a past day reads everything the round holds — its plan (steps,
     windows, 一村一策), liaisons and teams, records and problems — the elections,
     candidacies, seats and training it derives from, and each village's risk class (the
-    filter, the difficult villages' "四个一") as they stood at the end of that day. Which
-    villages exist and the units' villages are today's (docs/rounds.md)."""
+    filter, the difficult villages' "四个一", with the units' villages) as they stood at the
+    end of that day. Which villages exist is today's (docs/rounds.md)."""
     today = as_of or timezone.localdate()
     history_day = as_of if as_of and as_of < timezone.localdate() else None
     steps = plan_steps(round_, history_day)

@@ -182,16 +182,6 @@ def test_a_village_window_and_problems_as_of(round_, village):
     assert now["东关村"].open_problems == 1 and then["东关村"].open_problems == 0
 
 
-def test_the_page_says_what_is_todays_on_a_past_board(round_, village, client, organizer):
-    """The units' villages keep no history: a past day's board says so; the risk class has
-    history, and the notice no longer passes it off as today's."""
-    client.force_login(organizer)
-    html = client.get("/rounds/", {"as_of": _then()}).content.decode()
-    notice = re.search(r'data-testid="board-today-only">([^<]*)<', html).group(1)
-    assert "包村单位" in notice and "分类" not in notice
-    assert 'data-testid="board-today-only"' not in client.get("/rounds/").content.decode()
-
-
 def _difficult_on_page(html: str) -> set[str]:
     """The codes of the villages the board page tags 重难点."""
     rows = re.findall(r'data-village="(\d+)">(.*?)</tr>', html, re.S)
