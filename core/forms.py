@@ -157,6 +157,10 @@ class QuickSelect(forms.Select):
         return mark_safe("\n".join(parts))
 
 
+class QuickSelectMultiple(QuickSelect, forms.SelectMultiple):
+    """QuickSelect for a multiple choice (e.g. a session's audience villages)."""
+
+
 class DependentSelect(QuickSelect):
     """A select whose options belong to the choice of another field of the same form: each
     option carries its row's `parent_attr` (`data-parent`) and the select names the field it

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.access import Role
 from core.filters import MAX_ID
-from core.forms import DateInput, limit_choices
+from core.forms import DateInput, QuickSelectMultiple, limit_choices
 from core.text import is_digits
 from elections.choices import Body, Post
 from people import privacy
@@ -91,7 +91,7 @@ class SessionForm(forms.ModelForm):
         widgets = {
             "starts_on": DATE,
             "ends_on": DATE,
-            "audience_villages": forms.SelectMultiple(attrs={"size": 6}),
+            "audience_villages": QuickSelectMultiple(attrs={"size": 6}, label_field="name"),
         }
         help_texts = {"audience_term": _("按受众邀请时必填，例如 2021 年届")}
 

@@ -114,3 +114,20 @@ def test_the_mentor_picker_offers_only_people_not_yet_in_the_pool(client, organi
     pooled = set(MentorPoolEntry.objects.values_list("person_id", flat=True))
     offered = {int(v) for v in re.findall(r'<option value="(\d+)"', select)}
     assert offered and not offered & pooled
+
+
+def test_the_session_form_lists_the_audience_villages_and_keeps_the_chosen(
+    client, organizer, county, township
+):
+    """The audience select is written from values (core.forms.QuickSelectMultiple): a
+    province's 20,328 villages took the template a second."""
+    villages = [VillageFactory(township=township) for _ in range(3)]
+    session = TrainingSessionFactory(county=county)
+    session.audience_villages.set(villages[:2])
+    client.force_login(organizer)
+    html = client.get(f"/training/sessions/{session.pk}/edit/").content.decode()
+    select = re.search(r'<select name="audience_villages"[^>]*>.*?</select>', html, re.S).group(0)
+    assert "multiple" in select.split(">", 1)[0]
+    options = re.findall(r'<option value="(\d+)"( selected)?>([^<]*)</option>', select)
+    assert {(pk, name) for pk, _s, name in options} == {(str(v.pk), v.name) for v in villages}
+    assert {pk for pk, selected, _n in options if selected} == {str(v.pk) for v in villages[:2]}
