@@ -122,7 +122,9 @@ class VillageRoundView(RoleRequiredMixin, View):
             "round": round_,
             "village": village,
             "row": row,
-            "problems": Problem.objects.filter(village=village).order_by("state", "deadline"),
+            "problems": Problem.objects.filter(village=village)
+            .select_related("village", "owner_person")  # each row names both
+            .order_by("state", "deadline"),
             "visits": VisitLog.objects.filter(village=village)[:20],
             "records": StepRecord.objects.filter(village=village, step__round=round_)
             .select_related("step")
@@ -186,7 +188,7 @@ class MyVillagesView(RoleRequiredMixin, View):
             Problem.objects.for_user(request.user)
             .open()
             .filter(village__liaisons__leader=request.user)
-            .select_related("village")
+            .select_related("village", "owner_person")
             .distinct()
             .order_by("deadline")
         )
