@@ -68,8 +68,8 @@ def composition_recompute(*, term_id: int, village_ids=None) -> int:
                 written += len(batch)
         if connection.vendor == "postgresql":
             # A term's rows were all replaced: refresh the planner's statistics so that the
-            # incremental path's lookups use the unique index at once. The indexed columns
-            # only: the counters' statistics (jsonb) took as long as the rest together.
+            # incremental path's lookups use the unique index at once. The columns lookups
+            # filter on only: no statistics of the counters (jsonb), which nothing filters on.
             with connection.cursor() as cursor:
                 cursor.execute(
                     f"ANALYZE {CompositionSnapshot._meta.db_table} "
