@@ -1,6 +1,6 @@
 """Walk every page and API list of the portal at province size; print a table sorted by time.
 
-    .venv/bin/python bench/pages_every.py --generate          # lty_h4_province, ~6 min
+    .venv/bin/python bench/pages_every.py --generate          # lty_h4_province, ~15 min
     flock /work/bench.lock .venv/bin/python bench/pages_every.py --repeat 5
 
 The data (`--generate`): the demo county (`manage.py load_demo`: 吉县, 72 villages with
