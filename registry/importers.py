@@ -311,6 +311,8 @@ def _merge_villages(sheet: Sheet, saved: dict[str, Village], actor) -> bool:
             continue
         code = row.values["code"]
         into = _merge_target(target, code, saved)
+        if into is not None and saved[code].merged_into_id == into.pk:
+            continue  # merged there already (a re-import): keep the day it was merged
         try:
             services.village_merge(village=saved[code], into=into, actor=actor)
         except ValidationError as exc:

@@ -75,21 +75,34 @@ def village_create(
 @transaction.atomic
 def village_update(*, village: Village, actor, **fields) -> Village:
     """Change a village's fields; a changed risk class records its date. The division code
-    names the village everywhere (imports, other systems): it never changes."""
+    names the village everywhere (imports, other systems): it never changes. Nothing
+    changed saves nothing: no empty change in the village's history (a re-import)."""
     village = Village.objects.select_for_update().get(pk=village.pk)
     ensure_can_edit_township(actor, village.township)
     if "code" in fields and fields["code"] != village.code:
         raise ValidationError({"code": _("区划代码不可修改")})
     old_risk = village.risk_class
+    before = _stored_values(village)
     for name, value in fields.items():
         setattr(village, name, value)
     if "township" in fields:
         ensure_can_edit_township(actor, village.township)
     if village.risk_class != old_risk and "risk_set_on" not in fields:
         village.risk_set_on = dt.date.today()
+    if _stored_values(village) == before:
+        return village
     village.full_clean()
     village.save()
     return village
+
+
+def _stored_values(instance) -> dict:
+    """The column values a save would write (foreign keys by id), but the timestamps."""
+    return {
+        field.attname: getattr(instance, field.attname)
+        for field in instance._meta.concrete_fields
+        if field.attname not in ("created_at", "updated_at")
+    }
 
 
 @policy.requires_actor
