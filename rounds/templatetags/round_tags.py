@@ -9,5 +9,8 @@ register = template.Library()
 
 @register.filter
 def words(items) -> str:
-    """A list joined as the reader's language joins words (、 or ", ")."""
-    return join_words(str(item) for item in items or ())
+    """A list joined as the reader's language joins words (、 or ", "); of (id, name) pairs,
+    the names."""
+    return join_words(
+        str(item[1] if isinstance(item, tuple) else item) for item in items or ()
+    )
