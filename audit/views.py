@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
 from core.access import COUNTY_ROLES
+from core.api import KeysFirstPaginator
 from core.exports import export_filename, xlsx_response
 from core.permissions import RoleRequiredMixin
 
@@ -61,7 +62,7 @@ class AuditHistoryView(AuditAccessMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         rows = self.get_rows()
-        page = Paginator(rows, PAGE_SIZE).get_page(self.request.GET.get("page"))
+        page = KeysFirstPaginator(rows, PAGE_SIZE).get_page(self.request.GET.get("page"))
         return super().get_context_data(
             audited=self.audited,
             form=self.form,

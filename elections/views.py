@@ -4,7 +4,6 @@ import datetime as dt
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -15,6 +14,7 @@ from django.views import View
 
 from core import policy
 from core.access import COUNTY_ROLES, STAFF_ROLES
+from core.api import KeysFirstPaginator
 from core.exports import (
     csv_response,
     export_filename,
@@ -57,7 +57,7 @@ class ElectionListView(RoleRequiredMixin, View):
             "village__township", "term"
         )
         election_filter = ElectionFilter(request.GET, queryset=queryset, request=request)
-        page = Paginator(election_filter.qs, 50).get_page(request.GET.get("page"))
+        page = KeysFirstPaginator(election_filter.qs, 50).get_page(request.GET.get("page"))
         return render(
             request,
             "elections/election_list.html",
@@ -260,7 +260,7 @@ class SeatListView(RoleRequiredMixin, View):
             "village__township", "term", "person"
         )
         seat_filter = SeatFilter(request.GET, queryset=queryset, request=request)
-        page = Paginator(seat_filter.qs, 50).get_page(request.GET.get("page"))
+        page = KeysFirstPaginator(seat_filter.qs, 50).get_page(request.GET.get("page"))
         return render(
             request,
             "elections/seat_list.html",

@@ -4,14 +4,13 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 
-from core.api import problem_response
+from core.api import KeysFirstPaginator, problem_response
 from core.forms import form_errors_from
 from core.permissions import RoleRequiredMixin
 
@@ -56,7 +55,7 @@ class PersonListView(RoleRequiredMixin, View):
             queryset = queryset.none()
         else:
             queryset = person_filter.qs
-        page = Paginator(queryset, 50).get_page(data.get("page"))
+        page = KeysFirstPaginator(queryset, 50).get_page(data.get("page"))
         for person in page:
             person.id_display = person.id_number_for(request.user)
         return render(

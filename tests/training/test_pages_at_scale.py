@@ -27,6 +27,7 @@ URLS = [
     "/api/v1/training/coverage/?term=2021",
     "/training/sessions/new/",
     "/training/",
+    "/api/v1/training/records/",
 ]
 
 
@@ -131,3 +132,12 @@ def test_the_session_form_lists_the_audience_villages_and_keeps_the_chosen(
     options = re.findall(r'<option value="(\d+)"( selected)?>([^<]*)</option>', select)
     assert {(pk, name) for pk, _s, name in options} == {(str(v.pk), v.name) for v in villages}
     assert {pk for pk, selected, _n in options if selected} == {str(v.pk) for v in villages[:2]}
+
+
+def test_the_records_list_counts_each_persons_sessions_and_hours(api, organizer, grow):
+    """Correlated counts now (a join grouped by person took a province's administrator a
+    second): the one who attended has 1 session and 8 hours, the one invited 0 and 0."""
+    grow(1)
+    rows = api(organizer).get("/api/v1/training/records/").json()["results"]
+    figures = sorted((row["sessions_attended"], str(row["total_hours"])) for row in rows)
+    assert figures == [(0, "0.0"), (1, "8.0")]
