@@ -72,7 +72,7 @@ class QualificationFormView(RoleRequiredMixin, View):
         )
 
 
-PRINT_LIMIT = 1000  # names on the candidate list's page; the workbook holds them all
+PRINT_LIMIT = 500  # names on the candidate list's page; the workbook holds them all
 
 
 class CandidateListView(RoleRequiredMixin, View):
