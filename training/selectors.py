@@ -11,6 +11,7 @@ from django.db.models import (
     Exists,
     ExpressionWrapper,
     F,
+    IntegerField,
     Max,
     OuterRef,
     Q,
@@ -45,14 +46,23 @@ def percent(count: int, population: int) -> Decimal | None:
 
 def sessions_with_counts(queryset):
     """Sessions with invited / attended / absent counts (one query for a page)."""
+
+    # Correlated counts: PostgreSQL computes them for the page's sessions only, where a
+    # join grouped every invitation of the scope first (132,000 for a province: 0.3 s).
+    def count(**status):
+        rows = Enrolment.objects.filter(session=OuterRef("pk"), **status).order_by()
+        return Coalesce(
+            Subquery(rows.values("session").annotate(n=Count("pk")).values("n")),
+            0,
+            output_field=IntegerField(),
+        )
+
     return (
         queryset.select_related("township", "county", "audience_term")
         .annotate(
-            invited_count=Count("enrolments"),
-            attended_count=Count(
-                "enrolments", filter=Q(enrolments__status=EnrolmentStatus.ATTENDED)
-            ),
-            absent_count=Count("enrolments", filter=Q(enrolments__status=EnrolmentStatus.ABSENT)),
+            invited_count=count(),
+            attended_count=count(status=EnrolmentStatus.ATTENDED),
+            absent_count=count(status=EnrolmentStatus.ABSENT),
         )
         .order_by("-starts_on", "-pk")
     )

@@ -141,3 +141,14 @@ def test_the_records_list_counts_each_persons_sessions_and_hours(api, organizer,
     rows = api(organizer).get("/api/v1/training/records/").json()["results"]
     figures = sorted((row["sessions_attended"], str(row["total_hours"])) for row in rows)
     assert figures == [(0, "0.0"), (1, "8.0")]
+
+
+def test_the_session_list_counts_each_sessions_invitations(api, organizer, grow):
+    """Correlated counts (a join grouped every invitation of the scope first)."""
+    grow(3)
+    session = api(organizer).get("/api/v1/training/sessions/").json()["results"][0]
+    assert (session["invited_count"], session["attended_count"], session["absent_count"]) == (
+        6,
+        3,
+        0,
+    )
