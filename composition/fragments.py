@@ -2,16 +2,17 @@
 
 A dashboard's body — targets, headline figures, the training coverage card, the chart data —
 is a function of the snapshot row on screen, the term, the training data and the language.
-The coverage card is the costly part (two grouped queries over the county's seats and
-induction check-ins, 100-200 ms at province scale); the rest is the figures derived from the
-stored counters and their templates. The body is cached under a key made of everything it
+The coverage card is read from its stored row (`composition.coverage`, one query; counted
+live, two grouped queries over the scope's seats and check-ins, only when no row is
+stored); the rest is the figures derived from the stored counters and their templates. The body is cached under a key made of everything it
 is computed from, so a changed figure is a new key and never a stale page:
 
 * the snapshot row (its id and `computed_at`): every recompute that touches the scope
   rewrites the row, and seats change only through services that queue a recompute;
 * the term (`updated_at`: its reference date, hence the coverage window);
 * a training version, bumped after the commit of any change to an enrolment or a session
-  (`composition.receivers`), so a check-in shows on the next view;
+  (`composition.receivers`) and again once the stored coverage is refreshed
+  (`composition.coverage`), so a check-in shows on the next view after its refresh;
 * the language.
 
 With a cache shared by the web processes (Redis, `CACHE_URL`) that is exact. With a
@@ -32,6 +33,7 @@ from django.utils.translation import get_language
 
 from training import selectors as training_selectors
 
+from . import coverage
 from .choices import ScopeKind
 
 FRAGMENT_SECONDS = 600
@@ -102,8 +104,12 @@ def cached_fragment(name: str, term, row, render: Callable[[], str], reader: str
 
 def coverage_card(term, row) -> str:
     """The training coverage card of the scope of `row` (a county or a township; "" for
-    other scopes), counted for the whole scope."""
+    other scopes), counted for the whole scope: from its stored row, live when none is."""
     if row.scope_kind not in COVERAGE_SCOPES:
         return ""
-    coverage = training_selectors.induction_coverage(term, county=row.county, township=row.township)
-    return render_to_string("training/_coverage_summary.html", {"coverage": coverage})
+    report = coverage.stored_report(term, row)
+    if report is None:
+        report = training_selectors.induction_coverage(
+            term, county=row.county, township=row.township
+        )
+    return render_to_string("training/_coverage_summary.html", {"coverage": report})

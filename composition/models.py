@@ -144,3 +144,62 @@ class RecomputeOutbox(models.Model):
 
     def __str__(self):
         return self.token
+
+
+class TrainingCoverage(models.Model):
+    """The training coverage card of one county or township in one term, as
+    `training.selectors.induction_coverage` counted it at `computed_at` (issue 17 §4): the
+    dashboard reads this row instead of two grouped queries over the scope's seats and
+    induction check-ins. Written by `composition.coverage` after a recompute of the term and
+    after any change to an enrolment or a session; valid for the term's `reference_date`
+    and `days` it was counted with (otherwise the card is counted live).
+
+    `rows`: the card's table, one [township id, name, members, newcomers, completed] per
+    township with members (a township's card: its own line only)."""
+
+    term = models.ForeignKey(
+        Term,
+        db_constraint=False,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("届次"),
+    )
+    scope_kind = models.CharField(_("范围类型"), max_length=12, choices=ScopeKind.choices)
+    scope_code = models.CharField(_("区划代码"), max_length=12)
+    county = models.ForeignKey(
+        County,
+        db_constraint=False,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("县(市、区)"),
+    )
+    township = models.ForeignKey(
+        Township,
+        db_constraint=False,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("乡镇"),
+    )
+    name = models.CharField(_("名称"), max_length=50)
+    reference_date = models.DateField(_("统计基准日"))
+    days = models.PositiveSmallIntegerField(_("天数"))
+    members = models.PositiveIntegerField(_("成员"))
+    newcomers = models.PositiveIntegerField(_("新任"))
+    completed = models.PositiveIntegerField(_("已完成"))
+    rows = models.JSONField(_("分乡镇"), default=list, blank=True)
+    computed_at = models.DateTimeField(_("计算时间"))
+
+    class Meta:
+        verbose_name = _("培训覆盖率")
+        verbose_name_plural = _("培训覆盖率")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["term", "scope_kind", "scope_code"],
+                name="composition_coverage_unique_scope",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.term} {self.get_scope_kind_display()} {self.scope_code}"

@@ -1,5 +1,6 @@
 """Queue a recompute after any change to post holders or to a person who holds a post;
-retire the cached coverage cards after any change to training attendance."""
+after any change to training attendance, retire the cached coverage cards and queue a
+refresh of the stored coverage of the counties concerned (`composition.coverage`)."""
 
 from collections import defaultdict
 
@@ -12,7 +13,7 @@ from elections.signals import seats_changed
 from people.models import Person
 from training.models import Enrolment, TrainingSession
 
-from . import fragments, services
+from . import coverage, fragments, services
 
 
 def request_after_commit(term_ids, village_ids=None) -> None:
@@ -49,7 +50,18 @@ def person_saved(sender, instance, created, raw=False, **kwargs):
 @receiver(post_delete, sender=Enrolment, dispatch_uid="composition_enrolment_deleted")
 @receiver(post_save, sender=TrainingSession, dispatch_uid="composition_session_saved")
 @receiver(post_delete, sender=TrainingSession, dispatch_uid="composition_session_deleted")
-def training_changed(sender, **kwargs):
+def training_changed(sender, instance, created=False, **kwargs):
     # After the commit: a card rendered meanwhile from the old rows must not be stored
     # under the new version.
     transaction.on_commit(fragments.training_changed)
+    if sender is Enrolment:
+        people = {instance.person_id}
+    elif created or kwargs.get("signal") is post_delete:
+        # A new session has no enrolments; a deleted one's were deleted first (each sends
+        # its own post_delete, with its person).
+        people = set()
+    else:  # kind, dates or hours changed: everyone enrolled
+        people = set(
+            Enrolment.objects.filter(session_id=instance.pk).values_list("person_id", flat=True)
+        )
+    coverage.note_training_change(people)

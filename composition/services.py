@@ -66,6 +66,7 @@ def composition_recompute(*, term_id: int, village_ids=None) -> int:
             for batch in counting.flat_scopes(term):
                 _insert(term, batch, now)
                 written += len(batch)
+        _coverage_after_commit(term.pk, None)  # every county
         if connection.vendor == "postgresql":
             # A term's rows were all replaced: refresh the planner's statistics so that the
             # incremental path's lookups use the unique index at once. The columns lookups
@@ -118,7 +119,18 @@ def _recompute_villages(term, village_ids: set) -> int | None:
     now = timezone.now()
     CompositionSnapshot.objects.filter(condition, term=term).delete()
     _insert(term, [(scope, result[key]) for key, scope in touched.items()], now)
+    _coverage_after_commit(
+        term.pk, {scope.county_id for scope in touched.values() if scope.kind == ScopeKind.COUNTY}
+    )
     return len(touched)
+
+
+def _coverage_after_commit(term_id: int, county_ids) -> None:
+    """Seats changed: after the commit, queue a refresh of the stored training coverage of
+    the counties the recompute touched (None: every county of the term)."""
+    from . import coverage
+
+    transaction.on_commit(lambda: coverage.request_refresh(term_id, county_ids), robust=True)
 
 
 def _insert_counted(term, batches, now) -> int:

@@ -5,7 +5,7 @@ from django.db import DatabaseError
 
 from registry.models import Term
 
-from . import services
+from . import coverage, services
 
 RETRY = {
     "autoretry_for": (DatabaseError,),
@@ -38,3 +38,10 @@ def requeue_pending_task() -> None:
     """Every few minutes (beat): queue again the recomputes whose queueing failed while the
     broker was down, or whose worker died, so that they complete once it is back."""
     services.composition_requeue_pending()
+
+
+@shared_task(**RETRY)
+def refresh_coverage_task(term_id: int, county_id: int) -> None:
+    """Count and store the training coverage of a county and its townships in a term
+    (`composition.coverage`), after a recompute or a change to training attendance."""
+    coverage.run_queued(term_id, county_id)
