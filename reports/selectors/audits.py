@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from django.db.models import Q
-
 from candidates.choices import AuditRecommendation
 from candidates.models import Candidacy
 from elections.choices import Body
@@ -14,6 +12,7 @@ from elections.models import Seat
 
 from ..choices import AuditStatus
 from ..models import LeavingAudit
+from .scope import with_merged_in
 
 
 def term_candidacies(figures, term) -> dict:
@@ -32,11 +31,11 @@ def leaving_audits(figures, term, candidacies) -> None:
     previous = term.previous
     outgoing = defaultdict(set)
     if previous is not None:
-        for village_id, merged_into_id, person_id in (
-            Seat.objects.filter(term=previous, body=Body.VILLAGERS_COMMITTEE)
-            .filter(Q(village__in=figures) | Q(village__merged_into__in=figures))
-            .values_list("village_id", "village__merged_into_id", "person_id")
-        ):
+        merged = with_merged_in(figures)
+        for village_id, person_id in Seat.objects.filter(
+            term=previous, body=Body.VILLAGERS_COMMITTEE, village__in=list(merged)
+        ).values_list("village_id", "person_id"):
+            merged_into_id = merged[village_id]
             outgoing[merged_into_id if merged_into_id in figures else village_id].add(person_id)
     status = defaultdict(dict)
     for village_id, person_id, value in LeavingAudit.objects.filter(

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from elections.choices import Body, Post
@@ -14,6 +13,7 @@ from people.choices import Education, Gender, PoliticalStatus
 from registry.models import Term, Village
 
 from .figures import TWO_COMMITTEES
+from .scope import with_merged_in
 
 AGE_BANDS = (("age_35_under", 0, 35), ("age_36_45", 36, 45), ("age_46_55", 46, 55))
 
@@ -46,14 +46,13 @@ def previous_members(villages: list[Village], term: Term) -> set[tuple[int, int]
     previous = term.previous
     if previous is None:
         return set()
-    ids = [v.pk for v in villages]
-    rows = (
-        Seat.objects.filter(term=previous, body__in=TWO_COMMITTEES)
-        .filter(Q(village__in=ids) | Q(village__merged_into__in=ids))
-        .values_list("village_id", "village__merged_into_id", "person_id")
-    )
+    merged = with_merged_in(v.pk for v in villages)
+    rows = Seat.objects.filter(
+        term=previous, body__in=TWO_COMMITTEES, village__in=list(merged)
+    ).values_list("village_id", "person_id")
     found = set()
-    for village_id, merged_into_id, person_id in rows:
+    for village_id, person_id in rows:
+        merged_into_id = merged[village_id]
         found.add((village_id, person_id))
         if merged_into_id:
             found.add((merged_into_id, person_id))

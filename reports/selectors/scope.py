@@ -61,3 +61,16 @@ def unit_of(scope: Scope, village: Village) -> tuple[str, str]:
     if scope.kind == "county":
         return village.township.code, village.township.name
     return village.code, village.name
+
+
+def with_merged_in(ids) -> dict[int, int | None]:
+    """{village id: the village it was merged into, or None} of the villages `ids` and of
+    those merged into them: one query on villages, so that the seats can then be read by
+    village id on their index (a `village IN … OR village.merged_into IN …` on the seats
+    scanned every seat of a province)."""
+    ids = list(ids)
+    return dict(
+        Village.objects.filter(Q(pk__in=ids) | Q(merged_into__in=ids)).values_list(
+            "pk", "merged_into_id"
+        )
+    )
