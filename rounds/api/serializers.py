@@ -336,6 +336,7 @@ class TeamUpdateSerializer(serializers.Serializer):
 
 class ScreeningSerializer(VillageRefMixin, serializers.ModelSerializer):
     reason_texts = serializers.SerializerMethodField()
+    has_emergency_plan_file = serializers.SerializerMethodField()
 
     class Meta:
         model = Screening
@@ -351,11 +352,15 @@ class ScreeningSerializer(VillageRefMixin, serializers.ModelSerializer):
             "reason_texts",
             "note",
             "emergency_plan",
+            "has_emergency_plan_file",
             "version",
             "created_at",
             "updated_at",
         ]
         read_only_fields = fields
+
+    def get_has_emergency_plan_file(self, obj) -> bool:
+        return bool(obj.emergency_plan_file)
 
     def get_reason_texts(self, obj) -> list[str]:
         return [reason.text for reason in obj.reasons.all()]
@@ -373,6 +378,9 @@ class ScreeningWriteSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=LONG_TEXT_LIMIT, required=False, allow_blank=True)
     emergency_plan = serializers.CharField(
         max_length=LONG_TEXT_LIMIT, required=False, allow_blank=True
+    )
+    emergency_plan_file = serializers.FileField(
+        required=False, help_text=_("应急预案附件（multipart/form-data 上传）")
     )
     term = _term()
     version = VERSION

@@ -510,8 +510,9 @@ class TeamViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 
 
 class ScreeningViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
-    """Risk screenings (分析研判): reasons from the county's list, note, emergency plan (the
-    attachment is uploaded on the page). POST for a village already screened replaces it."""
+    """Risk screenings (分析研判): reasons from the county's list, note, emergency plan and its
+    attachment (`emergency_plan_file`, multipart/form-data). POST for a village already
+    screened replaces it."""
 
     serializer_class = s.ScreeningSerializer
     filterset_class = ScreeningFilter
@@ -563,6 +564,7 @@ class ScreeningViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
             reasons=reasons,
             note=fields.get("note", screening.note),
             emergency_plan=fields.get("emergency_plan", screening.emergency_plan),
+            emergency_plan_file=fields.get("emergency_plan_file"),
             expected_version=version,
             actor=request.user,
         )

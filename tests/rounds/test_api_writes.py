@@ -167,6 +167,32 @@ def test_screenings_take_the_countys_reasons(api, official, round_, village, oth
     )
 
 
+def test_a_screenings_emergency_plan_file_is_uploaded_through_the_api(
+    api, official, round_, village, settings, tmp_path
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    url = "/api/v1/rounds/screenings/"
+    plan = SimpleUploadedFile("应急预案.txt", "一、组织领导……".encode(), "text/plain")
+    created = api(official).post(
+        url,
+        {
+            "village": village.pk,
+            "screened_on": TODAY,
+            "emergency_plan": "见附件",
+            "emergency_plan_file": plan,
+        },
+        format="multipart",
+    )
+    assert created.status_code == 201, created.json()
+    assert created.json()["has_emergency_plan_file"] is True
+    screening = Screening.objects.get()
+    assert screening.emergency_plan_file.read().decode() == "一、组织领导……"
+    kept = api(official).patch(f"{url}{screening.pk}/", {"note": "复核"}, format="json")
+    assert kept.status_code == 200 and kept.json()["has_emergency_plan_file"] is True
+
+
 def test_key_persons(api, official, organizer, round_, village, other_village, term):
     member = SeatFactory(village=village, term=term, person=PersonFactory(village=village)).person
     url = "/api/v1/rounds/key-persons/"
