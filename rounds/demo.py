@@ -6,10 +6,12 @@ adding up to the seed county's line, talks, and one day's report."""
 
 import datetime as dt
 
+from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from core.policy import SYSTEM
 from registry.choices import RiskClass
+from registry.demo import demo_clock
 from registry.models import Term, Village
 
 from . import coverage, services
@@ -19,6 +21,7 @@ from .reports import report_build
 
 OPEN_TERM = 2026
 START = dt.date(2026, 8, 15)
+LAID_OUT = START - dt.timedelta(days=10)  # the plan and the liaisons, before the round starts
 END = dt.date(2027, 2, 28)
 # The county's plan of the demo round (the default plan laid on its calendar).
 WINDOWS = {
@@ -150,6 +153,15 @@ def _screening_and_records(round_, villages, reasons, rng):
     )
 
 
+def _dated(model, day_field: str) -> None:
+    """Each row's first history row dated the evening of the day it records (rows written
+    in bulk, or before their day came round on the demo clock)."""
+    rows = model.history.filter(history_type="+").values_list("history_id", day_field)
+    for history_id, day in list(rows):
+        moment = timezone.make_aware(dt.datetime.combine(day, dt.time(18)))
+        model.history.filter(history_id=history_id).update(history_date=moment)
+
+
 def _split(total: int, parts: int, rng) -> list[int]:
     """`total` split into `parts` whole numbers (≥0) that add up exactly."""
     cuts = sorted(rng.randint(0, total) for _ in range(parts - 1))
@@ -182,11 +194,15 @@ def _visits(villages, rng):
     )
 
 
-def _problems(villages, difficult, rng, today):
+def _problems(villages, difficult, rng, today, clock):
+    """Each problem written on the day it was reported, moved on the days it was (the demo
+    clock), so that the ledger's history — and a board as of a past day — tells the same
+    story as its dates."""
     places = difficult or villages
     for index, (source, category, text) in enumerate(PROBLEMS):
         village = places[index % len(places)]
         reported = today - dt.timedelta(days=10 + 7 * index)
+        clock.at(reported, hour=10)
         problem = services.problem_create(
             village=village,
             source=source,
@@ -198,6 +214,7 @@ def _problems(villages, difficult, rng, today):
             actor=SYSTEM,
         )
         if index in (2, 3, 5):  # closed; two of them checked by the county
+            clock.at(reported + dt.timedelta(days=6), hour=15)
             if problem.state == "open":
                 services.problem_move(
                     problem=problem, action="assign", owner="乡镇纪委", actor=SYSTEM
@@ -209,6 +226,7 @@ def _problems(villages, difficult, rng, today):
                 actor=SYSTEM,
             )
             if index != 5:
+                clock.at(reported + dt.timedelta(days=8), hour=11)
                 services.problem_move(problem=problem, action="verify", actor=SYSTEM)
     # 开门办事: each need taken on (领账) by a sitting member of its village's team, with a
     # date promised ten days on; the first two closed (清账, one checked by the county), the
@@ -218,6 +236,8 @@ def _problems(villages, difficult, rng, today):
         member = coverage.sitting_members(village).first()
         if member is None:
             continue
+        reported = today - dt.timedelta(days=20 - 4 * index)
+        clock.at(reported, hour=9)
         need = services.problem_create(
             village=village,
             kind=ProblemKind.NEED,
@@ -225,21 +245,24 @@ def _problems(villages, difficult, rng, today):
             category=ProblemCategory.LIVELIHOOD,
             description=text,
             owner_person=member,
-            reported_on=today - dt.timedelta(days=20 - 4 * index),
-            deadline=today - dt.timedelta(days=10 - 4 * index),  # promised in ten days
+            reported_on=reported,
+            deadline=reported + dt.timedelta(days=10),  # promised in ten days
             actor=SYSTEM,
         )
         if index < 2:
+            clock.at(reported + dt.timedelta(days=7), hour=16)
             services.problem_move(
                 problem=need, action="resolve", resolution="已办结，群众满意", actor=SYSTEM
             )
         if index == 0:
+            clock.at(reported + dt.timedelta(days=9), hour=10)
             services.problem_move(problem=need, action="verify", actor=SYSTEM)
 
 
-def _talks(round_, villages, difficult, rng):
+def _talks(round_, villages, difficult, rng, clock):
     seats = coverage.sitting_seats(villages[:12]).select_related("person", "village").order_by("pk")
     for index, seat in enumerate(seats[:30]):
+        clock.at(dt.date(2026, 9, 20) + dt.timedelta(days=index), hour=17)
         services.talk_create(
             village=seat.village,
             person=seat.person,
@@ -254,6 +277,7 @@ def _talks(round_, villages, difficult, rng):
         person = coverage.sitting_members(village).last()
         if person is None:
             continue
+        clock.at(dt.date(2026, 10, 8), hour=10)
         services.key_person_save(
             round_=round_,
             person=person,
@@ -262,6 +286,7 @@ def _talks(round_, villages, difficult, rng):
             actor=SYSTEM,
         )
         if index < 2:
+            clock.at(dt.date(2026, 10, 10) + dt.timedelta(days=index), hour=15)
             services.talk_create(
                 village=village,
                 person=person,
@@ -275,27 +300,34 @@ def _talks(round_, villages, difficult, rng):
 def build(ctx):
     if not getattr(ctx, "fresh", True):
         return
-    from django.utils import timezone
-
     term = _term(ctx)
     if term is None:
         return
     county = ctx.county
     rng = ctx.rng
-    round_ = _plan(county, term)
-    leaders = _people(ctx, county)
-    villages = list(
-        Village.objects.filter(township__county=county, is_active=True)
-        .select_related("township")
-        .order_by("code")
-    )
-    difficult = _liaison(round_, villages, leaders, rng)
-    reasons = list(services.risk_reasons_ensure(county=county))
-    _screening_and_records(round_, villages, reasons, rng)
-    _visits(villages, rng)
     today = timezone.localdate()
-    _problems(villages, difficult, rng, today)
-    _talks(round_, villages, difficult, rng)
+    # Written on the round's calendar (the demo clock), not on the day the demo is loaded:
+    # a board "as of" a past day reads the history, which then tells the round's story.
+    with demo_clock(LAID_OUT) as clock:
+        round_ = _plan(county, term)
+        leaders = _people(ctx, county)
+        villages = list(
+            Village.objects.filter(township__county=county, is_active=True)
+            .select_related("township")
+            .order_by("code")
+        )
+        difficult = _liaison(round_, villages, leaders, rng)
+        reasons = list(services.risk_reasons_ensure(county=county))
+        _screening_and_records(round_, villages, reasons, rng)
+        _visits(villages, rng)
+        for model, day in (
+            (Screening, "screened_on"),
+            (StepRecord, "done_on"),
+            (VisitLog, "visited_on"),
+        ):
+            _dated(model, day)
+        _talks(round_, villages, difficult, rng, clock)
+        _problems(villages, difficult, rng, today, clock)
     report_build(round_=round_, actor=SYSTEM)
     ctx.round = round_
     ctx.stdout.write(

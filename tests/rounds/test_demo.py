@@ -63,3 +63,13 @@ def test_the_demo_round_is_alive(county, township, other_township, monkeypatch):
     assert needs.filter(state__in=["resolved", "verified"]).count() == 2
     cover = talk_coverage(ctx.round, selectors.Village.objects.all())
     assert (cover.key_persons, cover.key_warned) == (2, 2)  # the two difficult villages
+    # Written on the round's calendar: the history tells the round's story, so a board as of
+    # a past day shows the plan and fewer steps done than today (not an empty plan).
+    assert ctx.round.created_at.date() == demo.LAID_OUT
+    early = selectors.board(ctx.round, user=SYSTEM, as_of=demo.START + dt.timedelta(days=5))
+    counts = {step.code: c for step, c in early.step_counts}
+    today = {step.code: c for step, c in board.step_counts}
+    assert counts and counts["screening"]["done"] < today["screening"]["done"]
+    assert counts["audit"]["done"] == 0 < today["audit"]["done"]
+    resolved = Problem.objects.filter(state__in=["resolved", "verified"])
+    assert all(p.resolved_on > p.reported_on for p in resolved)
