@@ -4,10 +4,8 @@ from contextlib import contextmanager
 
 from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.forms.utils import flatatt
-from django.utils.html import escape, format_html
-from django.utils.safestring import mark_safe
 
+from core.renderers_forms import render_select
 from core.text import is_digits
 
 
@@ -141,20 +139,19 @@ class QuickSelect(forms.Select):
         if self.allow_multiple_selected:
             final["multiple"] = True
         chosen = {str(v) for v in self.format_value(value)}
-        parts = [format_html('<select name="{}"{}>', name, flatatt(final))]
+        options = []
         for option_value, label, parent in rows:
             key = "" if option_value is None else str(option_value)
-            selected = " selected" if key in chosen else ""
-            extra = (
-                f' data-parent="{escape(parent)}"'
-                if self.parent_field and key and parent is not None
-                else ""
-            )
-            parts.append(f'<option value="{escape(key)}"{selected}{extra}>{escape(label)}</option>')
-            if selected and not self.allow_multiple_selected:
-                chosen = set()
-        parts.append("</select>")
-        return mark_safe("\n".join(parts))
+            option_attrs = {}
+            if key in chosen:
+                option_attrs["selected"] = True
+                if not self.allow_multiple_selected:
+                    chosen = set()
+            if self.parent_field and key and parent is not None:
+                option_attrs["data-parent"] = parent
+            options.append({"value": key, "label": label, "attrs": option_attrs})
+        # The markup is the form renderer's (Django's, written in Python): one writer.
+        return render_select({"name": name, "attrs": final, "optgroups": [(None, options, 0)]})
 
 
 class QuickSelectMultiple(QuickSelect, forms.SelectMultiple):
