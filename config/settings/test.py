@@ -6,7 +6,7 @@ they read the same database and check the same password hashes.
 """
 
 from .local import *  # noqa: F403
-from .local import ALLOWED_HOSTS, BASE_DIR, DATABASES, env
+from .local import ALLOWED_HOSTS, BASE_DIR, CACHES, DATABASES, env
 
 DEBUG = False
 ALLOWED_HOSTS = [*ALLOWED_HOSTS, "testserver"]
@@ -19,3 +19,17 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"]["TEST"] = {
         "NAME": str(BASE_DIR / env("TEST_SQLITE_NAME", default="test-db.sqlite3"))
     }
+
+# `make test` runs the suite in parallel (pytest-xdist, one process per core): each process has
+# its own test database (pytest-django adds the worker's suffix) and, when the cache is Redis,
+# its own Redis database, so one worker's cache.clear() or cached fragment (keyed by primary
+# keys both databases reuse) never reaches another. Processes a test starts inherit the variable.
+_worker = env("PYTEST_XDIST_WORKER", default="")
+if _worker.startswith("gw") and CACHES["default"]["BACKEND"] == "core.cache.RedisCache":
+    from urllib.parse import urlsplit, urlunsplit
+
+    _url = urlsplit(CACHES["default"]["LOCATION"])
+    _db = int(_url.path.strip("/") or 0) + int(_worker[2:])
+    if _db > 15:
+        raise ValueError(f"no Redis database left for test worker {_worker} (at most 16)")
+    CACHES["default"]["LOCATION"] = urlunsplit(_url._replace(path=f"/{_db}"))
