@@ -107,6 +107,22 @@ def validated(serializer_class, request, partial=False):
     return fields, version
 
 
+class DeleteThroughService(mixins.DestroyModelMixin):
+    """DELETE runs the app's delete service, which checks the policy and the version: the
+    view names it (`delete_service`) and the keyword its row goes by (`delete_keyword`); the
+    caller is the actor, `If-Match` the expected version (optional)."""
+
+    delete_service = None
+    delete_keyword = ""
+
+    def perform_destroy(self, instance):
+        type(self).delete_service(
+            **{self.delete_keyword: instance},
+            actor=self.request.user,
+            expected_version=expected_version(self.request, None),
+        )
+
+
 class BoardQuery(serializers.Serializer):
     term = serializers.IntegerField(required=False, min_value=1980, max_value=2100)
     scope = serializers.RegexField(r"^\d{6}(\d{3})?$", required=False)
@@ -256,11 +272,7 @@ class TalkCoverageQuery(serializers.Serializer):
     village = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
 
 
-class TalkViewSet(
-    mixins.CreateModelMixin,
-    mixins.DestroyModelMixin,
-    viewsets.ReadOnlyModelViewSet,
-):
+class TalkViewSet(mixins.CreateModelMixin, DeleteThroughService, viewsets.ReadOnlyModelViewSet):
     """Talks (谈心谈话 / 警示谈话): record, correct (PATCH, with `version` or `If-Match`),
     remove (DELETE, `If-Match` optional); `coverage` gives who is still to be talked to."""
 
@@ -271,6 +283,7 @@ class TalkViewSet(
     read_roles = READ_ROLES
     write_roles = EDITOR_ROLES
     http_method_names = WRITE_METHODS
+    delete_service, delete_keyword = services.talk_delete, "talk"
 
     def get_queryset(self):
         return Talk.objects.for_user(self.request.user).select_related(
@@ -298,13 +311,6 @@ class TalkViewSet(
             talk=talk, actor=request.user, expected_version=version, **fields
         )
         return Response(s.TalkSerializer(talk).data)
-
-    def destroy(self, request, *args, **kwargs):
-        talk = self.get_object()
-        services.talk_delete(
-            talk=talk, actor=request.user, expected_version=expected_version(request, None)
-        )
-        return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(
         operation_id="v1_rounds_talks_coverage",
@@ -394,11 +400,7 @@ class LiaisonViewSet(
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class UnitViewSet(
-    mixins.CreateModelMixin,
-    mixins.DestroyModelMixin,
-    viewsets.ReadOnlyModelViewSet,
-):
+class UnitViewSet(mixins.CreateModelMixin, DeleteThroughService, viewsets.ReadOnlyModelViewSet):
     """Attached units (包村单位) and their villages; written by the county organizers."""
 
     serializer_class = s.UnitSerializer
@@ -408,6 +410,7 @@ class UnitViewSet(
     read_roles = READ_ROLES
     write_roles = COUNTY_ROLES
     http_method_names = WRITE_METHODS
+    delete_service, delete_keyword = services.unit_delete, "unit"
 
     def get_queryset(self):
         return (
@@ -455,14 +458,6 @@ class UnitViewSet(
             actor=request.user,
         )
         return Response(s.UnitSerializer(unit).data)
-
-    def destroy(self, request, *args, **kwargs):
-        services.unit_delete(
-            unit=self.get_object(),
-            expected_version=expected_version(request, None),
-            actor=request.user,
-        )
-        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class TeamViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
@@ -572,9 +567,7 @@ class ScreeningViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 
 
 class KeyPersonViewSet(
-    mixins.CreateModelMixin,
-    mixins.DestroyModelMixin,
-    viewsets.ReadOnlyModelViewSet,
+    mixins.CreateModelMixin, DeleteThroughService, viewsets.ReadOnlyModelViewSet
 ):
     """Key persons (重点人员) of the round, flagged with a reason by the county or township:
     each is to be given a warning talk (talks/coverage)."""
@@ -586,6 +579,7 @@ class KeyPersonViewSet(
     read_roles = READ_ROLES
     write_roles = EDITOR_ROLES
     http_method_names = WRITE_METHODS
+    delete_service, delete_keyword = services.key_person_delete, "key_person"
 
     def get_queryset(self):
         return (
@@ -624,14 +618,6 @@ class KeyPersonViewSet(
             actor=request.user,
         )
         return Response(s.KeyPersonSerializer(row).data)
-
-    def destroy(self, request, *args, **kwargs):
-        services.key_person_delete(
-            key_person=self.get_object(),
-            expected_version=expected_version(request, None),
-            actor=request.user,
-        )
-        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class ReportViewSet(viewsets.ReadOnlyModelViewSet):
