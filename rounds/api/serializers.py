@@ -241,8 +241,12 @@ def _term():
     )
 
 
-class TalkWriteSerializer(serializers.Serializer):
-    person = _id(_("谈话对象的人员 ID"))
+# A write serializer is its update serializer plus what an update may not change (the row's
+# person or village, the round); PATCH validates the update one with partial=True, so nothing
+# is required there (drf-spectacular documents it as such: the Patched… components).
+
+
+class TalkUpdateSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=TalkKind.choices)
     held_on = DateField()
     talker = serializers.CharField(max_length=60)
@@ -250,12 +254,8 @@ class TalkWriteSerializer(serializers.Serializer):
     version = VERSION
 
 
-class TalkUpdateSerializer(serializers.Serializer):
-    kind = serializers.ChoiceField(choices=TalkKind.choices, required=False)
-    held_on = DateField(required=False)
-    talker = serializers.CharField(max_length=60, required=False)
-    note = serializers.CharField(max_length=TEXT_LIMIT, required=False, allow_blank=True)
-    version = VERSION
+class TalkWriteSerializer(TalkUpdateSerializer):
+    person = _id(_("谈话对象的人员 ID"))
 
 
 class LiaisonWriteSerializer(serializers.Serializer):
@@ -320,18 +320,15 @@ class TeamSerializer(VillageRefMixin, serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class TeamWriteSerializer(serializers.Serializer):
-    village = _id(_("村(社区)的 ID"))
-    township_cadre = serializers.CharField(max_length=50, required=False, allow_blank=True)
-    work_group = serializers.CharField(max_length=100, required=False, allow_blank=True)
-    term = _term()
-    version = VERSION
-
-
 class TeamUpdateSerializer(serializers.Serializer):
     township_cadre = serializers.CharField(max_length=50, required=False, allow_blank=True)
     work_group = serializers.CharField(max_length=100, required=False, allow_blank=True)
     version = VERSION
+
+
+class TeamWriteSerializer(TeamUpdateSerializer):
+    village = _id(_("村(社区)的 ID"))
+    term = _term()
 
 
 class ScreeningSerializer(VillageRefMixin, serializers.ModelSerializer):
@@ -414,17 +411,15 @@ class KeyPersonSerializer(VillageRefMixin, serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class KeyPersonWriteSerializer(serializers.Serializer):
-    person = _id(_("人员 ID"))
-    village = _id(_("村(社区)的 ID；不填为其任职、参选或登记的村"), required=False)
-    reason = serializers.CharField(max_length=200)
-    term = _term()
-    version = VERSION
-
-
 class KeyPersonUpdateSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=200)
     version = VERSION
+
+
+class KeyPersonWriteSerializer(KeyPersonUpdateSerializer):
+    person = _id(_("人员 ID"))
+    village = _id(_("村(社区)的 ID；不填为其任职、参选或登记的村"), required=False)
+    term = _term()
 
 
 class TalkCoveragePersonSerializer(serializers.Serializer):
