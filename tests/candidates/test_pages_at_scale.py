@@ -5,8 +5,6 @@ villages; the print list shows at most PRINT_LIMIT names and says how many there
 import re
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.choices import Department
@@ -14,6 +12,7 @@ from candidates.choices import SignOffOutcome
 from candidates.models import Candidacy, SignOff
 from tests.factories import TermFactory, UserFactory, VillageFactory
 from tests.factories.candidates import CandidacyFactory
+from tests.scale import assert_flat
 
 URLS = [
     "/candidates/",
@@ -48,27 +47,10 @@ def grow(township):
     return add
 
 
-def queries(client, url) -> int:
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(url)
-    assert response.status_code == 200, url
-    return len(captured)
-
-
 @pytest.mark.parametrize("role", ["organizer", "admin_user_"])
-def test_candidate_pages_read_the_same_queries_for_n_and_3n_villages(
-    client, grow, role, request, django_assert_max_num_queries
-):
+def test_candidate_pages_read_the_same_queries_for_n_and_3n_villages(client, grow, role, request):
     client.force_login(request.getfixturevalue(role))
-    grow(2)
-    client.get(URLS[0])  # the first request after login saves the session
-    small = {url: queries(client, url) for url in URLS}
-    grow(4)
-    large = {url: queries(client, url) for url in URLS}
-    assert large == small
-    for url in URLS:
-        with django_assert_max_num_queries(12):
-            client.get(url)
+    assert_flat(client, URLS, grow, first=2, then=4, most=12)
 
 
 def test_the_queue_and_the_list_count_each_names_open_flags(client, organizer, grow):

@@ -5,12 +5,11 @@ their village selects are written by core.forms.QuickSelect from values, not mod
 import re
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from registry.models import Village
 from tests.factories import PersonFactory, TermFactory, VillageFactory
 from tests.factories.elections import ElectionFactory
+from tests.scale import assert_flat
 
 URLS = ["/elections/", "/elections/seats/", "/elections/new/", "/people/new/", "/candidates/"]
 
@@ -26,31 +25,14 @@ def grow(township, other_township):
     return add
 
 
-def queries(client, url) -> int:
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(url)
-    assert response.status_code == 200, url
-    return len(captured)
-
-
 def select(html: str, name: str) -> str:
     return re.search(f'<select name="{name}"[^>]*>.*?</select>', html, re.S).group(0)
 
 
 @pytest.mark.parametrize("role", ["organizer", "admin_user_"])
-def test_village_selects_read_the_same_queries_for_n_and_3n_villages(
-    client, grow, role, request, django_assert_max_num_queries
-):
+def test_village_selects_read_the_same_queries_for_n_and_3n_villages(client, grow, role, request):
     client.force_login(request.getfixturevalue(role))
-    grow(3)
-    client.get(URLS[0])  # the first request after login saves the session
-    small = {url: queries(client, url) for url in URLS}
-    grow(6)
-    large = {url: queries(client, url) for url in URLS}
-    assert large == small
-    for url in URLS:
-        with django_assert_max_num_queries(10):
-            client.get(url)
+    assert_flat(client, URLS, grow, first=3, then=6, most=10)
 
 
 def test_the_village_filter_lists_every_village_with_its_township(client, organizer, grow):

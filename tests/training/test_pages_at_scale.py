@@ -6,8 +6,6 @@ import datetime as dt
 import re
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from elections.choices import Body, Post
@@ -18,6 +16,7 @@ from tests.factories.training import (
     MentorPoolEntryFactory,
     TrainingSessionFactory,
 )
+from tests.scale import assert_flat
 from training.choices import EnrolmentStatus
 from training.models import MentorPoolEntry
 
@@ -66,28 +65,11 @@ def grow(county, township):
     return add
 
 
-def queries(client, url) -> int:
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(url)
-    assert response.status_code == 200, url
-    return len(captured)
-
-
 @pytest.mark.parametrize("role", ["organizer", "admin_user_"])
-def test_training_pages_read_the_same_queries_for_n_and_3n_villages(
-    client, grow, role, request, django_assert_max_num_queries
-):
+def test_training_pages_read_the_same_queries_for_n_and_3n_villages(client, grow, role, request):
     user = request.getfixturevalue(role)
     client.force_login(user)
-    grow(2)
-    client.get(URLS[0])  # the first request after login saves the session
-    small = {url: queries(client, url) for url in URLS}
-    grow(4)
-    large = {url: queries(client, url) for url in URLS}
-    assert large == small
-    for url in URLS:
-        with django_assert_max_num_queries(12):
-            client.get(url)
+    assert_flat(client, URLS, grow, first=2, then=4, most=12)
 
 
 def test_the_coverage_api_lists_the_outstanding_a_page_at_a_time(api, organizer, grow, monkeypatch):
