@@ -4,6 +4,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cksum requirements.txt | cut -d' ' -f1)
 HOST ?= 127.0.0.1:8000
+# The suite runs in one process per core (pytest-xdist; at most 8): TEST_WORKERS=0 runs it in
+# this process, e.g. to use a debugger.
+TEST_WORKERS ?= auto
 
 .PHONY: run test install messages browser migrate demo lint format check clean
 
@@ -43,7 +46,7 @@ run: demo
 	$(PY) manage.py runserver $(HOST)
 
 test: install messages browser
-	$(VENV)/bin/pytest $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -n $(TEST_WORKERS) --maxprocesses 8 $(PYTEST_ARGS)
 
 check: install
 	$(PY) manage.py makemigrations --check --dry-run

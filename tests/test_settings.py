@@ -100,3 +100,22 @@ def test_only_the_test_settings_hash_passwords_fast():
         "MD5PasswordHasher"
     )
     assert "testserver" not in _setting("config.settings.local", "settings.ALLOWED_HOSTS")
+
+
+def test_each_parallel_test_worker_has_its_own_redis_cache_database():
+    """`make test` runs one process per core; two workers sharing a Redis cache would read
+    each other's fragments (both databases reuse the same primary keys) and clear each
+    other's entries."""
+
+    def cache_location(worker: str) -> str:
+        env = {**os.environ, "CACHE_URL": "rediscache://127.0.0.1:6379/2"}
+        env.update(PYTEST_XDIST_WORKER=worker, DJANGO_SETTINGS_MODULE="config.settings.test")
+        code = "from django.conf import settings; print(settings.CACHES['default']['LOCATION'])"
+        result = subprocess.run(
+            [sys.executable, "-c", f"import django; django.setup(); {code}"],
+            cwd=ROOT, env=env, capture_output=True, text=True, check=True,
+        )  # fmt: skip
+        return result.stdout.strip()
+
+    assert cache_location("gw0") == "redis://127.0.0.1:6379/2"
+    assert cache_location("gw3") == "redis://127.0.0.1:6379/5"
