@@ -70,6 +70,57 @@ def prepare_database(url: str) -> None:
     call_command("migrate", verbosity=0)
 
 
+# The columns the generator writes, by table (bench/pages_every.py copies the same ones).
+COLUMNS = {
+    "registry_county": ["id", "created_at", "updated_at", "code", "name"],
+    "registry_township": ["id", "created_at", "updated_at", "county_id", "code", "name", "kind"],
+    "registry_village": [
+        "id",
+        "created_at",
+        "updated_at",
+        "township_id",
+        "code",
+        "name",
+        "kind",
+        "risk_class",
+        "risk_reason",
+        "is_active",
+    ],  # fmt: skip
+    "people_person": [
+        "id",
+        "created_at",
+        "updated_at",
+        "name",
+        "gender",
+        "birth_date",
+        "id_number_encrypted",
+        "id_number_digest",
+        "ethnicity",
+        "education_fulltime",
+        "education_inservice",
+        "political_status",
+        "phone",
+        "county_id",
+        "village_id",
+        "version",
+    ],  # fmt: skip
+    "elections_seat": [
+        "id",
+        "created_at",
+        "updated_at",
+        "person_id",
+        "village_id",
+        "term_id",
+        "body",
+        "post",
+        "started_on",
+        "end_reason",
+        "end_note",
+        "source",
+    ],  # fmt: skip
+}
+
+
 class Copier:
     """Buffers rows as tab-separated text and COPYs them in chunks."""
 
@@ -119,74 +170,13 @@ def generate(scale: str, seed: int) -> dict:
             f"(1, '{NOW}', '{NOW}', 2018, '2018-04-30', '2018-05-01', '2021-04-30'), "
             f"(2, '{NOW}', '{NOW}', 2021, '2021-04-30', '2021-05-01', '2026-04-30')"
         )
-        county_rows = Copier(
-            cur, "registry_county", ["id", "created_at", "updated_at", "code", "name"]
-        )
+        county_rows = Copier(cur, "registry_county", COLUMNS["registry_county"])
         township_rows = Copier(
-            cur,
-            "registry_township",
-            ["id", "created_at", "updated_at", "county_id", "code", "name", "kind"],
-            [county_rows],
+            cur, "registry_township", COLUMNS["registry_township"], [county_rows]
         )
-        village_rows = Copier(
-            cur,
-            "registry_village",
-            [
-                "id",
-                "created_at",
-                "updated_at",
-                "township_id",
-                "code",
-                "name",
-                "kind",
-                "risk_class",
-                "risk_reason",
-                "is_active",
-            ],
-            [township_rows],
-        )
-        person_rows = Copier(
-            cur,
-            "people_person",
-            [
-                "id",
-                "created_at",
-                "updated_at",
-                "name",
-                "gender",
-                "birth_date",
-                "id_number_encrypted",
-                "id_number_digest",
-                "ethnicity",
-                "education_fulltime",
-                "education_inservice",
-                "political_status",
-                "phone",
-                "county_id",
-                "village_id",
-                "version",
-            ],
-            [village_rows],
-        )
-        seat_rows = Copier(
-            cur,
-            "elections_seat",
-            [
-                "id",
-                "created_at",
-                "updated_at",
-                "person_id",
-                "village_id",
-                "term_id",
-                "body",
-                "post",
-                "started_on",
-                "end_reason",
-                "end_note",
-                "source",
-            ],
-            [person_rows],
-        )
+        village_rows = Copier(cur, "registry_village", COLUMNS["registry_village"], [township_rows])
+        person_rows = Copier(cur, "people_person", COLUMNS["people_person"], [village_rows])
+        seat_rows = Copier(cur, "elections_seat", COLUMNS["elections_seat"], [person_rows])
         county_id = township_id = village_id = person_id = seat_id = 0
         for p in range(provinces):
             for f in range(prefectures):

@@ -35,6 +35,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.composition_generate import COLUMNS  # noqa: E402
+
 SERVER = "postgres://postgres@127.0.0.1:5432"
 DEFAULT_URL = f"{SERVER}/lty_h4_province"
 DEMO_URL = f"{SERVER}/lty_h4_demo"
@@ -66,56 +68,9 @@ def build_demo(demo_url: str) -> None:
     _run(".venv/bin/python", "manage.py", "load_demo", env=env)
 
 
-# The province generator's columns (bench/composition_generate.py); a key column shifted by
-# the target's largest key of that table.
-COPIED = {
-    "registry_county": ["id", "created_at", "updated_at", "code", "name"],
-    "registry_township": ["id", "created_at", "updated_at", "county_id", "code", "name", "kind"],
-    "registry_village": [
-        "id",
-        "created_at",
-        "updated_at",
-        "township_id",
-        "code",
-        "name",
-        "kind",
-        "risk_class",
-        "risk_reason",
-        "is_active",
-    ],  # fmt: skip
-    "people_person": [
-        "id",
-        "created_at",
-        "updated_at",
-        "name",
-        "gender",
-        "birth_date",
-        "id_number_encrypted",
-        "id_number_digest",
-        "ethnicity",
-        "education_fulltime",
-        "education_inservice",
-        "political_status",
-        "phone",
-        "county_id",
-        "village_id",
-        "version",
-    ],  # fmt: skip
-    "elections_seat": [
-        "id",
-        "created_at",
-        "updated_at",
-        "person_id",
-        "village_id",
-        "term_id",
-        "body",
-        "post",
-        "started_on",
-        "end_reason",
-        "end_note",
-        "source",
-    ],  # fmt: skip
-}
+# The province generator's tables and columns (bench/composition_generate.py); a key column
+# shifted by the target's largest key of that table.
+COPIED = COLUMNS
 KEYS = {
     "id": None,  # the table's own
     "county_id": "registry_county",
