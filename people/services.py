@@ -1,6 +1,7 @@
 """Every write to people. The ID number is the identity: birth date and gender follow it."""
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -248,15 +249,14 @@ def persons_bulk_write(
     pks = dict(existing)
     if new:
         defaults = {name: Person._meta.get_field(name).get_default() for name in OPTIONAL_FIELDS}
-        encrypt = idnumbers.encrypt
-        # a generator: each number is encrypted as the COPY reaches it, while the database
-        # inserts the rows before it
+        # a generator: the numbers are encrypted a batch at a time as the COPY reaches
+        # them, while the database inserts the rows before them
         values = (
             (
                 row.name,
                 row.gender,
                 row.birth_date,
-                encrypt(row.id_number),
+                token,
                 key,
                 row.county_id,
                 row.village_id,
@@ -265,7 +265,7 @@ def persons_bulk_write(
                     for name in OPTIONAL_FIELDS
                 ),
             )
-            for key, row in new
+            for (key, row), token in zip(new, _encrypted(new, batch_size), strict=True)
         )
         created = insert_with_history(
             Person,
@@ -280,6 +280,14 @@ def persons_bulk_write(
     if changed:
         _update_people(changed, stamp, batch_size)
     return {row.id_number: pks[key] for key, row in by_digest.items()}
+
+
+def _encrypted(new: list[tuple[str, PersonData]], batch_size: int) -> Iterator[str]:
+    """The encrypted ID numbers of `new`, in order, made `batch_size` at a time."""
+    for start in range(0, len(new), batch_size):
+        yield from idnumbers.encrypt_many(
+            [row.id_number for _key, row in new[start : start + batch_size]]
+        )
 
 
 def _people_by_digest(digests: list[str]) -> tuple[dict[str, int], dict[str, tuple]]:
