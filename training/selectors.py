@@ -164,12 +164,15 @@ def previous_term(term):
     return term._training_previous
 
 
-def term_member_seats(term, *, user=None, county=None, township=None, village=None):
-    """Current party and villagers' committee seats of the term, within the caller's scope."""
+def term_member_seats(term, *, user=None, county=None, township=None, village=None, counties=None):
+    """Current party and villagers' committee seats of the term, within the caller's scope
+    (and, given `counties`, ids, within those counties)."""
     seats = Seat.objects.for_user(user) if user is not None else Seat.objects.all()
     seats = seats.current().in_term(term).filter(body__in=TWO_COMMITTEES)
     if county is not None:
         seats = seats.filter(village__township__county=county)
+    if counties is not None:
+        seats = seats.filter(village__township__county__in=counties)
     if township is not None:
         seats = seats.filter(village__township=township)
     if village is not None:
@@ -201,6 +204,7 @@ def induction_coverage(
     county=None,
     township=None,
     village=None,
+    counties=None,
     days: int = DEFAULT_COVERAGE_DAYS,
 ) -> CoverageReport:
     """Share of the term's members who attended an induction session (新任“两委”履职培训)
@@ -209,7 +213,9 @@ def induction_coverage(
     Two queries whatever the size of the county: one grouped by township, one for the total
     (a person seated in two townships counts once in the total).
     """
-    seats = term_member_seats(term, user=user, county=county, township=township, village=village)
+    seats = term_member_seats(
+        term, user=user, county=county, township=township, village=village, counties=counties
+    )
     seats = seats.annotate(inducted=_inducted(term, days))
     previous = previous_term(term)
     if previous is not None:

@@ -4,6 +4,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.views import View
 
+from composition.coverage import scope_report
 from core.permissions import RoleRequiredMixin
 from registry.models import Term
 
@@ -32,7 +33,9 @@ class CoverageView(RoleRequiredMixin, View):
         form, term, days = coverage_params(request)
         context = {"form": form, "term": term, "days": days}
         if term is not None:
-            context["coverage"] = selectors.induction_coverage(term, user=request.user, days=days)
+            context["coverage"] = scope_report(
+                term, user=request.user, days=days
+            ) or selectors.induction_coverage(term, user=request.user, days=days)
             outstanding = selectors.induction_outstanding(term, user=request.user, days=days)
             context["outstanding"] = Paginator(outstanding, 100).get_page(request.GET.get("page"))
             enrolments = Enrolment.objects.for_user(request.user).filter(
