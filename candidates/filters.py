@@ -6,21 +6,22 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import Department
 from core.filters import BooleanWidget
-from core.forms import DependentSelect
 from elections.choices import Body, Post
+from elections.filters import BoundedVillageSelect, VillagesFollow
 from registry.filters import scoped_townships, scoped_villages
 
 from .choices import Outcome, SignOffOutcome, Source, Stage
 from .models import Candidacy, Decision, NegativeListItem, SignOff
 from .selectors import open_flag_exists
 
-# The village filter offers the villages of the township chosen (static/js/app.js).
-VILLAGE_FOLLOWS_TOWNSHIP = DependentSelect(
+# The village filter offers the villages of the township chosen (static/js/app.js); past a
+# county's size, only those of the township chosen (elections.filters).
+VILLAGE_FOLLOWS_TOWNSHIP = BoundedVillageSelect(
     follows="township", parent_attr="township_id", label_field="name"
 )
 
 
-class CandidacyFilter(django_filters.FilterSet):
+class CandidacyFilter(VillagesFollow, django_filters.FilterSet):
     q = django_filters.CharFilter(
         field_name="person__name",
         lookup_expr="contains",
