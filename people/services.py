@@ -1,6 +1,7 @@
 """Every write to people. The ID number is the identity: birth date and gender follow it."""
 
 import datetime as dt
+import operator
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -248,7 +249,8 @@ def persons_bulk_write(
     changed = {existing[key]: row for key, row in by_digest.items() if key in existing}
     pks = dict(existing)
     if new:
-        defaults = {name: Person._meta.get_field(name).get_default() for name in OPTIONAL_FIELDS}
+        defaults = [Person._meta.get_field(name).get_default() for name in OPTIONAL_FIELDS]
+        optional = operator.attrgetter(*OPTIONAL_FIELDS)
         # a generator: the numbers are encrypted a batch at a time as the COPY reaches
         # them, while the database inserts the rows before them
         values = (
@@ -260,10 +262,7 @@ def persons_bulk_write(
                 key,
                 row.county_id,
                 row.village_id,
-                *(
-                    defaults[name] if (value := getattr(row, name)) is None else value
-                    for name in OPTIONAL_FIELDS
-                ),
+                *map(_or_default, optional(row), defaults),
             )
             for (key, row), token in zip(new, _encrypted(new, batch_size), strict=True)
         )
@@ -280,6 +279,10 @@ def persons_bulk_write(
     if changed:
         _update_people(changed, stamp, batch_size)
     return {row.id_number: pks[key] for key, row in by_digest.items()}
+
+
+def _or_default(value, default):
+    return default if value is None else value
 
 
 def _encrypted(new: list[tuple[str, PersonData]], batch_size: int) -> Iterator[str]:
