@@ -37,7 +37,7 @@ from people.throttles import IdLookupLimit
 from registry.models import Term, Village
 
 from . import eligibility, seat_rules
-from .choices import Body, Post, SeatSource
+from .choices import BODY_POSTS, Body, Post, SeatSource
 from .models import Seat
 from .signals import seats_changed
 
@@ -536,21 +536,37 @@ class _RowChecks:
         self.bad = True
 
     def check(self, row) -> _Seat | None:
-        """The row's seat, or None when the row is bad (its errors are in the sheet)."""
+        """The row's seat, or None when the row is bad (its errors are in the sheet).
+
+        The common case (a term, a village, an ID number seen before) is looked up inline:
+        100,000 rows, ~9 µs each before, most of it method calls."""
         values, number = row.values, row.number
         self.bad = False
-        term = self._term(number, values["term"])
-        place = self._place(number, values["township"], values["village"])
+        year = values["term"]
+        term = self.terms.get(year) if year else None
+        if year and term is None:
+            self._term(number, year)
+        township_name, village_name = values["township"], values["village"]
+        place = self.places.get((township_name, village_name)) or self._place(
+            number, township_name, village_name
+        )
+        if place[1]:
+            self.error(number, "village", place[1])
         village = place[0]
         if village is not None and term is not None and not village.is_active:
             self._check_merge(number, village, term)
         body, post = values["body"], values["post"]
-        self._check_post(number, body, post)
-        parsed = self._id_number(number, values["id_number"])
+        if body and post and post not in BODY_POSTS.get(body, ()):
+            self._check_post(number, body, post)
+        cell = values["id_number"]
+        parsed = self.parsed_numbers.get(cell) if cell else None
+        if parsed is None or parsed.__class__ is str:
+            parsed = self._id_number(number, cell)
         name = values["name"]
         if parsed is not None:
             self._check_person_columns(number, values, parsed, name)
-            if term is not None:
+            # born in a year 19 or more before the election's: 18 by then, whatever the day
+            if term is not None and parsed.birth_date.year > term.reference_date.year - 19:
                 self._check_age(number, parsed, term)
         if (
             self.bad
@@ -572,26 +588,21 @@ class _RowChecks:
 
     def _place(self, number: int, township_name, village_name) -> tuple:
         """(village, message, village pk, county pk, pk of its current), all None when a
-        cell is empty; the message, if any, is reported."""
+        cell is empty; remembered per (township, village)."""
         if not (township_name and village_name):
             return _NOWHERE
-        key = (township_name, village_name)
-        place = self.places.get(key)
-        if place is None:
-            village, message = _village_for(
-                township_name, village_name, self.villages, self.actor, self.editable
-            )
-            place = self.places[key] = (
-                village,
-                message,
-                *(
-                    (village.pk, village.township.county_id, village.current.pk)
-                    if village is not None
-                    else (None, None, None)
-                ),
-            )
-        if place[1]:
-            self.error(number, "village", place[1])
+        village, message = _village_for(
+            township_name, village_name, self.villages, self.actor, self.editable
+        )
+        place = self.places[(township_name, village_name)] = (
+            village,
+            message,
+            *(
+                (village.pk, village.township.county_id, village.current.pk)
+                if village is not None
+                else (None, None, None)
+            ),
+        )
         return place
 
     def _check_merge(self, number: int, village: Village, term: Term) -> None:
