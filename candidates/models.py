@@ -8,7 +8,6 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Coalesce
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import Department
@@ -16,6 +15,7 @@ from core import policy
 from core.access import Role, ScopedQuerySet
 from core.history import audited_history
 from core.models import TimeStampedModel
+from core.urls import reverse_pk
 from elections import seat_rules
 from elections.choices import POST_TITLES, Body, Post
 from people.models import Person
@@ -262,7 +262,7 @@ class Candidacy(TimeStampedModel):
         return f"{self.village} {self.post_label} {self.person}"
 
     def get_absolute_url(self):
-        return reverse("candidates:candidacy-detail", args=[self.pk])
+        return reverse_pk("candidates:candidacy-detail", self.pk)
 
     def clean(self):
         errors = {}

@@ -5,13 +5,13 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core import policy
 from core.access import Role, ScopedQuerySet
 from core.history import audited_history
 from core.models import StateTransition, TimeStampedModel
+from core.urls import reverse_pk
 from people.models import Person
 from registry.models import Term, Village
 
@@ -225,7 +225,7 @@ class Election(TimeStampedModel):
         }
 
     def get_absolute_url(self):
-        return reverse("elections:election-detail", args=[self.pk])
+        return reverse_pk("elections:election-detail", self.pk)
 
     @property
     def seat_count(self) -> int:
@@ -378,7 +378,7 @@ class ImportJob(TimeStampedModel):
         return f"{self.filename} ({self.get_status_display()})"
 
     def get_absolute_url(self):
-        return reverse("elections:import-job", args=[self.pk])
+        return reverse_pk("elections:import-job", self.pk)
 
     @property
     def problem_count(self) -> int:

@@ -2,12 +2,12 @@
 
 from django.core.validators import RegexValidator
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.access import ScopedQuerySet
 from core.history import audited_history
 from core.models import TimeStampedModel
+from core.urls import reverse_pk
 from registry.models import County, Village
 
 from . import idnumbers
@@ -73,7 +73,7 @@ class Person(TimeStampedModel):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("people:person-detail", args=[self.pk])
+        return reverse_pk("people:person-detail", self.pk)
 
     @property
     def id_number(self) -> str:

@@ -3,13 +3,13 @@
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.access import ScopedQuerySet
 from core.history import audited_history
 from core.models import TimeStampedModel
+from core.urls import reverse_pk
 
 from .choices import RiskClass, TownshipKind, VillageKind
 
@@ -144,7 +144,7 @@ class Village(TimeStampedModel):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("registry:village-detail", args=[self.pk])
+        return reverse_pk("registry:village-detail", self.pk)
 
     def clean(self):
         errors = {}

@@ -18,6 +18,7 @@ from core.access import ScopedQuerySet
 from core.history import audited_history
 from core.models import TimeStampedModel
 from core.roles import Role
+from core.urls import reverse_pk
 from people.models import Person
 from registry.models import County, Term, Township, Village
 
@@ -490,7 +491,7 @@ class Problem(TimeStampedModel):
         return f"{self.village} · {self.description[:20]}"
 
     def get_absolute_url(self):
-        return reverse("rounds:problem-detail", args=[self.pk])
+        return reverse_pk("rounds:problem-detail", self.pk)
 
     def clean(self):
         if self.reported_on and self.deadline and self.deadline < self.reported_on:
@@ -626,7 +627,7 @@ class Report(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("rounds:report-detail", args=[self.pk])
+        return reverse_pk("rounds:report-detail", self.pk)
 
 
 class ReportRead(models.Model):

@@ -11,13 +11,13 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.access import Role, ScopedQuerySet
 from core.history import audited_history
 from core.models import TimeStampedModel
 from core.text import join_words
+from core.urls import reverse_pk
 from elections.choices import Body, Post
 from people.models import Person
 from registry.models import County, Term, Township, Village
@@ -166,7 +166,7 @@ class TrainingSession(TimeStampedModel):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("training:session-detail", args=[self.pk])
+        return reverse_pk("training:session-detail", self.pk)
 
     def clean(self):
         errors = {}
@@ -513,7 +513,7 @@ class Mentorship(TimeStampedModel):
         return _("帮带结对 #%(pk)s") % {"pk": self.pk}
 
     def get_absolute_url(self):
-        return reverse("training:mentorship-detail", args=[self.pk])
+        return reverse_pk("training:mentorship-detail", self.pk)
 
 
 class CheckInQuerySet(OfficialScopedQuerySet):

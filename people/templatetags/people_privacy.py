@@ -45,6 +45,6 @@ def birth_or_age(context, person, fmt="Y-m-d"):
     """The birth date for the roles that see whole numbers, else the age (周岁) on the
     latest term's reference date."""
     birth = privacy.birth_date_for(person, _reader(context))
-    if birth is not None:
-        return date_format(birth, fmt)
+    if birth is not None:  # "Y-m-d" is ISO 8601: a list page's 50 rows skip date_format
+        return birth.isoformat() if fmt == "Y-m-d" else date_format(birth, fmt)
     return _("%(age)s 岁") % {"age": privacy.age(person, _reference_date(context))}
