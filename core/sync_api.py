@@ -6,6 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.routers import SimpleRouter
 
+from core.serializers import ModelSerializer
+
 from .models import Tombstone
 from .roles import API_READ_ROLES
 
@@ -14,7 +16,7 @@ def resources():
     return sorted(set(settings.SYNC_TOMBSTONES.values()))
 
 
-class TombstoneSerializer(serializers.ModelSerializer):
+class TombstoneSerializer(ModelSerializer):
     id = serializers.IntegerField(source="object_id", help_text=_("被删除记录的编号"))
     resource = serializers.ChoiceField(
         choices=[(r, r) for r in resources()], help_text=_("资源，即 /api/v1/ 下的路径")

@@ -1,6 +1,8 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from core.serializers import ModelSerializer
+
 from ..models import User
 
 
@@ -16,7 +18,7 @@ class TokenResponseSerializer(serializers.Serializer):
     can_write = serializers.BooleanField()
 
 
-class MeSerializer(serializers.ModelSerializer):
+class MeSerializer(ModelSerializer):
     # Null for roles without a county or township (admin, API clients): say so in the schema.
     county = serializers.StringRelatedField(allow_null=True)
     township = serializers.StringRelatedField(allow_null=True)

@@ -7,6 +7,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.limits import TEXT_LIMIT
+from core.serializers import ModelSerializer
 from elections.choices import Body, Post
 from people.api.serializers import AgeField, BirthDateField, IdNumberField
 from people.choices import Education, Gender, PoliticalStatus
@@ -58,7 +59,7 @@ class ToStageField(serializers.CharField):
 QUALITY_STEMS = ("political", "development", "coordination", "service", "conduct")
 
 
-class NegativeListItemSerializer(serializers.ModelSerializer):
+class NegativeListItemSerializer(ModelSerializer):
     class Meta:
         model = NegativeListItem
         fields = ["id", "county", "number", "text", "active", "updated_at"]
@@ -66,7 +67,7 @@ class NegativeListItemSerializer(serializers.ModelSerializer):
         extra_kwargs = {"number": {"required": False}}
 
 
-class CandidacySerializer(serializers.ModelSerializer):
+class CandidacySerializer(ModelSerializer):
     person_name = serializers.CharField(source="person.name", read_only=True)
     id_number = IdNumberField(source="person")
     gender = serializers.CharField(source="person.gender", read_only=True)
@@ -134,7 +135,7 @@ class CandidacySerializer(serializers.ModelSerializer):
         return replaced_by.pk if replaced_by else None
 
 
-class ReviewerCandidacySerializer(serializers.ModelSerializer):
+class ReviewerCandidacySerializer(ModelSerializer):
     """What a joint-review department needs to run its check, and nothing more."""
 
     person_name = serializers.CharField(source="person.name", read_only=True)
@@ -263,7 +264,7 @@ class ReplaceSerializer(CandidacyCreateSerializer):
         return fields
 
 
-class DecisionSerializer(serializers.ModelSerializer):
+class DecisionSerializer(ModelSerializer):
     negative_items = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
     decided_by_name = serializers.CharField(source="decided_by", read_only=True, default=None)
     to_stage = ToStageField(read_only=True)
@@ -293,7 +294,7 @@ class ClearanceSerializer(serializers.Serializer):
     cleared_at = serializers.DateTimeField(read_only=True)
 
 
-class SignOffSerializer(serializers.ModelSerializer):
+class SignOffSerializer(ModelSerializer):
     negative_items = serializers.PrimaryKeyRelatedField(
         many=True, required=False, queryset=NegativeListItem.objects.all()
     )
@@ -358,7 +359,7 @@ class FunnelSerializer(serializers.Serializer):
     townships = FunnelTownshipSerializer(many=True)
 
 
-class ReviewDepartmentSerializer(serializers.ModelSerializer):
+class ReviewDepartmentSerializer(ModelSerializer):
     """A department of the county's joint review: whether it takes part and must pass."""
 
     county_code = serializers.CharField(source="county.code", read_only=True)

@@ -8,6 +8,7 @@ from rest_framework import serializers
 
 from core.api import DateField, ScopedPrimaryKeyRelatedField
 from core.limits import TEXT_LIMIT
+from core.serializers import ModelSerializer
 from core.text import join_sentences
 from people.api.serializers import AgeField, BirthDateField, IdNumberField
 from people.models import Person
@@ -39,7 +40,7 @@ def inline_choice_field(choices, **kwargs):
     return InlineChoiceField(choices=choices, **kwargs)
 
 
-class PersonBriefSerializer(serializers.ModelSerializer):
+class PersonBriefSerializer(ModelSerializer):
     id_number = IdNumberField()
     birth_date = BirthDateField()
     age = AgeField()
@@ -59,7 +60,7 @@ class PersonBriefSerializer(serializers.ModelSerializer):
         ]
 
 
-class CandidateSerializer(serializers.ModelSerializer):
+class CandidateSerializer(ModelSerializer):
     person = PersonBriefSerializer(read_only=True)
 
     class Meta:
@@ -107,7 +108,7 @@ class FindingSerializer(serializers.Serializer):
     )
 
 
-class ElectionSerializer(serializers.ModelSerializer):
+class ElectionSerializer(ModelSerializer):
     village_name = serializers.CharField(source="village.name", read_only=True)
     township = serializers.IntegerField(source="village.township_id", read_only=True)
     term = serializers.SlugRelatedField(slug_field="year", queryset=Term.objects.all())
@@ -177,7 +178,7 @@ class CandidateInputSerializer(serializers.Serializer):
     post = serializers.ChoiceField(choices=Post.choices, required=False, allow_blank=True)
 
 
-class ElectionWriteSerializer(serializers.ModelSerializer):
+class ElectionWriteSerializer(ModelSerializer):
     """Create: village, term, body and the counts. Update: counts, and `candidates` to
     replace the votes; pass the `version` you read to detect concurrent edits (409)."""
 
@@ -220,7 +221,7 @@ class ConfirmSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=TEXT_LIMIT, help_text=_("书面说明"))
 
 
-class SeatSerializer(serializers.ModelSerializer):
+class SeatSerializer(ModelSerializer):
     person = PersonBriefSerializer(read_only=True)
     village_name = serializers.CharField(source="village.name", read_only=True)
     village_code = serializers.CharField(source="village.code", read_only=True)

@@ -4,6 +4,8 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.serializers import ModelSerializer
+
 from .. import privacy
 from ..models import Person
 
@@ -79,7 +81,7 @@ class AgeField(serializers.Field):
         return privacy.age(person, root._age_reference_date)
 
 
-class PersonSerializer(serializers.ModelSerializer):
+class PersonSerializer(ModelSerializer):
     id_number = IdNumberField()
     birth_date = BirthDateField()
     age = AgeField()
@@ -107,7 +109,7 @@ class PersonSerializer(serializers.ModelSerializer):
         ]
 
 
-class PersonWriteSerializer(serializers.ModelSerializer):
+class PersonWriteSerializer(ModelSerializer):
     id_number = serializers.CharField(max_length=30, write_only=True)
     birth_date = serializers.DateField(required=False, allow_null=True)
     gender = serializers.CharField(required=False, allow_null=True, allow_blank=True)

@@ -1,17 +1,18 @@
 from rest_framework import serializers
 
 from core.api import ScopedPrimaryKeyRelatedField
+from core.serializers import ModelSerializer
 
 from ..models import County, Term, Township, Village
 
 
-class CountySerializer(serializers.ModelSerializer):
+class CountySerializer(ModelSerializer):
     class Meta:
         model = County
         fields = ["id", "code", "name"]
 
 
-class TownshipSerializer(serializers.ModelSerializer):
+class TownshipSerializer(ModelSerializer):
     county_code = serializers.CharField(source="county.code", read_only=True)
 
     class Meta:
@@ -19,7 +20,7 @@ class TownshipSerializer(serializers.ModelSerializer):
         fields = ["id", "code", "name", "kind", "county", "county_code"]
 
 
-class VillageSerializer(serializers.ModelSerializer):
+class VillageSerializer(ModelSerializer):
     township = ScopedPrimaryKeyRelatedField(Township)
     township_name = serializers.CharField(source="township.name", read_only=True)
     merged_into_code = serializers.CharField(
@@ -47,7 +48,7 @@ class VillageSerializer(serializers.ModelSerializer):
         read_only_fields = ["is_active", "merged_into", "merged_on", "updated_at", "risk_set_on"]
 
 
-class TermSerializer(serializers.ModelSerializer):
+class TermSerializer(ModelSerializer):
     previous_year = serializers.SerializerMethodField()
 
     class Meta:

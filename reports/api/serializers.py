@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
 from core.api import DateField, ScopedPrimaryKeyRelatedField
+from core.serializers import ModelSerializer
 from elections.models import Election, Seat
 from people.models import Person
 from registry.models import Term, Village
@@ -17,7 +18,7 @@ from ..models import (
 from ..services import ELECTION_DETAIL_FIELDS, VILLAGE_DETAIL_FIELDS
 
 
-class ElectionDetailSerializer(serializers.ModelSerializer):
+class ElectionDetailSerializer(ModelSerializer):
     election = ScopedPrimaryKeyRelatedField(Election)
     registered = serializers.IntegerField(read_only=True)
     list_posted_on = DateField(required=False, allow_null=True)
@@ -35,7 +36,7 @@ class ElectionDetailUpdateSerializer(ElectionDetailSerializer):
         read_only_fields = ("election", "confirmations")
 
 
-class VillageDetailSerializer(serializers.ModelSerializer):
+class VillageDetailSerializer(ModelSerializer):
     term = serializers.SlugRelatedField(slug_field="year", read_only=True)
     accounting_member = ScopedPrimaryKeyRelatedField(Person, required=False, allow_null=True)
     committee_formed_on = DateField(required=False, allow_null=True)
@@ -46,7 +47,7 @@ class VillageDetailSerializer(serializers.ModelSerializer):
         read_only_fields = ("village", "confirmations", "version")
 
 
-class TownshipFilingSerializer(serializers.ModelSerializer):
+class TownshipFilingSerializer(ModelSerializer):
     township = serializers.CharField(source="township.code", read_only=True)
     term = serializers.IntegerField(source="term.year", read_only=True)
 
@@ -65,7 +66,7 @@ class TownshipFilingSerializer(serializers.ModelSerializer):
         )
 
 
-class RepresentativeSerializer(serializers.ModelSerializer):
+class RepresentativeSerializer(ModelSerializer):
     village = ScopedPrimaryKeyRelatedField(Village)
     term = serializers.SlugRelatedField(slug_field="year", queryset=Term.objects.all())
     group = ScopedPrimaryKeyRelatedField(VillagerGroup, required=False, allow_null=True)
@@ -75,7 +76,7 @@ class RepresentativeSerializer(serializers.ModelSerializer):
         fields = ("id", "village", "term", "name", "gender", "party_member", "chosen_by", "group")
 
 
-class RecallSerializer(serializers.ModelSerializer):
+class RecallSerializer(ModelSerializer):
     seat = ScopedPrimaryKeyRelatedField(Seat)
     requested_on = DateField()
     voted_on = DateField()
@@ -99,7 +100,7 @@ class RecallSerializer(serializers.ModelSerializer):
         read_only_fields = ("passed",)
 
 
-class ByElectionSerializer(serializers.ModelSerializer):
+class ByElectionSerializer(ModelSerializer):
     village = ScopedPrimaryKeyRelatedField(Village)
     term = serializers.SlugRelatedField(slug_field="year", queryset=Term.objects.all())
     person = ScopedPrimaryKeyRelatedField(Person)

@@ -5,6 +5,7 @@ from rest_framework import serializers
 
 from core.api import DateField, ScopedPrimaryKeyRelatedField
 from core.limits import LONG_TEXT_LIMIT, TEXT_LIMIT
+from core.serializers import ModelSerializer
 from registry.models import Village
 
 from ..choices import ProblemCategory, ProblemKind, ProblemSource, TalkKind
@@ -27,7 +28,7 @@ class VillageRefMixin(serializers.Serializer):
     township_name = serializers.CharField(source="village.township.name", read_only=True)
 
 
-class ProblemSerializer(VillageRefMixin, serializers.ModelSerializer):
+class ProblemSerializer(VillageRefMixin, ModelSerializer):
     is_overdue = serializers.BooleanField(read_only=True)
     owner_person_name = serializers.CharField(
         source="owner_person.name",
@@ -114,7 +115,7 @@ class VisitTotalsSerializer(serializers.Serializer):
     )
 
 
-class VisitSerializer(VillageRefMixin, serializers.ModelSerializer):
+class VisitSerializer(VillageRefMixin, ModelSerializer):
     village = ScopedPrimaryKeyRelatedField(Village)
 
     class Meta:
@@ -138,7 +139,7 @@ class VisitSerializer(VillageRefMixin, serializers.ModelSerializer):
         read_only_fields = ["id", "created_at", "updated_at"]
 
 
-class TalkSerializer(VillageRefMixin, serializers.ModelSerializer):
+class TalkSerializer(VillageRefMixin, ModelSerializer):
     person_name = serializers.CharField(source="person.name", read_only=True)
 
     class Meta:
@@ -162,7 +163,7 @@ class TalkSerializer(VillageRefMixin, serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class LiaisonSerializer(VillageRefMixin, serializers.ModelSerializer):
+class LiaisonSerializer(VillageRefMixin, ModelSerializer):
     leader_name = serializers.SerializerMethodField()
 
     class Meta:
@@ -185,7 +186,7 @@ class LiaisonSerializer(VillageRefMixin, serializers.ModelSerializer):
         return obj.leader.full_name or obj.leader.username
 
 
-class ReportSerializer(serializers.ModelSerializer):
+class ReportSerializer(ModelSerializer):
     township_name = serializers.CharField(source="township.name", default=None, read_only=True)
 
     class Meta:
@@ -264,7 +265,7 @@ class LiaisonWriteSerializer(serializers.Serializer):
     term = _term()
 
 
-class UnitSerializer(serializers.ModelSerializer):
+class UnitSerializer(ModelSerializer):
     village_names = serializers.SerializerMethodField()
 
     class Meta:
@@ -301,7 +302,7 @@ class UnitUpdateSerializer(UnitWriteSerializer):
     name = serializers.CharField(max_length=80, required=False)
 
 
-class TeamSerializer(VillageRefMixin, serializers.ModelSerializer):
+class TeamSerializer(VillageRefMixin, ModelSerializer):
     class Meta:
         model = VillageTeam
         fields = [
@@ -331,7 +332,7 @@ class TeamWriteSerializer(TeamUpdateSerializer):
     term = _term()
 
 
-class ScreeningSerializer(VillageRefMixin, serializers.ModelSerializer):
+class ScreeningSerializer(VillageRefMixin, ModelSerializer):
     reason_texts = serializers.SerializerMethodField()
     has_emergency_plan_file = serializers.SerializerMethodField()
 
@@ -389,7 +390,7 @@ class ScreeningUpdateSerializer(ScreeningWriteSerializer):
     screened_on = DateField(required=False)
 
 
-class KeyPersonSerializer(VillageRefMixin, serializers.ModelSerializer):
+class KeyPersonSerializer(VillageRefMixin, ModelSerializer):
     person_name = serializers.CharField(source="person.name", read_only=True)
 
     class Meta:

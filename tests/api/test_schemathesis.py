@@ -14,18 +14,8 @@ from django.core.handlers.wsgi import WSGIHandler
 from hypothesis import HealthCheck, Phase, settings
 
 from accounts.services import api_token_create
-from candidates.choices import Stage
 from core.access import Role
-from tests.factories import PersonFactory, TermFactory
-from tests.factories.candidates import CandidacyFactory
-from tests.factories.elections import ElectionCandidateFactory, ElectionFactory, SeatFactory
-from tests.factories.training import (
-    CheckInFactory,
-    EnrolmentFactory,
-    MentorPoolEntryFactory,
-    MentorshipFactory,
-    TrainingSessionFactory,
-)
+from tests.api.county import small_county
 
 CONFIG = schemathesis.config.SchemathesisConfig.from_dict(
     {
@@ -69,61 +59,12 @@ def keep_test_connection():
 
 @pytest.fixture
 def tokens(keep_test_connection, make_user, village, other_village):
-    """A small county: two townships, people in both, an election with a result, a seat,
-    candidacies (one in joint review, for the reviewer), a training session with an
-    enrolment, a mentorship with a check-in, and the round's rows."""
-    term = TermFactory(year=2021)
-    county = village.township.county
-    PersonFactory(village=other_village)
-    election = ElectionFactory(village=village, term=term)
-    ElectionCandidateFactory(election=election, votes=10)
-    seat = SeatFactory(village=village, term=term)
-    CandidacyFactory(village=village, term=term)
-    CandidacyFactory(village=village, term=term, stage=Stage.JOINT_REVIEW)
-    session = TrainingSessionFactory(county=county, audience_term=term)
-    EnrolmentFactory(session=session, person=seat.person)
-    mentor = MentorPoolEntryFactory(person=PersonFactory(village=village))
-    CheckInFactory(
-        mentorship=MentorshipFactory(
-            county=county, township=village.township, mentors=[mentor], mentees=[seat.person]
-        )
-    )
-    _round(county, village, seat.person)
+    """Tokens of every role over a small county (tests/api/county.py)."""
+    small_county(village, other_village)
     return {
         role: api_token_create(user=make_user(role), name="schemathesis", can_write=write)[1]
         for role, write in ROLES.items()
     }
-
-
-def _round(county, village, person):
-    """The county's round of the open term, so that the round's writes can succeed: a
-    screening, a team, a talk and a key person in the village, a unit."""
-    import datetime as dt
-
-    from core.policy import SYSTEM
-    from rounds import services
-
-    round_ = services.round_create(
-        county=county,
-        term=TermFactory(year=2026),
-        starts_on=dt.date(2026, 1, 1),
-        ends_on=dt.date(2026, 12, 31),
-        actor=SYSTEM,
-    )
-    services.screening_save(
-        round_=round_, village=village, screened_on=dt.date(2026, 1, 5), actor=SYSTEM
-    )
-    services.team_set(round_=round_, village=village, township_cadre="包村干部", actor=SYSTEM)
-    services.talk_create(
-        village=village,
-        person=person,
-        kind="heart",
-        held_on=dt.date(2026, 2, 1),
-        talker="书记",
-        actor=SYSTEM,
-    )
-    services.key_person_save(round_=round_, person=person, reason="重点", actor=SYSTEM)
-    services.unit_save(round_=round_, name="县直单位", villages=[village], actor=SYSTEM)
 
 
 @pytest.mark.django_db

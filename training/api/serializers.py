@@ -8,6 +8,7 @@ from rest_framework import serializers
 from core.api import DateField, DateTimeField
 from core.filters import MAX_ID
 from core.limits import LONG_TEXT_LIMIT, TEXT_LIMIT
+from core.serializers import ModelSerializer
 from core.text import join_sentences
 from elections.choices import Body, Post
 from registry.models import Term, Township, Village
@@ -61,7 +62,7 @@ class TrainingPersonSerializer(serializers.Serializer):
     village_name = serializers.CharField(source="village.name", default=None, allow_null=True)
 
 
-class TrainingSessionSerializer(serializers.ModelSerializer):
+class TrainingSessionSerializer(ModelSerializer):
     kind = enum_field(SessionKind.choices)
     status = enum_field(SessionStatus.choices)
     topics = serializers.ListField(child=enum_field(Topic.choices), source="topic_values")
@@ -112,7 +113,7 @@ class TrainingSessionSerializer(serializers.ModelSerializer):
         ]
 
 
-class TrainingSessionWriteSerializer(serializers.ModelSerializer):
+class TrainingSessionWriteSerializer(ModelSerializer):
     township = serializers.PrimaryKeyRelatedField(
         queryset=Township.objects.all(),
         allow_null=True,
@@ -171,7 +172,7 @@ class InviteResultSerializer(serializers.Serializer):
     already = serializers.IntegerField(help_text=_("已在名单中的人数"))
 
 
-class EnrolmentSerializer(serializers.ModelSerializer):
+class EnrolmentSerializer(ModelSerializer):
     person = TrainingPersonSerializer(read_only=True)
     status = enum_field(EnrolmentStatus.choices, read_only=True)
     session_title = serializers.CharField(source="session.title", read_only=True)
@@ -233,7 +234,7 @@ class TrainingRecordSummarySerializer(serializers.Serializer):
     total_hours = serializers.DecimalField(max_digits=9, decimal_places=1)
 
 
-class MentorSerializer(serializers.ModelSerializer):
+class MentorSerializer(ModelSerializer):
     person = TrainingPersonSerializer(read_only=True)
     person_id = id_field(write_only=True, help_text=_("人员 ID"))
     level = enum_field(MentorLevel.choices)
@@ -244,7 +245,7 @@ class MentorSerializer(serializers.ModelSerializer):
         read_only_fields = ["township", "is_active"]
 
 
-class CheckInRecordSerializer(serializers.ModelSerializer):
+class CheckInRecordSerializer(ModelSerializer):
     date = DateField()
 
     class Meta:
@@ -252,7 +253,7 @@ class CheckInRecordSerializer(serializers.ModelSerializer):
         fields = ["id", "date", "note"]
 
 
-class MentorshipSerializer(serializers.ModelSerializer):
+class MentorshipSerializer(ModelSerializer):
     mentors = MentorSerializer(many=True, read_only=True)
     mentees = TrainingPersonSerializer(many=True, read_only=True)
     checkins = CheckInRecordSerializer(many=True, read_only=True)
