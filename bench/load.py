@@ -561,11 +561,12 @@ def main() -> int:
         f"{'all':<38} {len(all_times):>8} {total_errors:>6} {len(all_times) / elapsed:>7.1f} "
         f"{percentile(all_times, 0.5):>6.0f}ms {percentile(all_times, 0.95):>6.0f}ms"
     )
-    print(
-        f"\nlogins ({args.logins}, {args.login_concurrency} at a time, after the load): "
-        f"median {statistics.median(login_times) * 1000:.0f} ms, "
-        f"{len(login_times) / login_elapsed:.1f} logins/s, errors {login_errors}"
-    )
+    if login_times:
+        print(
+            f"\nlogins ({args.logins}, {args.login_concurrency} at a time, after the load): "
+            f"median {statistics.median(login_times) * 1000:.0f} ms, "
+            f"{len(login_times) / login_elapsed:.1f} logins/s, errors {login_errors}"
+        )
     print(
         f"goal (0 errors; dashboards and API lists median <= {GOAL_MEDIAN_MS} ms, "
         f"p95 <= {GOAL_P95_MS} ms): errors {'met' if total_errors == 0 else 'NOT met'}, "
