@@ -202,7 +202,7 @@ def _stage_columns() -> dict:
     }
 
 
-def funnel(candidacies) -> dict:
+def funnel(candidacies, *, by_county: bool = False) -> dict:
     """The vetting funnel of a set of candidacies (already scoped), in five queries.
 
     at: names now at each stage (`stage_counts`, the figures every page and the API
@@ -210,7 +210,8 @@ def funnel(candidacies) -> dict:
     by the stage that rejected them (they add up to the 未通过 total); returned: return
     decisions; by_item: the rejections of the names now rejected per negative-list item
     (a rejection citing two items counts under both); sources: approved names by source;
-    townships: per township, names now at each stage.
+    townships: per township, names now at each stage — or, `by_county`, counties: per
+    county (a province's 1,460 townships are no table to read; `townships` is then empty).
     """
     stage_counts_now = stage_counts(candidacies)
     decisions = Decision.objects.filter(candidacy__in=candidacies.values("pk"))
@@ -242,12 +243,14 @@ def funnel(candidacies) -> dict:
         .annotate(count=Count("pk"))
         .values_list("source", "count")
     )
-    township_rows = list(
-        candidacies.order_by()
-        .values("village__township_id", "village__township__name", "village__township__code")
+    prefix = "village__township__county" if by_county else "village__township"
+    group_rows = [
+        {"id": row[f"{prefix}_id"], "name": row[f"{prefix}__name"], **row}
+        for row in candidacies.order_by()
+        .values(f"{prefix}_id", f"{prefix}__name", f"{prefix}__code")
         .annotate(**_stage_columns())
-        .order_by("village__township__code")
-    )
+        .order_by(f"{prefix}__code")
+    ]
     stages = []
     for stage in STAGE_PATH:
         stages.append(
@@ -288,16 +291,21 @@ def funnel(candidacies) -> dict:
             }
             for source in Source
         ],
-        "townships": [
-            {
-                "township": row["village__township_id"],
-                "name": row["village__township__name"],
-                "total": row["total"],
-                "stages": {stage: row[stage] for stage in Stage.values},
-            }
-            for row in township_rows
-        ],
+        "townships": [] if by_county else _groups(group_rows, "township"),
+        "counties": _groups(group_rows, "county") if by_county else [],
     }
+
+
+def _groups(rows, key: str) -> list[dict]:
+    return [
+        {
+            key: row["id"],
+            "name": row["name"],
+            "total": row["total"],
+            "stages": {stage: row[stage] for stage in Stage.values},
+        }
+        for row in rows
+    ]
 
 
 def village_candidacies(village, user) -> list[Candidacy]:

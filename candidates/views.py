@@ -636,6 +636,11 @@ class ReviewQueueExportView(RoleRequiredMixin, View):
 
 
 class FunnelView(RoleRequiredMixin, View):
+    """The funnel of the user's scope, of a county (`?county=`) or of a township
+    (`?township=`). Over several counties (a province's administrator) the breakdown is by
+    county, each a link to its townships: 1,460 townships' rows were 510 KiB and most of
+    the page's 300-430 ms."""
+
     read_roles = STAFF_ROLES
 
     def get(self, request):
@@ -643,14 +648,30 @@ class FunnelView(RoleRequiredMixin, View):
         terms = list(Term.objects.order_by("-year"))
         year = request.GET.get("term") or (terms[0].year if terms else "")
         rows = rows.filter(term__year=year) if is_digits(str(year)) else rows
-        townships = list(Township.objects.for_user(request.user).order_by("code"))
-        township = None
+        # Every county for whoever sees them all; one county (or part of one) otherwise.
+        every = policy.scope_filter(request.user, county_lookup="pk", township_lookup=None)
+        counties = list(County.objects.order_by("code")) if every is policy.ALL else []
+        scoped = Township.objects.for_user(request.user).order_by("code")
+        county = township = None
+        if is_digits(request.GET.get("county", "")):
+            county = County.objects.for_user(request.user).filter(pk=request.GET["county"]).first()
+            if county is None:
+                raise Http404
+            rows = rows.filter(village__township__county=county)
+            scoped = scoped.filter(county=county)
+        if len(counties) > 1 and county is None:
+            townships = []  # choose a county first
+        else:
+            townships = list(scoped)
         if is_digits(request.GET.get("township", "")):
-            township = next((t for t in townships if t.pk == int(request.GET["township"])), None)
+            township = scoped.filter(pk=request.GET["township"]).first()
             if township is None:
                 raise Http404
             rows = rows.filter(village__township=township)
-        data = selectors.funnel(rows)
+            if township not in townships:
+                townships.append(township)
+        by_county = len(counties) > 1 and county is None and township is None
+        data = selectors.funnel(rows, by_county=by_county)
         return render(
             request,
             "candidates/funnel.html",
@@ -658,6 +679,8 @@ class FunnelView(RoleRequiredMixin, View):
                 "funnel": data,
                 "terms": terms,
                 "year": str(year),
+                "counties": counties if len(counties) > 1 else [],
+                "county": county,
                 "townships": townships,
                 "township": township,
                 "chart": {
