@@ -328,6 +328,7 @@ def pages(s: dict) -> list[str]:
         f"/elections/{s['election'].pk}/edit/",
         "/elections/seats/",
         "/elections/seats/?page=100",
+        f"/elections/seats/?township={s['township'].pk}",  # the villages of a township
         "/elections/roster/",
         # candidates
         "/candidates/",
@@ -339,6 +340,7 @@ def pages(s: dict) -> list[str]:
         "/candidates/import/",
         "/candidates/review/",
         "/candidates/funnel/",
+        f"/candidates/funnel/?county={s['county'].pk}",  # a county's townships
         "/candidates/list/",
         "/candidates/negative-list/",
         # training
