@@ -501,9 +501,9 @@ def _check_rows(sheet: Sheet, terms, villages, actor) -> tuple[list[_Seat], list
         if seat is not None:
             seats.append(seat)
     people = list(checks.people.values())
-    digest = idnumbers.digest
-    for person in people:
-        person.digest = digest(person.id_number)
+    digests = idnumbers.digest_many([person.id_number for person in people])
+    for person, digest in zip(people, digests, strict=True):
+        person.digest = digest
     return seats, people
 
 
@@ -664,7 +664,7 @@ class _RowChecks:
     def _take_seat(self, number, values, place, term, body, post, parsed, name) -> _Seat | None:
         """The seat of a good row, unless it clashes with an earlier row of the file."""
         _village, _message, village_id, county_id, current_id = place
-        id_number, term_id = parsed.number, term.pk
+        id_number, term_id = parsed.number, term.id
         clash = self.admit(id_number, village_id, term_id, body, post, (number, name))
         if clash is not None:
             self.error(number, "id_number" if clash[0] == "person" else "post", clash[1])

@@ -43,3 +43,9 @@ def test_batch_decrypts_in_order_with_the_current_key_and_rotates(settings):
 
 def test_an_empty_batch_gives_no_tokens():
     assert idnumbers.encrypt_many([]) == []
+
+
+def test_digests_of_a_batch_are_those_of_each_number():
+    typed = [NUMBERS[0], NUMBERS[1].lower(), f" {NUMBERS[2]} ", "１２３"]
+    assert idnumbers.digest_many(typed) == [idnumbers.digest(n) for n in typed]
+    assert idnumbers.digest_many(typed)[2] == idnumbers.digest(NUMBERS[2])
