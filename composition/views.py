@@ -1,6 +1,7 @@
 """Dashboards: a scope's figures and charts, the table of the scopes below it, a village's
 team. Every page reads stored snapshot rows only, with a fixed number of queries."""
 
+from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -18,6 +19,7 @@ from registry.models import Term
 
 from . import figures, fragments, selectors
 from .choices import ScopeKind
+from .models import RecomputeRequest
 
 FLAG_LABELS = [
     ("age_le_35", gettext_lazy("35岁及以下")),
@@ -30,8 +32,10 @@ FLAG_LABELS = [
 
 
 def _terms():
-    """Every term, latest first: the term picker, and where the requested one is found."""
-    return list(Term.objects.order_by("-year"))
+    """Every term, latest first: the term picker, and where the requested one is found;
+    each knows whether a recompute of it is pending (`pending`), in the same query."""
+    pending = RecomputeRequest.objects.filter(term=OuterRef("pk"))
+    return list(Term.objects.annotate(pending=Exists(pending)).order_by("-year"))
 
 
 def _load(request, terms):
@@ -95,7 +99,7 @@ class DashboardView(RoleRequiredMixin, View):
                 "term": term,
                 "terms": terms,
                 "row": row,
-                "pending": bool(selectors.pending_terms([term.pk])),
+                "pending": term.pending,
                 "child_kind": _child_label(row.scope_kind),
                 "body": fragments.cached_fragment(
                     "dashboard", term, row, lambda: dashboard_body(term, row)
@@ -170,7 +174,7 @@ class TableView(RoleRequiredMixin, View):
                 "terms": terms,
                 "parent": parent,
                 "child_kind": _child_label(parent.scope_kind),
-                "pending": bool(selectors.pending_terms([term.pk])),
+                "pending": term.pending,
                 "children_table": fragments.cached_fragment(
                     "table",
                     term,

@@ -107,11 +107,14 @@ def test_person_edit_recomputes_their_terms(small_county, django_capture_on_comm
 
 
 def test_pending_request_is_shown(client, organizer, small_county):
+    composition_recompute(term_id=small_county.t2018.pk)
     composition_recompute(term_id=small_county.t2021.pk)
     composition_request_recompute(term_ids={small_county.t2021.pk})  # not executed: no commit
     client.force_login(organizer)
-    html = client.get("/composition/?term=2021").content.decode()
-    assert "正在重新计算" in html
+    for url in ("/composition/?term=2021", "/composition/table/?term=2021"):
+        assert "正在重新计算" in client.get(url).content.decode(), url
+    settled = client.get("/composition/?term=2018")
+    assert settled.status_code == 200 and "已是最新" in settled.content.decode()
 
 
 def test_counters_are_written_as_the_json_they_are():

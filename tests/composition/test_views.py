@@ -43,10 +43,10 @@ def test_county_dashboard_shows_targets_and_charts(
 ):
     client.force_login(organizer)
     client.get("/composition/?term=2021")  # saves the session, caches the coverage card
-    # The user (the session is read from the cache), terms, snapshot row, pending
-    # recompute: stored figures only; the coverage card comes from the cache, the session
+    # The user (the session is read from the cache), terms (each with its pending recompute),
+    # snapshot row: stored figures only; the coverage card comes from the cache, the session
     # is not written (accounts.middleware renews it every few minutes).
-    with django_assert_num_queries(4) as queries:
+    with django_assert_num_queries(3) as queries:
         response = client.get("/composition/?term=2021")
     sql = " ".join(q["sql"] for q in queries.captured_queries)
     assert "elections_seat" not in sql and "training_enrolment" not in sql  # nothing live
@@ -95,7 +95,7 @@ def test_township_dashboard_reads_stored_figures_only(
 ):
     client.force_login(official)
     first = client.get("/composition/?term=2021").content.decode()
-    with django_assert_num_queries(4) as queries:  # as the county's (the township's row)
+    with django_assert_num_queries(3) as queries:  # as the county's (the township's row)
         html = client.get("/composition/?term=2021").content.decode()
     sql = " ".join(q["sql"] for q in queries.captured_queries)
     assert "elections_seat" not in sql and "training_enrolment" not in sql
@@ -240,7 +240,7 @@ def test_township_table_is_cached_and_follows_a_recompute(
     child rows, and a recompute below (which rewrites the parent's row) shows at once."""
     client.force_login(organizer)
     before = children_members(client.get("/composition/table/?term=2021").content.decode())
-    with django_assert_num_queries(4) as queries:  # user, terms, the parent's row, pending
+    with django_assert_num_queries(3) as queries:  # user, terms and pending, the parent's row
         again = client.get("/composition/table/?term=2021").content.decode()
     assert children_members(again) == before
     assert all('"parent_code" = ' not in q["sql"] for q in queries.captured_queries)
