@@ -482,7 +482,10 @@ class FilterBackend(DjangoFilterBackend):
 
     def filter_queryset(self, request, queryset, view):
         fields = sync.sync_fields(view, queryset)
-        if fields is not None:  # `changed_at`, for updated_since and the sync (core.sync)
+        if fields is not None and "updated_since" in request.query_params:
+            # `changed_at` (core.sync) joins the embedded rows' tables into the count and the
+            # page: only when it is asked for (a sync page annotates it itself). Seats at a
+            # province: the count 118-165 ms with the joins, 14-16 ms without.
             queryset = sync.annotate_changed_at(queryset, fields)
         return super().filter_queryset(request, queryset, view)
 

@@ -104,3 +104,22 @@ def test_a_bad_cursor_is_a_400(api, organizer):
     response = api(organizer).get("/api/v1/seats/", {"cursor": "!!"})
     assert response.status_code == 400
     assert response.json()["errors"][0]["field"] == "cursor"
+
+
+def test_a_plain_list_counts_its_rows_without_joining_what_they_embed(
+    api, organizer, village, term
+):
+    """`changed_at` (the latest of a row's and its embedded rows' updated_at) joins people
+    and villages into the count; a list without updated_since does not need it (at a
+    province the seats' count took 118-165 ms with the joins, 14-16 ms without)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    SeatFactory(village=village, term=term)
+    client = api(organizer)
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get("/api/v1/seats/").json()["count"] == 1
+    counts = [q["sql"] for q in captured if "COUNT(" in q["sql"].upper()]
+    assert counts and all("people_person" not in sql for sql in counts)
+    later = (timezone.now() + dt.timedelta(days=1)).isoformat()
+    assert client.get("/api/v1/seats/", {"updated_since": later}).json()["count"] == 0
