@@ -564,7 +564,14 @@ class _RowChecks:
             parsed = self._id_number(number, cell)
         name = values["name"]
         if parsed is not None:
-            self._check_person_columns(number, values, parsed, name)
+            birth_date, gender = values["birth_date"], values["gender"]
+            prior = self.name_of.setdefault(parsed.number, (number, name))
+            if (
+                (birth_date and birth_date != parsed.birth_date)
+                or (gender and gender != parsed.gender)
+                or (name and prior[1] != name)
+            ):
+                self._check_person_columns(number, values, parsed, name)
             # born in a year 19 or more before the election's: 18 by then, whatever the day
             if term is not None and parsed.birth_date.year > term.reference_date.year - 19:
                 self._check_age(number, parsed, term)
