@@ -377,6 +377,10 @@ def start_server(args, env) -> subprocess.Popen:
     ]
     if args.threads > 1:
         command += ["--worker-class", "gthread", "--threads", str(args.threads)]
+        if args.worker_connections:
+            command += ["--worker-connections", str(args.worker_connections)]
+    if args.reuse_port:
+        command += ["--reuse-port"]
     server = subprocess.Popen(command, cwd=args.code, env=env)
     base = f"http://127.0.0.1:{args.port}"
     for _ in range(120):
@@ -470,6 +474,31 @@ def load_average() -> str:
     return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
 
+def print_table(stats, elapsed: float) -> tuple[bool, int]:
+    """Requests, errors, rate, median and p95 per endpoint; (goal met, errors)."""
+    print(f"{'endpoint':<38} {'requests':>8} {'errors':>6} {'req/s':>7} {'median':>8} {'p95':>8}")
+    met = True
+    total_errors = sum(stats.errors.values())
+    for name in sorted(stats.times):
+        times = stats.times[name]
+        median, p95 = percentile(times, 0.5), percentile(times, 0.95)
+        mark = ""
+        if goal_row(name):
+            ok = median <= GOAL_MEDIAN_MS and p95 <= GOAL_P95_MS
+            met &= ok
+            mark = "  goal met" if ok else "  goal NOT met"
+        print(
+            f"{name:<38} {len(times):>8} {stats.errors[name]:>6} {len(times) / elapsed:>7.1f} "
+            f"{median:>6.0f}ms {p95:>6.0f}ms{mark}"
+        )
+    all_times = [t for times in stats.times.values() for t in times]
+    print(
+        f"{'all':<38} {len(all_times):>8} {total_errors:>6} {len(all_times) / elapsed:>7.1f} "
+        f"{percentile(all_times, 0.5):>6.0f}ms {percentile(all_times, 0.95):>6.0f}ms"
+    )
+    return met, total_errors
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--url", help="a running server (127.0.0.1 only); else gunicorn here")
@@ -479,6 +508,17 @@ def main() -> int:
     parser.add_argument("--think", type=float, default=0.0, help="seconds between clicks")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn processes")
     parser.add_argument("--threads", type=int, default=1, help=">1: gthread workers")
+    parser.add_argument(
+        "--reuse-port",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="a listening socket per worker (SO_REUSEPORT), as README recommends",
+    )
+    parser.add_argument(
+        "--worker-connections",
+        type=int,
+        help="gthread: connections a worker holds at most (gunicorn's default 1000)",
+    )
     parser.add_argument(
         "--conn-max-age", type=int, default=60, help="CONN_MAX_AGE (production default 60)"
     )
@@ -538,29 +578,11 @@ def main() -> int:
 
     print(
         f"\n{args.users} users, {elapsed:.0f} s, think {args.think} s, gunicorn "
-        f"{args.workers} workers{f' x {args.threads} threads' if args.threads > 1 else ''}, "
+        f"{args.workers} workers{f' x {args.threads} threads' if args.threads > 1 else ''}"
+        f"{', a socket per worker' if args.reuse_port else ', one shared socket'}, "
         f"load average at the end {load_during}\n"
     )
-    print(f"{'endpoint':<38} {'requests':>8} {'errors':>6} {'req/s':>7} {'median':>8} {'p95':>8}")
-    met = True
-    total_errors = sum(stats.errors.values())
-    for name in sorted(stats.times):
-        times = stats.times[name]
-        median, p95 = percentile(times, 0.5), percentile(times, 0.95)
-        mark = ""
-        if goal_row(name):
-            ok = median <= GOAL_MEDIAN_MS and p95 <= GOAL_P95_MS
-            met &= ok
-            mark = "  goal met" if ok else "  goal NOT met"
-        print(
-            f"{name:<38} {len(times):>8} {stats.errors[name]:>6} {len(times) / elapsed:>7.1f} "
-            f"{median:>6.0f}ms {p95:>6.0f}ms{mark}"
-        )
-    all_times = [t for times in stats.times.values() for t in times]
-    print(
-        f"{'all':<38} {len(all_times):>8} {total_errors:>6} {len(all_times) / elapsed:>7.1f} "
-        f"{percentile(all_times, 0.5):>6.0f}ms {percentile(all_times, 0.95):>6.0f}ms"
-    )
+    met, total_errors = print_table(stats, elapsed)
     if login_times:
         print(
             f"\nlogins ({args.logins}, {args.login_concurrency} at a time, after the load): "
