@@ -136,7 +136,8 @@ SESSION_RENEW_SECONDS = 300
 # django-axes first: it refuses a locked-out username+IP before the password is even checked.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, reading each request's user with SQL built once (issue 18).
+    "accounts.backends.ModelBackend",
 ]
 # Lockout after AXES_FAILURE_LIMIT failures of one username from one address, for a cool-off;
 # counted on the login page, the admin login and /api/v1/auth/token/ alike (database handler,
