@@ -5,19 +5,14 @@ code that stdnum does not know for the birth year is only a warning (late regist
 codes renamed since, e.g. Ji County 142630 -> 141028).
 """
 
-import base64
-import binascii
 import datetime as dt
 import functools
 import hashlib
 import hmac
-import os
-import time
 from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
-from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from django.conf import settings
 from django.utils.translation import gettext as _
 from stdnum.cn import ric
@@ -118,67 +113,12 @@ def encrypt(number: str) -> str:
 
 
 def encrypt_many(numbers: Sequence[str]) -> list[str]:
-    """encrypt() of each number, in order, at a fraction of the cost: the same Fernet tokens
-    (version, time, a random IV each, AES-128-CBC with PKCS7 padding, HMAC-SHA256; decrypt()
-    and rotate() read them as any other), made for the whole batch at once."""
-    data = [number.encode() for number in numbers]
-    return _fernet_tokens(
-        settings.ID_ENCRYPTION_KEYS[0], data, int(time.time()), os.urandom(16 * len(data))
-    )
-
-
-@functools.lru_cache(maxsize=4)
-def _fernet_parts(key: str):
-    """The signing HMAC (to copy) and the AES cipher of a Fernet key, checked by Fernet."""
-    _current_fernet(key)
-    raw = base64.urlsafe_b64decode(key)
-    return hmac.new(raw[:16], digestmod=hashlib.sha256), Cipher(
-        algorithms.AES(raw[16:]), modes.ECB()
-    )
-
-
-def _fernet_tokens(key: str, data: list[bytes], now: int, ivs: bytes) -> list[str]:
-    """Fernet tokens of `data` at time `now`, message i with IV ivs[16 i: 16 i + 16].
-
-    Fernet makes a CBC encryptor per message (~8 µs of Python around 1 µs of AES). CBC is
-    C_k = AES(P_k xor C_k-1) with C_0 the IV: the messages of one padded length are
-    encrypted block by block together, the XOR of a block of every message as one integer
-    operation and their AES as one ECB call (block-wise, the same as CBC's).
-    """
-    signer, cipher = _fernet_parts(key)
-    encryptor = cipher.encryptor()
-    header = b"\x80" + now.to_bytes(8, "big")
-    tokens: list[bytes] = [b""] * len(data)
-    by_blocks: dict[int, list[int]] = {}
-    for index, message in enumerate(data):
-        by_blocks.setdefault(len(message) // 16 + 1, []).append(index)
-    for blocks, indexes in by_blocks.items():
-        size = 16 * len(indexes)
-        padded = []
-        for index in indexes:
-            fill = 16 * blocks - len(data[index])
-            padded.append(data[index] + bytes((fill,)) * fill)  # PKCS7
-        group_ivs = b"".join(ivs[16 * index : 16 * index + 16] for index in indexes)
-        previous, columns = group_ivs, [_sixteens(group_ivs)]
-        for block in range(blocks):
-            plain = b"".join(message[16 * block : 16 * block + 16] for message in padded)
-            mixed = int.from_bytes(plain, "big") ^ int.from_bytes(previous, "big")
-            previous = encryptor.update(mixed.to_bytes(size, "big"))
-            columns.append(_sixteens(previous))
-        for index, pieces in zip(indexes, zip(*columns, strict=True), strict=True):
-            parts = header + b"".join(pieces)
-            mac = signer.copy()
-            mac.update(parts)
-            tokens[index] = parts + mac.digest()
-    encoded = b"".join([binascii.b2a_base64(token) for token in tokens])
-    return encoded.translate(_URLSAFE).decode().split("\n")[:-1]
-
-
-_URLSAFE = bytes.maketrans(b"+/", b"-_")
-
-
-def _sixteens(blob: bytes) -> list[bytes]:
-    return [blob[start : start + 16] for start in range(0, len(blob), 16)]
+    """encrypt() of each number, in order, the key looked up once. Each token is made by
+    cryptography's Fernet itself: a faster hand-made CBC over AES-ECB (0.49 -> 0.21 s for
+    60,232 numbers, byte-identical tokens) was written and taken out again — 0.3 s of an
+    import is not worth encryption code of our own around people's ID numbers."""
+    fernet = _current_fernet(settings.ID_ENCRYPTION_KEYS[0])
+    return [fernet.encrypt(number.encode()).decode() for number in numbers]
 
 
 def decrypt(token: str) -> str:
