@@ -39,6 +39,8 @@ def test_the_administrator_sees_the_funnel_by_county(client, admin_user_, two_co
     assert f'href="?term=2026&amp;county={theirs.pk}"' in html
     html = client.get("/candidates/funnel/", {"term": 2026, "county": theirs.pk}).content.decode()
     assert rows(html, "funnel-townships") == [("昌宁镇", "2")]
+    place = theirs.townships.get()
+    assert f'href="?term=2026&amp;county={theirs.pk}&amp;township={place.pk}"' in html
     assert re.search(r'data-testid="funnel-total">2<', html)
 
 
