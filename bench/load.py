@@ -506,8 +506,8 @@ def main() -> int:
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--max-requests", type=int, default=100_000)
     parser.add_argument("--think", type=float, default=0.0, help="seconds between clicks")
-    parser.add_argument("--workers", type=int, default=4, help="gunicorn processes")
-    parser.add_argument("--threads", type=int, default=1, help=">1: gthread workers")
+    parser.add_argument("--workers", type=int, default=6, help="gunicorn processes (README)")
+    parser.add_argument("--threads", type=int, default=2, help=">1: gthread workers (README)")
     parser.add_argument(
         "--reuse-port",
         action=argparse.BooleanOptionalAction,
