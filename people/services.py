@@ -2,7 +2,6 @@
 
 import datetime as dt
 import operator
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -251,20 +250,21 @@ def persons_bulk_write(
     if new:
         defaults = [Person._meta.get_field(name).get_default() for name in OPTIONAL_FIELDS]
         optional = operator.attrgetter(*OPTIONAL_FIELDS)
-        # a generator: the numbers are encrypted a batch at a time as the COPY reaches
-        # them, while the database inserts the rows before them
+        encrypt = idnumbers.encrypt
+        # a generator: each number is encrypted as the COPY reaches it, while the database
+        # inserts the rows before it
         values = (
             (
                 row.name,
                 row.gender,
                 row.birth_date,
-                token,
+                encrypt(row.id_number),
                 key,
                 row.county_id,
                 row.village_id,
                 *map(_or_default, optional(row), defaults),
             )
-            for (key, row), token in zip(new, _encrypted(new, batch_size), strict=True)
+            for key, row in new
         )
         created = insert_with_history(
             Person,
@@ -283,14 +283,6 @@ def persons_bulk_write(
 
 def _or_default(value, default):
     return default if value is None else value
-
-
-def _encrypted(new: list[tuple[str, PersonData]], batch_size: int) -> Iterator[str]:
-    """The encrypted ID numbers of `new`, in order, made `batch_size` at a time."""
-    for start in range(0, len(new), batch_size):
-        yield from idnumbers.encrypt_many(
-            [row.id_number for _key, row in new[start : start + batch_size]]
-        )
 
 
 def _people_by_digest(digests: list[str]) -> tuple[dict[str, int], dict[str, tuple]]:
