@@ -7,18 +7,18 @@ from django.utils.translation import gettext_lazy as _
 from accounts.choices import Department
 from core.filters import BooleanWidget
 from elections.choices import Body, Post
-from elections.filters import BoundedVillageSelect, VillagesFollow
-from registry.filters import scoped_townships, scoped_villages
+from registry.filters import (
+    VillagesFollow,
+    scoped_townships,
+    scoped_villages,
+    village_follows_township,
+)
 
 from .choices import Outcome, SignOffOutcome, Source, Stage
 from .models import Candidacy, Decision, NegativeListItem, SignOff
 from .selectors import open_flag_exists
 
-# The village filter offers the villages of the township chosen (static/js/app.js); past a
-# county's size, only those of the township chosen (elections.filters).
-VILLAGE_FOLLOWS_TOWNSHIP = BoundedVillageSelect(
-    follows="township", parent_attr="township_id", label_field="name"
-)
+VILLAGE_FOLLOWS_TOWNSHIP = village_follows_township()  # registry.filters
 
 
 class CandidacyFilter(VillagesFollow, django_filters.FilterSet):

@@ -3,73 +3,20 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import DependentSelect
-from core.text import is_digits
-from registry.filters import scoped_townships, scoped_villages
+from registry.filters import (
+    VillagesFollow,
+    scoped_townships,
+    scoped_villages,
+    village_follows_township,
+)
 from registry.models import Term
 
 from .choices import Body, ElectionRound, ElectionState, Post
 from .models import Election, ElectionCandidate, Seat
 
-
-class BoundedVillageSelect(DependentSelect):
-    """The village filter's select: every village the user may see when they are at most
-    `limit` (a county organizer: the county's, a few hundred), otherwise only those of the
-    township or county chosen in the same filter (the page is submitted first), and the
-    village chosen. A province's administrator had 20,328 options (1.2 MB, 330-360 ms a
-    page). Only the options are bounded: the filter still accepts any village in scope."""
-
-    limit = 1000
-
-    def __init__(self, **kwargs):
-        super().__init__(**kwargs)
-        self.chosen_parent: dict = {}  # {"township": id, "county": code}, by `VillagesFollow`
-        self.chosen = None
-
-    def render(self, name, value, attrs=None, renderer=None):
-        self.chosen = value
-        return super().render(name, value, attrs, renderer)
-
-    def rows(self) -> list[tuple]:
-        queryset = self.choices.queryset
-        columns = ("pk", self.label_field, self.parent_field)
-        head = [("", self.choices.field.empty_label, None)]
-        listed = list(queryset.values_list(*columns)[: self.limit + 1])
-        if len(listed) <= self.limit:
-            return head + listed
-        township, county = self.chosen_parent.get("township"), self.chosen_parent.get("county")
-        if is_digits(township):
-            listed = list(queryset.filter(township_id=township).values_list(*columns))
-        elif is_digits(county):
-            listed = list(
-                queryset.filter(township__county__code=county).values_list(*columns)[: self.limit]
-            )
-        else:
-            head, listed = [("", _("先选乡镇，再选村"), None)], []
-        chosen = str(self.chosen or "")
-        if is_digits(chosen) and all(str(row[0]) != chosen for row in listed):
-            listed += list(queryset.filter(pk=chosen).values_list(*columns))
-        return head + listed
-
-
-class VillagesFollow:
-    """A FilterSet whose `village` select (BoundedVillageSelect) lists the villages of the
-    township or county chosen in the same request."""
-
-    @property
-    def form(self):
-        form = super().form
-        widget = form.fields["village"].widget
-        if isinstance(widget, BoundedVillageSelect):
-            data = form.data or {}
-            widget.chosen_parent = {"township": data.get("township"), "county": data.get("county")}
-        return form
-
-
-# The village filter offers the villages of the township chosen (static/js/app.js).
-VILLAGE_FOLLOWS_TOWNSHIP = BoundedVillageSelect(
-    follows="township", parent_attr="township_id", label_field="name"
-)
+# The village filter offers the villages of the township chosen (static/js/app.js); past a
+# county's size, only those of the township or county chosen (registry.filters).
+VILLAGE_FOLLOWS_TOWNSHIP = village_follows_township()
 
 
 class _ScopeFilters(VillagesFollow, django_filters.FilterSet):

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from elections.filters import BoundedVillageSelect
+from registry.filters import BoundedVillageSelect
 from registry.models import Term, Village
 from tests.factories import TermFactory, VillageFactory
 from tests.factories.elections import ElectionFactory, SeatFactory
