@@ -8,6 +8,7 @@ compiled once per process from the model (its columns follow migrations) and run
 """
 
 from django.contrib.auth import backends, get_user_model
+from django.core.exceptions import ValidationError
 from django.db import router
 
 
@@ -26,7 +27,7 @@ class ModelBackend(backends.ModelBackend):
             self._statements[alias] = sql
         try:
             pk = model._meta.pk.to_python(user_id)
-        except Exception:
+        except (ValidationError, TypeError, ValueError):  # not a key: nobody signed in
             return None
         user = next(iter(model._default_manager.db_manager(alias).raw(sql, [pk])), None)
         return user if user is not None and self.user_can_authenticate(user) else None
