@@ -4,7 +4,8 @@ The child (core/sheet_reader.py, run as a script: no Django, nothing of ours imp
 a memory limit (RLIMIT_AS) and a CPU limit, and is killed after PARSE_SECONDS. A parser
 that aborts, runs out of memory or time kills only the child; the caller gets a
 SandboxCrash. Rows come back as pickled chunks, read with an unpickler that builds nothing
-but lists, strings, numbers and dates.
+but lists, strings, numbers, bytes and dates; each column comes back as its distinct values
+and, per row, the code of its value (core.sheet_reader.Columns).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import selectors
 import subprocess
 import sys
 import time
+from array import array
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -35,10 +37,23 @@ class SandboxCrash(Exception):
 
 
 @dataclass
+class Column:
+    values: dict  # code -> the cell's value (str, int, float, bool, a date or time, or None)
+    codes: array  # the code of each row's cell, row 1 first
+
+
+@dataclass
 class Parsed:
-    rows: list = field(default_factory=list)
+    columns: list[Column] = field(default_factory=list)
+    lengths: array = field(default_factory=lambda: array("I"))  # each row's own cell count
     refused: tuple[str, dict] | None = None  # (code, params) of core.sheet_reader.Refused
     max_rss_kb: int = 0  # the child's own peak resident memory
+
+    def row(self, index: int) -> list:
+        """Row `index` (0 for row 1) as the parser gave it: its own cells only."""
+        return [
+            column.values[column.codes[index]] for column in self.columns[: self.lengths[index]]
+        ]
 
 
 class _RowsUnpickler(pickle.Unpickler):
@@ -121,14 +136,29 @@ def _unpack(reply: bytearray) -> Parsed:
         while True:
             message = _RowsUnpickler(stream).load()
             kind = message[0]
-            if kind == "rows":
-                parsed.rows.extend(message[1])
-            elif kind == "refused":  # the rows sent before it are dropped
-                parsed.refused, parsed.rows = (message[1], message[2]), []
+            if kind == "columns":
+                parsed.lengths = _array(message[1])
+                parsed.columns = [
+                    Column(dict(zip(_array(codes), values, strict=True)), _array(rows))
+                    for values, codes, rows in message[2]
+                ]
+                for column in parsed.columns:
+                    if len(column.codes) != len(parsed.lengths):
+                        raise SandboxCrash("columns of different lengths")
+                    if not set(column.values).issuperset(column.codes):
+                        raise SandboxCrash("a code without its value")
+            elif kind == "refused":
+                parsed.refused, parsed.columns = (message[1], message[2]), []
             elif kind == "end":
                 parsed.max_rss_kb = message[1]["max_rss_kb"]
                 return parsed
             else:
                 raise SandboxCrash(f"unknown message {kind!r}")
-    except (pickle.UnpicklingError, EOFError, IndexError, KeyError, TypeError) as exc:
+    except (pickle.UnpicklingError, EOFError, IndexError, KeyError, TypeError, ValueError) as exc:
         raise SandboxCrash("unreadable reply") from exc
+
+
+def _array(data: bytes) -> array:
+    codes = array("I")
+    codes.frombytes(data)
+    return codes

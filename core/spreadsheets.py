@@ -10,8 +10,10 @@ from __future__ import annotations
 import datetime as dt
 import io
 import logging
+from array import array
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from itertools import compress
 from operator import itemgetter
 from typing import Any
 
@@ -83,11 +85,10 @@ def error_count(errors) -> int:
     return sum(error.count if isinstance(error, OmittedErrors) else 1 for error in errors)
 
 
-@dataclass
+@dataclass(slots=True)
 class Row:
     number: int
     values: dict[str, Any]
-    raw: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -142,9 +143,10 @@ def CRASHED() -> str:  # noqa: N802 - a message, named like the constant it stan
     return _("无法读取该文件（文件可能已损坏或过大），未保存任何数据")
 
 
-def _raw_rows(content: bytes, filename: str) -> list[list]:
-    """Row 1 first; parsed in a child process with limits (core.sandbox): a file that makes
-    the parser abort or swell kills that child, not this process."""
+def _parse(content: bytes, filename: str) -> sandbox.Parsed:
+    """The sheet's cells, column by column; parsed in a child process with limits
+    (core.sandbox): a file that makes the parser abort or swell kills that child, not this
+    process."""
     try:
         parsed = sandbox.parse(content, filename)
     except sandbox.SandboxCrash as exc:
@@ -152,7 +154,7 @@ def _raw_rows(content: bytes, filename: str) -> list[list]:
         raise SpreadsheetError(CRASHED()) from exc
     if parsed.refused:
         raise SpreadsheetError(_refusal(*parsed.refused))
-    return parsed.rows
+    return parsed
 
 
 def read_upload(upload, columns: list[Column]) -> Sheet:
@@ -188,54 +190,54 @@ def read_bytes(content: bytes, filename: str, columns: list[Column]) -> Sheet:
 
 
 def _read(content: bytes, filename: str, columns: list[Column]) -> Sheet:
-    rows = iter(_raw_rows(content, filename))
-    header_row_number, positions, headers = _find_header(rows, columns)
-    numbered = [
-        (number, raw) for number, raw in enumerate(rows, start=header_row_number + 1) if raw
-    ]
-    width = max(positions.values()) + 1
-    data = [
-        raw if len(raw) >= width else [*raw, *[None] * (width - len(raw))]
-        for _number, raw in numbered
-    ]
-    # Column by column, each distinct cell cleaned once: a roster repeats its townships,
-    # villages, terms, posts and dates on every row (a clean function is a pure function
-    # of the cell), and the per-cell work left is done by map() and zip() in C.
-    cell_columns, value_columns, problems, blank = [], [], [], None
+    parsed = _parse(content, filename)
+    height = len(parsed.lengths)
+    header_row_number, positions, headers = _find_header(map(parsed.row, range(height)), columns)
+    # The data rows: those after the header, but an empty line of a CSV (no cell at all).
+    rows = range(header_row_number, height)
+    lengths = parsed.lengths[header_row_number:]
+    if 0 in lengths:
+        rows = list(compress(rows, lengths))
+    numbers = [index + 1 for index in rows]
+
+    def codes_of(column: sandbox.Column) -> array:
+        if isinstance(rows, range):
+            return column.codes[header_row_number:]
+        return array("I", map(column.codes.__getitem__, rows))
+
+    # Column by column, each distinct cell cleaned once (the child sends each column's
+    # distinct cells and a code per row): a roster repeats its townships, villages, terms,
+    # posts and dates on every row, and a clean function is a pure function of the cell.
+    value_columns, problems, blank = [], [], None
     for order, column in enumerate(columns):
         index = positions.get(column.key)
         if index is None:  # an optional column the file does not have
-            cell_columns.append([None] * len(data))
-            value_columns.append(cell_columns[-1])
+            value_columns.append([None] * len(rows))
             continue
-        cells = list(map(itemgetter(index), data))
-        if set(map(type, cells)) <= {str, type(None)}:
-            keys = cells
-        else:  # 1, 1.0 and True are equal as keys, but not as cells
-            keys = list(zip(map(type, cells), cells, strict=True))
+        parsed_column = parsed.columns[index]
+        codes = codes_of(parsed_column)
         values, outcomes = {}, {}
-        for key in set(keys):
-            outcome = _clean(column, key if keys is cells else key[1])
-            values[key], outcomes[key] = (None, outcome) if outcome is _EMPTY else outcome
-        cell_columns.append(cells)
-        value_columns.append(list(map(values.__getitem__, keys)))
+        for code in set(codes):
+            outcome = _clean(column, parsed_column.values[code])
+            values[code], outcomes[code] = (None, outcome) if outcome is _EMPTY else outcome
+        value_columns.append(list(map(values.__getitem__, codes)))
         kinds = set(outcomes.values())
         if _EMPTY in kinds:
-            empty = {i for i, key in enumerate(keys) if outcomes[key] is _EMPTY}
+            empty = {i for i, code in enumerate(codes) if outcomes[code] is _EMPTY}
             blank = empty if blank is None else blank & empty
         else:
             blank = set()
         if kinds - {None, _EMPTY} or (column.required and _EMPTY in kinds):
             message_of = {
-                key: _("不能为空") if outcome is _EMPTY else outcome
-                for key, outcome in outcomes.items()
+                code: _("不能为空") if outcome is _EMPTY else outcome
+                for code, outcome in outcomes.items()
                 if outcome is not None and (outcome is not _EMPTY or column.required)
             }
             header = headers[column.key]
             problems.extend(
-                (i, order, header, message_of[key])
-                for i, key in enumerate(keys)
-                if key in message_of
+                (i, order, header, message_of[code])
+                for i, code in enumerate(codes)
+                if code in message_of
             )
     mapped = set(positions.values())
     dropped = {
@@ -243,21 +245,16 @@ def _read(content: bytes, filename: str, columns: list[Column]) -> Sheet:
         for i in blank or ()
         if not any(
             normalize_text(_cell_value(cell))
-            for index, cell in enumerate(data[i])
+            for index, cell in enumerate(parsed.row(rows[i]))
             if index not in mapped
         )
     }
     names = [column.key for column in columns]
     sheet = Sheet(
         rows=[
-            Row(number, dict(zip(names, values, strict=True)), dict(zip(names, cells, strict=True)))
-            for i, ((number, _raw), values, cells) in enumerate(
-                zip(
-                    numbered,
-                    zip(*value_columns, strict=True),
-                    zip(*cell_columns, strict=True),
-                    strict=True,
-                )
+            Row(number, dict(zip(names, values, strict=True)))
+            for i, (number, values) in enumerate(
+                zip(numbers, zip(*value_columns, strict=True), strict=True)
             )
             if not dropped or i not in dropped
         ],
@@ -267,7 +264,7 @@ def _read(content: bytes, filename: str, columns: list[Column]) -> Sheet:
     problems = [problem for problem in problems if problem[0] not in dropped]
     problems.sort(key=itemgetter(0, 1))
     sheet.errors = [
-        CellError(numbered[i][0], header, message)
+        CellError(numbers[i], header, message)
         for i, _order, header, message in problems[:MAX_ERRORS]
     ]
     sheet.omit(len(problems) - MAX_ERRORS)

@@ -9,6 +9,7 @@ import pytest
 from openpyxl import Workbook
 
 from core import sandbox
+from core.sheet_reader import CHUNK_ROWS
 from core.spreadsheets import Column, SpreadsheetError, read_bytes
 from core.text import parse_date
 from tests.corpus.make_corpus import (
@@ -121,6 +122,44 @@ def test_csv_and_xlsx_of_the_same_rows_read_the_same():
     assert [r.number for r in from_csv.rows] == [r.number for r in from_xlsx.rows] == [2, 3]
 
 
+def test_cells_equal_as_keys_but_not_as_cells_are_told_apart_across_chunks():
+    """The child sends each column's distinct cells once, a chunk of rows at a time: True, 1
+    and "1" are one dict key but three cells, in a chunk of text only or a mixed one."""
+    kind = [Column("name", "姓名"), Column("kind", "类型", clean=lambda v: type(v).__name__)]
+    cells = ["1"] * (CHUNK_ROWS + 3) + [True, 1, "1", 1.5, dt.date(2021, 1, 1)]
+
+    def fill(workbook):
+        workbook.active.append(["姓名", "类型"])
+        for cell in cells:
+            workbook.active.append(["张三", cell])
+
+    sheet = read_bytes(book(fill), "kinds.xlsx", kind)
+    assert [row.values["kind"] for row in sheet.rows[-6:]] == [
+        "str",
+        "bool",
+        "int",
+        "str",
+        "float",
+        "datetime",
+    ]
+    assert len(sheet.rows) == len(cells) and not sheet.errors
+
+
+def test_ragged_csv_rows_past_the_first_chunk_keep_their_numbers_and_cells():
+    """Rows shorter or longer than the header, an empty line and a row blank but for a
+    column no importer reads, after the first chunk of rows the child sends."""
+    lines = ["姓名,届次", *["张三,2021"] * CHUNK_ROWS, ",,备注", "", ",", "王五", "赵六,2018,x,y"]
+    sheet = read_bytes("\n".join(lines).encode(), "ragged.csv", COLUMNS)
+    last = CHUNK_ROWS + 1  # the row number of the last 张三
+    assert [(row.number, row.values["name"], row.values["year"]) for row in sheet.rows[-3:]] == [
+        (last + 1, None, None),
+        (last + 4, "王五", None),
+        (last + 5, "赵六", 2018),
+    ]
+    assert len(sheet.rows) == CHUNK_ROWS + 3
+    assert [str(error) for error in sheet.errors] == [f"第 {last + 1} 行「姓名」列：不能为空"]
+
+
 # -- issue 18: files made to kill or swamp the process that reads them ----------------------
 
 CRAFTED = crafted_cases(ROSTER)
@@ -131,7 +170,7 @@ def test_crafted_files_are_refused_by_a_reader_that_stays_small(case):
     """Each is refused with its message before anything big is allocated: the child that
     parses it peaks far below 300 MB (it reports its own VmHWM)."""
     parsed = sandbox.parse(case.content, case.filename)
-    assert parsed.refused is not None and not parsed.rows
+    assert parsed.refused is not None and not parsed.columns
     assert 0 < parsed.max_rss_kb < 300 * 1024, parsed.max_rss_kb
     with pytest.raises(SpreadsheetError) as refused:
         read_bytes(case.content, case.filename, COLUMNS)
