@@ -48,7 +48,9 @@ def test_token_endpoint_exchanges_a_password(api_user):
         "/api/v1/auth/token/", {"username": api_user.username, "password": "Test-password-2026"}
     )
     assert response.status_code == 201
-    assert client_with(response.json()["token"]).get("/api/v1/me/").json()["role"] == Role.API_CLIENT
+    assert (
+        client_with(response.json()["token"]).get("/api/v1/me/").json()["role"] == Role.API_CLIENT
+    )
 
 
 def test_token_endpoint_refuses_a_wrong_password(api_user):
@@ -57,3 +59,27 @@ def test_token_endpoint_refuses_a_wrong_password(api_user):
     )
     assert response.status_code in (401, 403)
     assert not ApiToken.objects.exists()
+
+
+def test_token_look_up_reads_what_the_orm_reads(api_user, django_assert_num_queries):
+    """The token and its user come from SQL built once (core.rows): the same row, the
+    same user, in one query; an unknown digest is nobody."""
+    from accounts.authentication import token_for_digest
+
+    token, raw = services.api_token_create(user=api_user, name="报表")
+    digest = ApiToken.hash(raw)
+    for _ in range(2):  # built, then reused
+        with django_assert_num_queries(1):
+            ours = token_for_digest(digest)
+        with django_assert_num_queries(0):
+            assert ours.user.username == api_user.username
+    orm = ApiToken.objects.select_related("user").filter(digest=digest).first()
+    fields = [f.attname for f in ApiToken._meta.concrete_fields]
+    assert [getattr(ours, f) for f in fields] == [getattr(orm, f) for f in fields]
+    user_fields = [f.attname for f in type(api_user)._meta.concrete_fields]
+    assert [getattr(ours.user, f) for f in user_fields] == [
+        getattr(orm.user, f) for f in user_fields
+    ]
+    assert token_for_digest(ApiToken.hash(raw + "x")) is None
+    with django_assert_num_queries(1):
+        assert client_with(raw + "x").get("/api/v1/villages/").status_code == 401
