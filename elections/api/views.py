@@ -193,12 +193,27 @@ class SeatViewSet(viewsets.ReadOnlyModelViewSet):
     sync_fields = ["updated_at", "person__updated_at", "village__updated_at"]
     write_roles = EDITOR_ROLES
 
+    # What SeatSerializer writes, and no more: the list's rows are 5 joined tables of 57
+    # columns, and reading (and parsing) the 30 no one writes was a twentieth of the seats
+    # list's CPU (issue 18, fifty users). Only the list: a detail or `end` works on the
+    # whole seat.
+    list_columns = (
+        *("id", "person_id", "village_id", "term_id", "election_id", "updated_at"),
+        *("body", "post", "started_on", "ended_on", "end_reason", "end_note", "source"),
+        *("person__id", "person__name", "person__gender", "person__birth_date"),
+        *("person__id_number_encrypted", "person__political_status"),
+        *("person__education_fulltime", "person__education_inservice"),
+        *("village__id", "village__name", "village__code", "village__township_id"),
+        *("village__township__id", "village__township__code", "term__id", "term__year"),
+    )
+
     def get_queryset(self):
-        return (
+        seats = (
             Seat.objects.for_user(self.request.user)
             .select_related("person", "village__township", "term")
             .order_by("pk")
         )
+        return seats.only(*self.list_columns) if self.action == "list" else seats
 
     @extend_schema(request=SeatEndSerializer, responses={200: SeatSerializer})
     @action(detail=True, methods=["post"])

@@ -1,11 +1,16 @@
 """The API: scoping, filters incl. updated_since, writes by role, no ID numbers for clients."""
 
 import datetime as dt
+import json
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from rest_framework.test import APIRequestFactory
 
 from core.access import Role
+from elections.api.serializers import SeatSerializer
 from elections.choices import Body, ElectionState, Post
 from elections.models import Election, Seat
 from people.choices import Gender
@@ -208,3 +213,29 @@ def test_role_matrix_reads(api, make_user, village, term):
         status = api(user).get("/api/v1/seats/").status_code
         expected = 403 if role in {Role.DEPARTMENT_REVIEWER, Role.LIAISON_LEADER} else 200
         assert status == expected, role
+
+
+def _queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize("role", [Role.ADMIN, Role.COUNTY_VIEWER, Role.API_CLIENT])
+def test_seat_list_reads_only_the_written_columns_and_writes_what_whole_seats_write(
+    api, make_user, village, term, role
+):
+    """The list reads the columns SeatSerializer writes (SeatViewSet.list_columns): the
+    same JSON as whole seats give, for a role that sees ID numbers and birth dates and for
+    those that do not, and no column is loaded afterwards row by row."""
+    SeatFactory.create_batch(3, village=village, term=term)
+    user = make_user(role)
+    client = api(user)
+    few = _queries(client, "/api/v1/seats/")
+    SeatFactory.create_batch(3, village=village, term=term)
+    assert _queries(client, "/api/v1/seats/") == few
+    request = APIRequestFactory().get("/api/v1/seats/")
+    request.user = user
+    whole = Seat.objects.select_related("person", "village__township", "term").order_by("pk")
+    expected = SeatSerializer(whole, many=True, context={"request": request}).data
+    assert client.get("/api/v1/seats/").json()["results"] == json.loads(json.dumps(expected))
