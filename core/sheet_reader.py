@@ -560,9 +560,6 @@ class Columns:
         self.text = 0  # characters of the text cells, counted as sent back
 
     def add(self, chunk: list[list]) -> None:
-        self.text += sum(sum(map(len, filter(str.__instancecheck__, row))) for row in chunk)
-        if self.text > MAX_TEXT_CHARS:
-            raise Refused("too_much_text", limit=MAX_TEXT_CHARS)
         rows_before = len(self.lengths)
         self.lengths.extend(map(len, chunk))
         width = max(self.lengths[rows_before:], default=0)
@@ -570,13 +567,21 @@ class Columns:
             chunk = [
                 row if len(row) == width else [*row, *[None] * (width - len(row))] for row in chunk
             ]
+        cells_by_column = list(zip(*chunk, strict=True))
+        kinds = [set(map(type, cells)) for cells in cells_by_column]
+        self.text += sum(
+            sum(map(len, cells if types == {str} else filter(str.__instancecheck__, cells)))
+            for cells, types in zip(cells_by_column, kinds, strict=True)
+        )
+        if self.text > MAX_TEXT_CHARS:
+            raise Refused("too_much_text", limit=MAX_TEXT_CHARS)
         while len(self.codes) < width:  # a column no row before had: None until here
             keys, counter = {}, itertools.count()
             self.codes.append(array("I", [keys.setdefault(None, next(counter))]) * rows_before)
             self.keys.append(keys)
             self.counters.append(counter)
-        for index, cells in enumerate(zip(*chunk, strict=True)):
-            if not set(map(type, cells)) <= _TEXT_TYPES:
+        for index, (cells, types) in enumerate(zip(cells_by_column, kinds, strict=True)):
+            if not types <= _TEXT_TYPES:
                 cells = zip(map(type, cells), cells, strict=True)
             self.codes[index].extend(map(self.keys[index].setdefault, cells, self.counters[index]))
         for index in range(width, len(self.codes)):  # columns these rows are too short for
