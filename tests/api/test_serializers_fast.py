@@ -49,3 +49,35 @@ def test_every_list_reads_the_same_with_drfs_row_writer(
     assert written > 40
     # the lists the load mix reads (bench/load.py) are among them
     assert {"/api/v1/people/", "/api/v1/seats/", "/api/v1/villages/"} <= set(ours)
+
+
+def _subclasses(cls):
+    for sub in cls.__subclasses__():
+        yield sub
+        yield from _subclasses(sub)
+
+
+@pytest.mark.django_db
+def test_fields_built_once_are_the_fields_drf_builds(client):
+    """core.serializers.ModelSerializer builds a class's fields once and copies them: each
+    serializer of the API gets the fields, arguments and order DRF's get_fields gives, and
+    a copy is its own (binding one binds no other)."""
+    from core.serializers import ModelSerializer
+
+    client.get("/api/schema/?format=json")  # every API module imported
+    compared = 0
+    for cls in set(_subclasses(ModelSerializer)):
+        try:
+            serializer = cls()
+        except TypeError:  # needs arguments of its own
+            continue
+        ours = serializer.get_fields()
+        theirs = serializers.ModelSerializer.get_fields(cls())
+        assert list(ours) == list(theirs), cls
+        assert {name: repr(field) for name, field in ours.items()} == {
+            name: repr(field) for name, field in theirs.items()
+        }, cls
+        again = serializer.get_fields()
+        assert all(again[name] is not field for name, field in ours.items())
+        compared += 1
+    assert compared > 30
