@@ -145,18 +145,21 @@ def insert_with_history(
     )
     kept = [index for index, name in enumerate(varying) if name in tracked]
     history = _Table(history_model, [varying[index] for index in kept], history_constants)
-    history_lines = []
+    history_batches = []
+    every = len(kept) == len(varying)  # the history's varying columns are the table's
 
-    def main_lines():
+    def main_batches():
         for columns, lines in _render(fast, safe, rows, keys=pks):
-            history_lines.extend(
-                map("\t".join, zip(*[columns[index] for index in kept], strict=True))
-            )
-            yield from lines
+            if not every:
+                lines_kept = zip(*[columns[index] for index in kept], strict=True)
+                history_batches.append(list(map("\t".join, lines_kept)))
+            else:
+                history_batches.append(lines)
+            yield lines
 
-    main.copy(connection, main_lines(), count)
+    main.copy(connection, main_batches(), count)
     if getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
-        history.copy(connection, iter(history_lines), count)
+        history.copy(connection, iter(history_batches), count)
     return pks
 
 
@@ -183,7 +186,8 @@ def copy_rows(
         )
         return
     table = _Table(model, fields, constants)
-    table.copy(connection, copy_lines(model, fields, rows, renderers), None)
+    fast, safe = _copy_renderers(model, fields, renderers or {})
+    table.copy(connection, (lines for _columns, lines in _render(fast, safe, rows)), None)
 
 
 def _copy_renderers(model, fields, renderers: dict) -> tuple[list, list]:
@@ -342,8 +346,8 @@ class _Table:
             "\t" + _renderer(by_name[name])(value) for name, value in constants.items()
         )
 
-    def copy(self, connection, lines: Iterator[str], count: int | None) -> None:
-        buffer = _Lines(lines, self.suffix + "\n")
+    def copy(self, connection, batches: Iterator[list[str]], count: int | None) -> None:
+        buffer = _Lines(batches, self.suffix + "\n")
         columns = ", ".join(connection.ops.quote_name(column) for column in self.columns)
         table = connection.ops.quote_name(self.table)
         sql = f"COPY {table} ({columns}) FROM STDIN"
@@ -365,15 +369,14 @@ class _Table:
 
 
 class _Lines(io.TextIOBase):
-    """A file COPY reads from, made of lines as they are produced (each with the table's
-    constant columns after it): psycopg2 sends one batch while the next is made, and the
-    database inserts it meanwhile, on the other core."""
+    """A file COPY reads from, made of batches of lines as they are produced (each line
+    with the table's constant columns after it): psycopg2 sends one batch while the next is
+    made, and the database inserts it meanwhile, on the other core."""
 
     SIZE = 1 << 16
-    BATCH = 500
 
-    def __init__(self, lines: Iterator[str], suffix: str):
-        self.lines, self.suffix = lines, suffix
+    def __init__(self, batches: Iterator[list[str]], suffix: str):
+        self.batches, self.suffix = batches, suffix
         self.error: BaseException | None = None
 
     def readable(self) -> bool:
@@ -381,7 +384,9 @@ class _Lines(io.TextIOBase):
 
     def read(self, size: int = -1) -> str:
         try:
-            batch = list(itertools.islice(self.lines, self.BATCH))
+            batch = next(self.batches, None)
+            while batch is not None and not batch:  # an empty batch is not the end
+                batch = next(self.batches, None)
         except BaseException as exc:  # the COPY is aborted; copy() raises it again
             self.error = exc
             raise
