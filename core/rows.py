@@ -14,6 +14,9 @@ columns, `select_for_update`, known related objects, a model with its own `__ini
 `from_db`, field descriptors other than Django's plain ones, `pre_init`/`post_init`
 receivers, multi-table inheritance. tests/core/test_rows.py compares every row and related
 row with Django's.
+
+`Statement` and `cached_statement` serve other fixed look-ups the same way: the API token
+with its user (accounts.authentication) and the signed-in user (accounts.backends).
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from django.db import connections
 from django.db.models import Model, QuerySet, prefetch_related_objects, signals
 from django.db.models.base import ModelState
 from django.db.models.fields.related_descriptors import ForeignKeyDeferredAttribute
-from django.db.models.query import RelatedPopulator
+from django.db.models.query import ModelIterable, RelatedPopulator
 from django.db.models.query_utils import DeferredAttribute
 
 # The statement's IN list has one of these lengths; a page's keys are padded to the next
@@ -197,6 +200,9 @@ def rows_by_key(queryset: QuerySet, keys: list) -> dict | None:
     if (
         not keys
         or len(keys) > KEY_BUCKETS[-1]
+        or queryset._iterable_class is not ModelIterable
+        or query.distinct
+        or query.combinator
         or query.annotations
         or query.extra
         or query.select_for_update

@@ -115,6 +115,8 @@ def test_unusual_querysets_are_left_to_django(village):
     assert rows_by_key(Person.objects.extra(select={"one": "1"}), keys) is None
     assert rows_by_key(Person.objects.select_for_update(), keys) is None
     assert rows_by_key(village.people.all(), keys) is None  # known related objects
+    assert rows_by_key(Person.objects.values(), keys) is None
+    assert rows_by_key(Person.objects.distinct(), keys) is None
     assert rows_by_key(Person.objects.all(), []) is None
     assert rows_by_key(Person.objects.all(), list(range(1, 502))) is None
 
