@@ -15,6 +15,17 @@ def _user(field):
     return getattr(request, "user", None)
 
 
+def _exposure(field) -> privacy.Exposure:
+    """What the caller may see (privacy.exposure), worked out once per field and caller:
+    a list's rows share the field (the rule is ~1.2 µs, twice a row: ~0.15 ms of a list
+    of 50 people, issue 18)."""
+    user = _user(field)
+    cached = field.__dict__.get("_exposure")
+    if cached is None or cached[0] is not user:
+        cached = field.__dict__["_exposure"] = (user, privacy.exposure(user))
+    return cached[1]
+
+
 @extend_schema_field(
     {
         "type": "string",
@@ -35,6 +46,8 @@ class IdNumberField(serializers.Field):
         super().__init__(**kwargs)
 
     def to_representation(self, person):
+        if _exposure(self).id_number == privacy.NONE:
+            return None
         return privacy.id_number_for(person, _user(self)) or None
 
 
@@ -55,6 +68,8 @@ class BirthDateField(serializers.Field):
         super().__init__(**kwargs)
 
     def to_representation(self, person):
+        if not _exposure(self).birth_date:
+            return None
         birth = privacy.birth_date_for(person, _user(self))
         return birth.isoformat() if birth else None
 
