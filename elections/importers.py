@@ -327,11 +327,8 @@ def _import(sheet: Sheet, actor, dry_run: bool, progress, origin=None) -> Roster
         to_create, to_update, unchanged = plan
         person_ids: dict[str, int] = {}
         known: dict[str, int] = {}
-        if not existing:  # none saved yet (a first import): every person is new
-            changed, result.people_created = list(people), len(people)
-        else:
-            changed = []
-        for row in people if existing else ():
+        changed = []
+        for row in people:
             saved = existing.get(row.digest)
             if saved is None:
                 changed.append(row)
@@ -427,26 +424,17 @@ def _refuse_party_seats_of_non_members(sheet: Sheet, seats: list[_Seat], existin
     file gives the status are checked; with it, the others. A roster records who held the
     seats: a holder whose status neither the file nor the portal knows is taken as is (the
     nomination, the ballot and a seat by hand do ask for it)."""
-    party = list(
-        compress(seats, map(eligibility.PARTY_BODIES.__contains__, map(attrgetter("body"), seats)))
-    )
-    statuses = list(map(attrgetter("political_status"), map(attrgetter("person"), party)))
-    if existing is None:  # the statuses the file gives, each judged once
-        keys = list(zip(map(attrgetter("body"), party), statuses, strict=True))
-        problems = {
-            key: message
-            for key in set(keys)
-            if key[1] is not None and (message := eligibility.party_problem(*key))
-        }
-        for index in _indices(keys, problems.keys()):
-            sheet.error(party[index].row, "political_status", problems[keys[index]])
-        return
-    for index in _nones(statuses):
-        seat = party[index]
-        saved = existing.get(seat.person.digest)
-        status = saved[_STATUS_AT] if saved is not None else ""
-        if not status:
+    for seat in seats:
+        if seat.body not in eligibility.PARTY_BODIES:
             continue
+        status = seat.person.political_status
+        if (status is None) == (existing is None):
+            continue
+        if status is None:
+            saved = existing.get(seat.person.digest)
+            status = saved[_STATUS_AT] if saved is not None else ""
+            if not status:
+                continue
         message = eligibility.party_problem(seat.body, status)
         if message:
             sheet.error(seat.row, "political_status", message)

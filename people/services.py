@@ -238,21 +238,15 @@ def persons_bulk_write(
     history rows go in with one COPY each on
     PostgreSQL (core.bulk); the history names `actor` (or the signed-in user) and the request.
     """
-    digests = map(attrgetter("digest"), rows)
-    if not all(digests := list(digests)):
-        digests = [row.digest or idnumbers.digest(row.id_number) for row in rows]
-    by_digest = dict(zip(digests, rows, strict=True))
+    by_digest = {(row.digest or idnumbers.digest(row.id_number)): row for row in rows}
     if existing is None:
         existing, places = _people_by_digest(list(by_digest))
         # a caller that passes `existing` has judged its batch already (the roster import)
         if digests_out_of_scope(actor, places):
             raise PermissionDenied(out_of_scope_message())
     stamp = stamp or HistoryStamp.current(actor)
-    if existing:
-        new = [(key, row) for key, row in by_digest.items() if key not in existing]
-        changed = {existing[key]: row for key, row in by_digest.items() if key in existing}
-    else:  # none saved yet (a first import)
-        new, changed = list(by_digest.items()), {}
+    new = [(key, row) for key, row in by_digest.items() if key not in existing]
+    changed = {existing[key]: row for key, row in by_digest.items() if key in existing}
     pks = dict(existing)
     if new:
         keys = [key for key, _row in new]
@@ -286,8 +280,7 @@ def persons_bulk_write(
         pks.update(zip((key for key, _row in new), created, strict=True))
     if changed:
         _update_people(changed, stamp, batch_size)
-    numbers = map(attrgetter("id_number"), by_digest.values())
-    return dict(zip(numbers, map(pks.__getitem__, by_digest), strict=True))
+    return {row.id_number: pks[key] for key, row in by_digest.items()}
 
 
 def _people_by_digest(digests: list[str]) -> tuple[dict[str, int], dict[str, tuple]]:
