@@ -234,7 +234,7 @@ def _render(fast, safe, rows, *, keys: list | None = None, size: int = 500) -> I
                 raise ValueError("more rows than keys")
             given.insert(0, keys[done : done + len(chunk)])
         done += len(chunk)
-        columns = list(map(_render_column, fast, given))
+        columns = [list(map(render, column)) for render, column in zip(fast, given, strict=True)]
         lines = list(map("\t".join, zip(*columns, strict=True)))
         block = "\n".join(lines)
         if (
@@ -247,15 +247,6 @@ def _render(fast, safe, rows, *, keys: list | None = None, size: int = 500) -> I
         yield columns, lines
     if keys is not None and done != len(keys):
         raise ValueError("fewer rows than keys")
-
-
-def _render_column(render, column) -> list[str]:
-    """The values of one column rendered; a nullable field's without its None test per value
-    (a Python call) when the column has no None."""
-    plain = getattr(render, "not_null", None)
-    if plain is not None and not any(map(operator.is_, column, itertools.repeat(None))):
-        render = plain
-    return list(map(render, column))
 
 
 def _render_rows(fast, safe, rows, tabs: int) -> tuple[list[list[str]], list[str]]:
@@ -446,7 +437,6 @@ def _renderer(field, *, escape: bool = True) -> Callable[[Any], str]:
     def nullable(value, render=render):
         return _NULL if value is None else render(value)
 
-    nullable.not_null = render  # for a column without None (_render_column)
     return nullable
 
 

@@ -1,9 +1,8 @@
 """Every write to people. The ID number is the identity: birth date and gender follow it."""
 
 import datetime as dt
+import operator
 from dataclasses import dataclass
-from itertools import repeat
-from operator import attrgetter, is_not
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -249,24 +248,23 @@ def persons_bulk_write(
     changed = {existing[key]: row for key, row in by_digest.items() if key in existing}
     pks = dict(existing)
     if new:
-        keys = [key for key, _row in new]
-        people = [row for _key, row in new]
-        # Column by column (a map each, in C); each number is encrypted as the COPY reaches
-        # it (`zip` and `map` are lazy), while the database inserts the rows before it.
-        optional = []
-        for name in OPTIONAL_FIELDS:
-            column = list(map(attrgetter(name), people))
-            if not all(map(is_not, column, repeat(None))):
-                default = Person._meta.get_field(name).get_default()
-                column = [default if value is None else value for value in column]
-            optional.append(column)
-        values = zip(
-            *(list(map(attrgetter(name), people)) for name in ("name", "gender", "birth_date")),
-            map(idnumbers.encrypt, map(attrgetter("id_number"), people)),
-            keys,
-            *(list(map(attrgetter(name), people)) for name in ("county_id", "village_id")),
-            *optional,
-            strict=True,
+        defaults = [Person._meta.get_field(name).get_default() for name in OPTIONAL_FIELDS]
+        optional = operator.attrgetter(*OPTIONAL_FIELDS)
+        encrypt = idnumbers.encrypt
+        # a generator: each number is encrypted as the COPY reaches it, while the database
+        # inserts the rows before it
+        values = (
+            (
+                row.name,
+                row.gender,
+                row.birth_date,
+                encrypt(row.id_number),
+                key,
+                row.county_id,
+                row.village_id,
+                *map(_or_default, optional(row), defaults),
+            )
+            for key, row in new
         )
         created = insert_with_history(
             Person,
@@ -281,6 +279,10 @@ def persons_bulk_write(
     if changed:
         _update_people(changed, stamp, batch_size)
     return {row.id_number: pks[key] for key, row in by_digest.items()}
+
+
+def _or_default(value, default):
+    return default if value is None else value
 
 
 def _people_by_digest(digests: list[str]) -> tuple[dict[str, int], dict[str, tuple]]:
