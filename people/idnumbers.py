@@ -59,63 +59,14 @@ def parse_id_number(value, *, today: dt.date | None = None) -> IdNumber:
     today = today or dt.date.today()
     if birth_date > today or birth_date.year < 1900:
         raise IdNumberError(_("身份证号码中的出生日期无效"))
-    warnings = () if area_known(number[:6], birth_date.year) else _area_warning(number[:6])
+    warnings = ()
+    if not area_known(number[:6], birth_date.year):
+        warnings = (
+            _("地区代码 %(code)s 在出生年份未登记，请核对（迟报户口等情况可保留）")
+            % {"code": number[:6]},
+        )
     gender = Gender.MALE if int(number[16]) % 2 else Gender.FEMALE
     return IdNumber(number, birth_date, gender, warnings)
-
-
-def parse_many(cells: Iterable[str], *, today: dt.date | None = None) -> dict:
-    """parse_id_number() of each distinct cell: cell -> IdNumber, or the message of its
-    IdNumberError. The common cell (18 ASCII digits, an upper-case X at most, a right check
-    digit) is checked inline, its birth date and area code looked up once per value (a
-    roster's 60,000 people share ~20,000 birthdays and a few hundred areas); any other cell
-    goes through parse_id_number, which words the refusal."""
-    today = today or dt.date.today()
-    dates: dict[str, dt.date | None] = {}
-    areas: dict[tuple[str, int], tuple[str, ...]] = {}
-    out: dict = {}
-    for cell in cells:
-        if cell in out:
-            continue
-        if (
-            type(cell) is str
-            and len(cell) == 18
-            and cell.isascii()
-            and cell[:17].isdigit()
-            and _CHECK_DIGITS[(1 - 2 * int(cell[:17], 13)) % 11] == cell[17]
-        ):
-            birth_date = dates.get(cell[6:14], False)
-            if birth_date is False:
-                try:
-                    birth_date = dt.date(int(cell[6:10]), int(cell[10:12]), int(cell[12:14]))
-                except ValueError:
-                    birth_date = None
-                if birth_date is not None and (birth_date > today or birth_date.year < 1900):
-                    birth_date = None
-                dates[cell[6:14]] = birth_date
-            if birth_date is not None:
-                area = (cell[:6], birth_date.year)
-                warnings = areas.get(area)
-                if warnings is None:
-                    warnings = areas[area] = () if area_known(*area) else _area_warning(cell[:6])
-                gender = Gender.MALE if cell[16] in "13579" else Gender.FEMALE
-                out[cell] = IdNumber(cell, birth_date, gender, warnings)
-                continue
-        try:
-            out[cell] = parse_id_number(cell, today=today)
-        except IdNumberError as exc:
-            out[cell] = str(exc)
-    return out
-
-
-# The check digit of (1 - 2 * the first 17 digits read in base 13) mod 11 (as stdnum's).
-_CHECK_DIGITS = "0123456789X"
-
-
-def _area_warning(code: str) -> tuple[str, ...]:
-    return (
-        _("地区代码 %(code)s 在出生年份未登记，请核对（迟报户口等情况可保留）") % {"code": code},
-    )
 
 
 @functools.lru_cache(maxsize=65536)

@@ -112,34 +112,3 @@ def test_digits_of_other_scripts_are_refused_not_stored(digit):
     number = make_id_number(dt.date(1949, 12, 31))
     with pytest.raises(IdNumberError, match="只能包含数字"):
         parse_id_number(digit + number[1:])
-
-
-def test_parse_many_answers_each_cell_as_parse_id_number_does():
-    """The import's batch parser: the same number, birth date, gender and warnings for a
-    good cell, the same refusal for a bad one, whichever path the cell takes."""
-    today = dt.date(2021, 4, 30)
-    x = with_check("14102819700101003")
-    cells = [
-        VALID,
-        with_check("14102819900101002"),  # female
-        with_check("99999919900101001"),  # area unknown for the year: a warning
-        x if x.endswith("X") else with_check("14102819700101005"),
-        VALID.lower().replace("X", "x"),
-        " " + VALID,
-        "１" + VALID[1:],  # a full-width digit: compacted
-        VALID[:-1] + ("0" if VALID[-1] != "0" else "1"),  # check digit wrong
-        with_check("14102819700230001"),  # 30 February
-        with_check("14102830000101001"),  # born in the future
-        with_check("14102818990101001"),  # before 1900
-        "141028198701261",  # the old 15 digits
-        "BAD",
-        "١" * 18,  # digits of another script
-    ]
-    expected = {}
-    for cell in cells:
-        try:
-            expected[cell] = parse_id_number(cell, today=today)
-        except IdNumberError as exc:
-            expected[cell] = str(exc)
-    assert idnumbers.parse_many(cells + cells, today=today) == expected
-    assert idnumbers.parse_many(cells, today=today)[cells[2]].warnings
