@@ -18,6 +18,23 @@ from tests.factories.training import (
 )
 
 
+def list_paths(client) -> list[str]:
+    """Every list the API serves (its schema's GET paths without a key), but sign-in."""
+    schema = client.get("/api/schema/?format=json").json()
+    return sorted(
+        path
+        for path, operations in schema["paths"].items()
+        if "get" in operations and "{" not in path and not path.startswith("/api/v1/auth/")
+    )
+
+
+def lists_as(role, api, make_user, village, other_village):
+    """A client of a `role` user over the small county, and every list path it may ask for."""
+    small_county(village, other_village)
+    client = api(make_user(role))
+    return client, list_paths(client)
+
+
 def small_county(village, other_village) -> None:
     term = TermFactory(year=2021)
     county = village.township.county

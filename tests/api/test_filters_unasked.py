@@ -16,8 +16,7 @@ from elections.filters import SeatFilter
 from people.filters import PersonFilter
 from people.models import Person
 from registry.filters import VillageFilter
-from tests.api.county import small_county
-from tests.api.test_serializers_fast import list_paths
+from tests.api.county import lists_as
 
 
 def _read(client, path):
@@ -30,9 +29,7 @@ def _read(client, path):
 def test_every_list_reads_the_same_without_building_its_filterset(
     api, make_user, village, other_village, role, monkeypatch
 ):
-    small_county(village, other_village)
-    client = api(make_user(role))
-    paths = list_paths(client)
+    client, paths = lists_as(role, api, make_user, village, other_village)
     paths += [f"{path}?page_size=2" for path in paths]
     ours = {path: _read(client, path) for path in paths}
     monkeypatch.setattr(core_api, "_asks_no_filter", lambda request, filterset_class: False)

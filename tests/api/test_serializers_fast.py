@@ -7,25 +7,14 @@ from rest_framework import serializers
 
 from core.access import Role
 from core.serializers import FastRepresentation
-from tests.api.county import small_county
-
-
-def list_paths(client) -> list[str]:
-    schema = client.get("/api/schema/?format=json").json()
-    return sorted(
-        path
-        for path, operations in schema["paths"].items()
-        if "get" in operations and "{" not in path and not path.startswith("/api/v1/auth/")
-    )
+from tests.api.county import lists_as
 
 
 @pytest.mark.parametrize("role", [Role.ADMIN, Role.TOWNSHIP_OFFICIAL, Role.API_CLIENT])
 def test_every_list_reads_the_same_with_drfs_row_writer(
     api, make_user, village, other_village, role, monkeypatch
 ):
-    small_county(village, other_village)
-    client = api(make_user(role))
-    paths = list_paths(client)
+    client, paths = lists_as(role, api, make_user, village, other_village)
     assert len(paths) > 40
     ours = {path: client.get(path) for path in paths}
     details = {}
