@@ -186,8 +186,7 @@ def copy_rows(
         )
         return
     table = _Table(model, fields, constants)
-    fast, safe = _copy_renderers(model, fields, renderers or {})
-    table.copy(connection, (lines for _columns, lines in _render(fast, safe, rows)), None)
+    table.copy(connection, copy_batches(model, fields, rows, renderers), None)
 
 
 def _copy_renderers(model, fields, renderers: dict) -> tuple[list, list]:
@@ -204,10 +203,16 @@ def _copy_renderers(model, fields, renderers: dict) -> tuple[list, list]:
     return fast, safe
 
 
-def copy_lines(model, fields, rows, renderers: dict | None = None) -> Iterator[str]:
-    """The lines `copy_rows` sends to COPY for `rows` (without the constant columns)."""
+def copy_batches(model, fields, rows, renderers: dict | None = None) -> Iterator[list[str]]:
+    """The batches of lines `copy_rows` sends to COPY for `rows` (without the constant
+    columns)."""
     fast, safe = _copy_renderers(model, fields, renderers or {})
-    return (line for _columns, lines in _render(fast, safe, rows) for line in lines)
+    return (lines for _columns, lines in _render(fast, safe, rows))
+
+
+def copy_lines(model, fields, rows, renderers: dict | None = None) -> Iterator[str]:
+    """The lines `copy_rows` sends to COPY for `rows`, one by one."""
+    return itertools.chain.from_iterable(copy_batches(model, fields, rows, renderers))
 
 
 def _escaped(render: Callable[[Any], str]) -> Callable[[Any], str]:
