@@ -22,6 +22,7 @@ builds them DRF's way every time.
 import copy
 from collections.abc import Mapping
 
+from django.core.exceptions import FieldDoesNotExist
 from rest_framework import serializers
 from rest_framework.fields import Field, SkipField
 from rest_framework.relations import PKOnlyObject, PrimaryKeyRelatedField, RelatedField
@@ -54,7 +55,7 @@ def _pk_attname(serializer, field) -> str | None:
     model = getattr(getattr(serializer, "Meta", None), "model", None)
     try:
         model_field = model._meta.get_field(field.source_attrs[0])
-    except Exception:  # no model, or no such field: DRF reads it
+    except (AttributeError, FieldDoesNotExist):  # no model, or no such field: DRF reads it
         return None
     return model_field.attname if getattr(model_field, "concrete", False) else None
 
