@@ -7,8 +7,10 @@ without bound is measured first, from the file's own bytes, streamed: every zip 
 real (not declared) size, every part that holds a sheet — wherever it is stored and whatever
 the workbook's relationships call it — its declared and actual range, its rows, the length of
 every text (shared strings, inline strings, cached values) and the text a sheet's cells hold
-or refer to in all (a shared string is copied once per cell that refers to it). A file that
-gets past these checks and still exhausts the limits kills only this process.
+or refer to in all (a shared string is copied once per cell that refers to it). The
+sheets' checks run in two halves at once, in this process and a forked copy that dies with
+it; the parser starts only when both have passed. A file that gets past these checks and
+still exhausts the limits kills only this process.
 """
 
 from __future__ import annotations
@@ -16,8 +18,10 @@ from __future__ import annotations
 import csv
 import io
 import itertools
+import os
 import pickle
 import re
+import signal
 import struct
 import sys
 import zipfile
@@ -37,6 +41,8 @@ MAX_LINE_CHARS = 100_000  # one physical line of a CSV
 # counts once per cell that refers to it: the parser copies it per cell), then the text
 # sent back; core.sandbox passes its PARSE_TEXT_CHARS.
 MAX_TEXT_CHARS = 40_000_000
+# The two halves of a sheet's checks (PartScan), run at once in two processes.
+BOTH, POSITIONS, TEXTS = "both", "positions", "texts"
 CHUNK_ROWS = 5_000
 _CHUNK = 1024 * 1024
 _MAX_CARRY = 1024 * 1024  # a span this long without a "<" is no spreadsheet XML
@@ -46,6 +52,7 @@ class Refused(Exception):
     def __init__(self, code: str, **params):
         super().__init__(code)
         self.code, self.params = code, params
+        self.at = (0, 0, 0)  # where a sheet's scan found it (see _scan)
 
 
 # -- zip members, decompressed for real ---------------------------------------------------
@@ -239,8 +246,9 @@ class PartScan:
     regular expressions that mostly match nothing, so that no Python step is taken per cell
     (the 89 MB sheet of a 100,000-row roster in about a second, inflating included)."""
 
-    def __init__(self, strings: SharedStrings, exact: bool = False):
+    def __init__(self, strings: SharedStrings, exact: bool = False, checks: str = BOTH):
         self.strings_table, self.exact = strings, exact
+        self.positions, self.texts = checks in (BOTH, POSITIONS), checks in (BOTH, TEXTS)
         self.carry = b""
         self.prefix = None  # the namespace prefix of the part's elements, b"" for none
         self.is_sheet = self.holds_strings = False
@@ -268,13 +276,15 @@ class PartScan:
         has_strings = self.tag(b"si") in part
         self.holds_strings = self.holds_strings or has_strings
         if self.is_sheet:
-            self._positions(part)
-            self._sheet_text(part)
+            if self.positions:
+                self._positions(part)
+            if self.texts:
+                self._sheet_text(part)
             if has_strings:
                 self.strings_table.in_sheets = True
         if has_strings:
             self.strings += _count(part, self.tag(b"si"))
-        if self.is_sheet or self.holds_strings:
+        if (self.is_sheet or self.holds_strings) and self.texts:
             self._texts(part, has_strings)
         self.check()  # as soon as something is too large: no need to read on
 
@@ -421,20 +431,36 @@ class PartScan:
             raise Refused("referenced_text", chars=self.text, limit=MAX_TEXT_CHARS)
 
 
-def _scan(content: bytes, info: zipfile.ZipInfo, strings: SharedStrings, *, sheets: bool):
+def _scan(
+    content: bytes,
+    info: zipfile.ZipInfo,
+    strings: SharedStrings,
+    *,
+    sheets: bool,
+    checks: str = BOTH,
+    number: int = 0,
+):
     """Scan one member; with sheets=False, stop at the first sign that it holds a sheet
-    (sheets are scanned once every shared string's length is known). True if it does."""
+    (sheets are scanned once every shared string's length is known). True if it does.
+    A refusal carries where it was found (`number`, the chunk, the check's rank: see
+    _refusal_order), so that two halves of the checks agree on which comes first."""
     for exact in (False, True):
-        scan = PartScan(strings, exact)
+        scan = PartScan(strings, exact, checks)
+        chunk_number = 0
         try:
             for chunk in member_chunks(content, info):
+                chunk_number += 1
                 scan.feed(chunk)
                 if scan.is_sheet and not sheets:
                     return True
+            chunk_number += 1
             scan.feed(b"", final=True)
             scan.check()
         except _Recount:
             continue
+        except Refused as refusal:
+            refusal.at = (number, chunk_number, _RANKS.get(refusal.code, 0))
+            raise
         return scan.is_sheet
     raise AssertionError("an exact count is never recounted")
 
@@ -442,8 +468,70 @@ def _scan(content: bytes, info: zipfile.ZipInfo, strings: SharedStrings, *, shee
 def check_parts(content: bytes, archive: zipfile.ZipFile) -> None:
     strings = SharedStrings()
     sheets = [info for info in archive.infolist() if _scan(content, info, strings, sheets=False)]
-    for info in sheets:
-        _scan(content, info, strings, sheets=True)
+
+    def scan_sheets(checks: str) -> None:
+        for number, info in enumerate(sheets):
+            _scan(content, info, strings, sheets=True, checks=checks, number=number)
+
+    _in_two_processes(scan_sheets)
+
+
+# Within one chunk, the order in which a single scan of both halves meets its refusals.
+_RANKS = {"cell_too_long": 1, "shared_strings": 2, "range": 3, "too_many_rows": 4}
+_RANKS["referenced_text"] = 5
+_forked_peak_kb = 0  # the peak of the copy that scanned the positions, for peak_memory_kb
+
+
+def _in_two_processes(scan_sheets) -> None:
+    """Scan the sheets for their positions (range, rows) in a forked copy of this process
+    while this one scans them for their texts, at once: each half reads the whole part and
+    does about half the searching, so a large sheet is measured in a little over half the
+    time on two cores. Nothing is parsed until both halves are done; the refusal found
+    first in the file (then in the order of PartScan.check) is the one reported."""
+    global _forked_peak_kb  # noqa: PLW0603 - one scan per process
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the copy: report (refusal or None, its peak) and leave without cleanup
+        os.close(read_end)
+        _die_with_parent()
+        outcome = None
+        try:
+            scan_sheets(POSITIONS)
+        except Refused as refusal:
+            outcome = (refusal.code, refusal.params, refusal.at)
+        except BaseException:  # noqa: BLE001 - reported as no reply: the parent fails
+            os._exit(1)
+        os.write(write_end, pickle.dumps((outcome, peak_memory_kb())))
+        os._exit(0)
+    os.close(write_end)
+    mine = None
+    try:
+        scan_sheets(TEXTS)
+    except Refused as refusal:
+        mine = refusal
+    finally:
+        with os.fdopen(read_end, "rb") as reply:
+            data = reply.read()
+        os.waitpid(pid, 0)
+    if not data:
+        raise RuntimeError("the positions' scan died")
+    outcome, _forked_peak_kb = pickle.loads(data)
+    theirs = outcome and Refused(outcome[0], **outcome[1])
+    if theirs:
+        theirs.at = outcome[2]
+    refusals = [refusal for refusal in (mine, theirs) if refusal]
+    if refusals:
+        raise min(refusals, key=lambda refusal: refusal.at)
+
+
+def _die_with_parent() -> None:
+    """The forked copy is killed with this process (core.sandbox kills it on a timeout)."""
+    import ctypes
+
+    pr_set_pdeathsig = 1
+    ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL)
+    if os.getppid() == 1:  # the parent died before prctl
+        os._exit(1)
 
 
 # -- reading ------------------------------------------------------------------------------
@@ -633,7 +721,10 @@ def main() -> None:
         _send(out, columns.message())
     except Refused as refusal:
         pickle.dump(("refused", refusal.code, refusal.params), out, protocol=5)
-    pickle.dump(("end", {"max_rss_kb": peak_memory_kb()}), out, protocol=5)
+    # With the forked half of the pre-scan's (which shares most of its pages with this
+    # process): counted in full, an upper bound.
+    peak = peak_memory_kb() + _forked_peak_kb
+    pickle.dump(("end", {"max_rss_kb": peak}), out, protocol=5)
     out.flush()
 
 

@@ -100,6 +100,38 @@ def test_a_far_cell_behind_a_lying_dimension_is_refused_not_a_crash():
         read_bytes(crafted.getvalue(), "crafted.xlsx", COLUMNS)
 
 
+FAR = b'<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row>'
+LONG = b'<row r="3"><c r="A3" t="inlineStr"><is><t>' + b"x" * 1001 + b"</t></is></c></row>"
+# About 2 MB of ordinary cells: what follows lies in a later chunk of the pre-scan.
+FILLER = b"".join(
+    b'<row r="%d"><c r="A%d" t="inlineStr"><is><t>Zhang San</t></is></c></row>' % (n, n)
+    for n in range(4, 40_000)
+)
+RANGE_MESSAGE = "使用范围过大（1048576 行 × 16384 列）"
+LONG_MESSAGE = "有单元格内容过长（上限 1000 个字），已拒绝"
+
+
+@pytest.mark.parametrize(
+    ("rows", "message"),
+    [
+        (FILLER + FAR + FILLER + LONG, RANGE_MESSAGE),
+        (FILLER + LONG + FILLER + FAR, LONG_MESSAGE),
+        (LONG + FAR, LONG_MESSAGE),  # one chunk: the cell's length is checked first
+    ],
+    ids=["far cell first", "long cell first", "both in one chunk"],
+)
+def test_of_two_problems_the_one_found_first_in_the_file_is_reported(rows, message):
+    """The pre-scan's two halves (positions, texts) run in two processes at once; each may
+    refuse. The refusal reported is the one a single pass would have met first."""
+    parts = workbook_parts(("姓名",))
+    sheet = parts["xl/worksheets/sheet1.xml"]
+    parts["xl/worksheets/sheet1.xml"] = with_sheet_data(sheet, rows)
+    content = zip_parts(parts)
+    with pytest.raises(SpreadsheetError) as refused:
+        read_bytes(content, "two.xlsx", COLUMNS)
+    assert message in str(refused.value)
+
+
 def test_a_zip_that_is_no_workbook_is_refused_with_the_usual_message():
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
