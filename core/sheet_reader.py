@@ -1,8 +1,9 @@
 """The child process that parses an upload: stdlib and python-calamine only, no Django.
 
 core.sandbox runs this file as a script under a memory and CPU limit, sends the file on
-stdin and reads back pickled messages: the sheet as ("columns", …) (see Columns) then
-("end", …), or ("refused", code, params) then ("end", …). Everything a crafted file could use to make the parser allocate
+stdin and reads back pickled messages, each framed by its length: the sheet a chunk of rows
+at a time as ("rows", …) (see Columns), then ("end", …); or ("refused", code, params) (after
+rows or none) then ("end", …). Everything a crafted file could use to make the parser allocate
 without bound is measured first, from the file's own bytes, streamed: every zip member's
 real (not declared) size, every part that holds a sheet — wherever it is stored and whatever
 the workbook's relationships call it — its declared and actual range, its rows, the length of
@@ -273,7 +274,8 @@ class PartScan:
             self._start(part)
         if not self.is_sheet and self.tag(b"sheetData") in part:
             self.is_sheet = True
-        has_strings = self.tag(b"si") in part
+        # Strings are the texts half's: the positions half neither counts nor prices them.
+        has_strings = self.texts and self.tag(b"si") in part
         self.holds_strings = self.holds_strings or has_strings
         if self.is_sheet:
             if self.positions:
@@ -632,26 +634,28 @@ def peak_memory_kb() -> int:
 
 
 class Columns:
-    """The rows as columns of codes, built a chunk of rows at a time: each column's distinct
-    cells once, and per row the code of its cell. A roster repeats its townships, villages,
-    terms, posts and dates on every row: the parent rebuilds and cleans each distinct cell
-    once and unpickles a fraction of the objects (1,400,000 cells of a 100,000-row roster,
-    about 200,000 distinct). 1, 1.0 and True are equal as keys but not as cells: a column's
-    cells are keyed with their type unless every one is text or None. A code is the running
-    number of the cell that first had the value, unique within its column."""
+    """The rows as columns of codes, a chunk of rows at a time: each column's distinct cells
+    sent once, with the chunk that first holds them, and per row the code of its cell. A
+    roster repeats its townships, villages, terms, posts and dates on every row: the parent
+    rebuilds and cleans each distinct cell once and unpickles a fraction of the objects
+    (1,400,000 cells of a 100,000-row roster, about 200,000 distinct), and cleans one chunk
+    while this process reads the next. 1, 1.0 and True are equal as keys but not as cells: a
+    column's cells are keyed with their type unless every one is text or None. A code is the
+    running number of the cell that first had the value, unique within its column; a column
+    that first appears after row 1 has None as code 0, the code of every row before."""
 
     def __init__(self):
-        self.lengths = array("I")  # each row's own number of cells (0: an empty CSV line)
+        self.rows = 0
         self.keys: list[dict] = []  # per column: key -> code
-        self.codes: list[array] = []  # per column: the code of each row's cell
         self.counters: list[itertools.count] = []
         self.text = 0  # characters of the text cells, counted as sent back
 
-    def add(self, chunk: list[list]) -> None:
-        rows_before = len(self.lengths)
-        self.lengths.extend(map(len, chunk))
-        width = max(self.lengths[rows_before:], default=0)
-        if min(self.lengths[rows_before:], default=0) < width:  # a ragged CSV: None fills
+    def add(self, chunk: list[list]) -> tuple:
+        """("rows", each row's own number of cells (0: an empty CSV line), [(the column's
+        values first met in these rows, their codes, each row's code), …])."""
+        lengths = array("I", map(len, chunk))
+        width = max(lengths, default=0)
+        if min(lengths, default=0) < width:  # a ragged CSV: None fills
             chunk = [
                 row if len(row) == width else [*row, *[None] * (width - len(row))] for row in chunk
             ]
@@ -663,44 +667,52 @@ class Columns:
         )
         if self.text > MAX_TEXT_CHARS:
             raise Refused("too_much_text", limit=MAX_TEXT_CHARS)
-        while len(self.codes) < width:  # a column no row before had: None until here
+        known = [len(keys) for keys in self.keys]  # values sent before: not again
+        known += [0] * (width - len(known))
+        while len(self.keys) < width:  # a column no row before had: None until here
             keys, counter = {}, itertools.count()
-            self.codes.append(array("I", [keys.setdefault(None, next(counter))]) * rows_before)
+            if self.rows:
+                keys[None] = next(counter)
             self.keys.append(keys)
             self.counters.append(counter)
-        for index, (cells, types) in enumerate(zip(cells_by_column, kinds, strict=True)):
-            if not types <= _TEXT_TYPES:
-                cells = zip(map(type, cells), cells, strict=True)
-            self.codes[index].extend(map(self.keys[index].setdefault, cells, self.counters[index]))
-        for index in range(width, len(self.codes)):  # columns these rows are too short for
-            code = self.keys[index].setdefault(None, next(self.counters[index]))
-            self.codes[index].extend(array("I", [code]) * len(chunk))
-
-    def message(self) -> tuple:
-        """("columns", row lengths, [(distinct values, their codes, each row's code), …])."""
-        return (
-            "columns",
-            self.lengths.tobytes(),
-            [
+        columns = []
+        for index, (keys, counter) in enumerate(zip(self.keys, self.counters, strict=True)):
+            if index < width:
+                cells = cells_by_column[index]
+                if not kinds[index] <= _TEXT_TYPES:
+                    cells = zip(map(type, cells), cells, strict=True)
+                codes = array("I", map(keys.setdefault, cells, counter))
+            else:  # a column these rows are too short for
+                codes = array("I", [keys.setdefault(None, next(counter))]) * len(chunk)
+            new = list(itertools.islice(keys.items(), known[index], None))
+            columns.append(
                 (
-                    [key[1] if key.__class__ is tuple else key for key in keys],
-                    array("I", keys.values()).tobytes(),
+                    [key[1] if key.__class__ is tuple else key for key, _code in new],
+                    array("I", [code for _key, code in new]).tobytes(),
                     codes.tobytes(),
                 )
-                for keys, codes in zip(self.keys, self.codes, strict=True)
-            ],
-        )
+            )
+        self.rows += len(chunk)
+        return ("rows", lengths.tobytes(), columns)
 
 
 _TEXT_TYPES = {str, type(None)}
 
 
 def _send(out, message) -> None:
-    """Pickle in one go. The pickler keeps no memo (nothing is shared or cyclic): a third of
-    the time, and the parent's unpickler has no memo to fill either."""
-    pickler = pickle.Pickler(out, protocol=5)
+    """One message, framed by its length so that the parent can act on each as it arrives.
+    The pickler keeps no memo (nothing is shared or cyclic): a third of the time, and the
+    parent's unpickler has no memo to fill either."""
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=5)
     pickler.fast = True
     pickler.dump(message)
+    out.write(_FRAME.pack(buffer.tell()))
+    out.write(buffer.getbuffer())
+    out.flush()
+
+
+_FRAME = struct.Struct("<Q")
 
 
 def main() -> None:
@@ -717,15 +729,13 @@ def main() -> None:
     try:
         columns, rows = Columns(), iter(rows_of(content, filename))
         while chunk := list(itertools.islice(rows, CHUNK_ROWS)):
-            columns.add(chunk)
-        _send(out, columns.message())
+            _send(out, columns.add(chunk))
     except Refused as refusal:
-        pickle.dump(("refused", refusal.code, refusal.params), out, protocol=5)
+        _send(out, ("refused", refusal.code, refusal.params))
     # With the forked half of the pre-scan's (which shares most of its pages with this
     # process): counted in full, an upper bound.
     peak = peak_memory_kb() + _forked_peak_kb
-    pickle.dump(("end", {"max_rss_kb": peak}), out, protocol=5)
-    out.flush()
+    _send(out, ("end", {"max_rss_kb": peak}))
 
 
 if __name__ == "__main__":

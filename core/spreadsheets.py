@@ -143,12 +143,12 @@ def CRASHED() -> str:  # noqa: N802 - a message, named like the constant it stan
     return _("无法读取该文件（文件可能已损坏或过大），未保存任何数据")
 
 
-def _parse(content: bytes, filename: str) -> sandbox.Parsed:
+def _parse(content: bytes, filename: str, on_rows=None) -> sandbox.Parsed:
     """The sheet's cells, column by column; parsed in a child process with limits
     (core.sandbox): a file that makes the parser abort or swell kills that child, not this
-    process."""
+    process. `on_rows` gets each chunk of rows as it arrives."""
     try:
-        parsed = sandbox.parse(content, filename)
+        parsed = sandbox.parse(content, filename, on_rows)
     except sandbox.SandboxCrash as exc:
         logger.warning("spreadsheet reader failed on %r: %s", filename[-100:], exc)
         raise SpreadsheetError(CRASHED()) from exc
@@ -190,87 +190,126 @@ def read_bytes(content: bytes, filename: str, columns: list[Column]) -> Sheet:
 
 
 def _read(content: bytes, filename: str, columns: list[Column]) -> Sheet:
-    parsed = _parse(content, filename)
-    height = len(parsed.lengths)
-    header_row_number, positions, headers = _find_header(map(parsed.row, range(height)), columns)
-    # The data rows: those after the header, but an empty line of a CSV (no cell at all).
-    rows = range(header_row_number, height)
-    lengths = parsed.lengths[header_row_number:]
-    if 0 in lengths:
-        rows = list(compress(rows, lengths))
-    numbers = [index + 1 for index in rows]
+    builder = _SheetBuilder(columns)
+    _parse(content, filename, builder.feed)
+    return builder.finish()
 
-    def codes_of(column: sandbox.Column) -> array:
-        if isinstance(rows, range):
-            return column.codes[header_row_number:]
-        return array("I", map(column.codes.__getitem__, rows))
 
-    # Column by column, each distinct cell cleaned once (the child sends each column's
-    # distinct cells and a code per row): a roster repeats its townships, villages, terms,
-    # posts and dates on every row, and a clean function is a pure function of the cell.
-    value_columns, problems, blank = [], [], None
-    for order, column in enumerate(columns):
-        index = positions.get(column.key)
-        if index is None:  # an optional column the file does not have
-            value_columns.append([None] * len(rows))
-            continue
-        parsed_column = parsed.columns[index]
-        codes = codes_of(parsed_column)
-        values, outcomes = {}, {}
-        for code in set(codes):
-            outcome = _clean(column, parsed_column.values[code])
-            values[code], outcomes[code] = (None, outcome) if outcome is _EMPTY else outcome
-        value_columns.append(list(map(values.__getitem__, codes)))
-        kinds = set(outcomes.values())
-        if _EMPTY in kinds:
-            empty = {i for i, code in enumerate(codes) if outcomes[code] is _EMPTY}
-            blank = empty if blank is None else blank & empty
-        else:
-            blank = set()
-        if kinds - {None, _EMPTY} or (column.required and _EMPTY in kinds):
-            message_of = {
-                code: _("不能为空") if outcome is _EMPTY else outcome
-                for code, outcome in outcomes.items()
-                if outcome is not None and (outcome is not _EMPTY or column.required)
-            }
-            header = headers[column.key]
-            problems.extend(
-                (i, order, header, message_of[code])
-                for i, code in enumerate(codes)
-                if code in message_of
+class _SheetBuilder:
+    """Cleans the rows a chunk at a time, as the child sends them (it reads the next chunk
+    meanwhile), column by column, each distinct cell cleaned once: a roster repeats its
+    townships, villages, terms, posts and dates on every row, and a clean function is a pure
+    function of the cell. The header is looked for in the first chunk (core.sheet_reader's
+    CHUNK_ROWS rows, or the whole sheet); a sheet without one fails at the end, so that the
+    child's own refusal of the file, which may come after rows, is the one the user reads."""
+
+    def __init__(self, columns: list[Column]):
+        self.columns = columns
+        self.names = [column.key for column in columns]
+        self.header: tuple[int, dict[str, int], dict[str, str]] | None = None
+        self.failure: SpreadsheetError | None = None
+        self.rows: list[Row] = []
+        self.problems: list[tuple] = []  # (row number, column order, header, message)
+        # per wanted column: code -> cleaned value, code -> outcome, across chunks
+        self.cleaned = [({}, {}) for _column in columns]
+
+    def feed(self, chunk: sandbox.Chunk) -> None:
+        if self.failure is not None:
+            return
+        first = 0
+        if self.header is None:
+            try:
+                self.header = _find_header(map(chunk.row, range(len(chunk.lengths))), self.columns)
+            except SpreadsheetError as exc:
+                self.failure = exc
+                return
+            first = self.header[0]  # the header's number is the index of the row after it
+        self._clean_rows(chunk, first)
+
+    def _clean_rows(self, chunk: sandbox.Chunk, first: int) -> None:
+        _number, positions, headers = self.header
+        # The data rows: those after the header, but an empty line of a CSV (no cell at all).
+        rows = range(first, len(chunk.lengths))
+        lengths = chunk.lengths[first:]
+        if 0 in lengths:
+            rows = list(compress(rows, lengths))
+        numbers = [chunk.start + index + 1 for index in rows]
+
+        def codes_of(column: sandbox.Column) -> array:
+            if isinstance(rows, range):
+                return column.codes[first:]
+            return array("I", map(column.codes.__getitem__, rows))
+
+        value_columns, problems, blank = [], [], None
+        for order, column in enumerate(self.columns):
+            index = positions.get(column.key)
+            if index is None:  # an optional column the file does not have
+                value_columns.append([None] * len(rows))
+                continue
+            parsed_column = chunk.columns[index]
+            codes = codes_of(parsed_column)
+            values, outcomes = self.cleaned[order]
+            for code in set(codes).difference(outcomes):
+                outcome = _clean(column, parsed_column.values[code])
+                values[code], outcomes[code] = (None, outcome) if outcome is _EMPTY else outcome
+            value_columns.append(list(map(values.__getitem__, codes)))
+            kinds = set(map(outcomes.__getitem__, set(codes)))
+            if _EMPTY in kinds:
+                empty = {i for i, code in enumerate(codes) if outcomes[code] is _EMPTY}
+                blank = empty if blank is None else blank & empty
+            else:
+                blank = set()
+            if kinds - {None, _EMPTY} or (column.required and _EMPTY in kinds):
+                message_of = {
+                    code: _("不能为空") if outcome is _EMPTY else outcome
+                    for code, outcome in outcomes.items()
+                    if outcome is not None and (outcome is not _EMPTY or column.required)
+                }
+                header = headers[column.key]
+                problems.extend(
+                    (i, order, header, message_of[code])
+                    for i, code in enumerate(codes)
+                    if code in message_of
+                )
+        mapped = set(positions.values())
+        dropped = {
+            i
+            for i in blank or ()
+            if not any(
+                normalize_text(_cell_value(cell))
+                for index, cell in enumerate(chunk.row(rows[i]))
+                if index not in mapped
             )
-    mapped = set(positions.values())
-    dropped = {
-        i
-        for i in blank or ()
-        if not any(
-            normalize_text(_cell_value(cell))
-            for index, cell in enumerate(parsed.row(rows[i]))
-            if index not in mapped
-        )
-    }
-    names = [column.key for column in columns]
-    sheet = Sheet(
-        rows=[
+        }
+        names = self.names
+        self.rows.extend(
             Row(number, dict(zip(names, values, strict=True)))
             for i, (number, values) in enumerate(
                 zip(numbers, zip(*value_columns, strict=True), strict=True)
             )
             if not dropped or i not in dropped
-        ],
-        errors=[],
-        headers=headers,
-    )
-    problems = [problem for problem in problems if problem[0] not in dropped]
-    problems.sort(key=itemgetter(0, 1))
-    sheet.errors = [
-        CellError(numbers[i], header, message)
-        for i, _order, header, message in problems[:MAX_ERRORS]
-    ]
-    sheet.omit(len(problems) - MAX_ERRORS)
-    if not sheet.rows and not sheet.errors:
-        raise SpreadsheetError(_("表格中没有数据行"))
-    return sheet
+        )
+        self.problems.extend(
+            (numbers[i], order, header, message)
+            for i, order, header, message in problems
+            if i not in dropped
+        )
+
+    def finish(self) -> Sheet:
+        if self.failure is not None:
+            raise self.failure
+        if self.header is None:  # no row at all
+            _find_header(iter(()), self.columns)
+        problems = sorted(self.problems, key=itemgetter(0, 1))
+        sheet = Sheet(rows=self.rows, errors=[], headers=self.header[2])
+        sheet.errors = [
+            CellError(number, header, message)
+            for number, _order, header, message in problems[:MAX_ERRORS]
+        ]
+        sheet.omit(len(problems) - MAX_ERRORS)
+        if not sheet.rows and not sheet.errors:
+            raise SpreadsheetError(_("表格中没有数据行"))
+        return sheet
 
 
 _EMPTY = object()

@@ -290,6 +290,15 @@ def test_a_reader_past_its_time_is_killed(monkeypatch):
         read_bytes(book(lambda workbook: workbook.active.append(["姓名"])), "slow.xlsx", COLUMNS)
 
 
+def test_a_refusal_after_rows_wins_over_a_header_the_first_rows_lack():
+    """Rows are cleaned as they arrive, but a file the child refuses further down (here: too
+    many rows, found while reading) gets that refusal, not "no header" from its first rows."""
+    text = "甲,乙\n" * 200_001
+    with pytest.raises(SpreadsheetError) as refused:
+        read_bytes(text.encode(), "no-header.csv", COLUMNS)
+    assert str(refused.value) == "表格行数过多（200001 行，上限 200000 行），请分批上传"
+
+
 def test_only_the_first_200_errors_are_kept():
     text = "姓名,届次\n" + "张三,x\n" * 1000
     sheet = read_bytes(text.encode(), "errors.csv", COLUMNS)
