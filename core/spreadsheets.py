@@ -249,11 +249,12 @@ class _SheetBuilder:
             parsed_column = chunk.columns[index]
             codes = codes_of(parsed_column)
             values, outcomes = self.cleaned[order]
-            for code in set(codes).difference(outcomes):
+            distinct = set(codes)
+            for code in distinct.difference(outcomes):
                 outcome = _clean(column, parsed_column.values[code])
                 values[code], outcomes[code] = (None, outcome) if outcome is _EMPTY else outcome
             value_columns.append(list(map(values.__getitem__, codes)))
-            kinds = set(map(outcomes.__getitem__, set(codes)))
+            kinds = set(map(outcomes.__getitem__, distinct))
             if _EMPTY in kinds:
                 empty = {i for i, code in enumerate(codes) if outcomes[code] is _EMPTY}
                 blank = empty if blank is None else blank & empty
@@ -261,9 +262,10 @@ class _SheetBuilder:
                 blank = set()
             if kinds - {None, _EMPTY} or (column.required and _EMPTY in kinds):
                 message_of = {
-                    code: _("不能为空") if outcome is _EMPTY else outcome
-                    for code, outcome in outcomes.items()
-                    if outcome is not None and (outcome is not _EMPTY or column.required)
+                    code: _("不能为空") if outcomes[code] is _EMPTY else outcomes[code]
+                    for code in distinct
+                    if outcomes[code] is not None
+                    and (outcomes[code] is not _EMPTY or column.required)
                 }
                 header = headers[column.key]
                 problems.extend(
