@@ -242,10 +242,16 @@ def _render(fast, safe, rows, *, keys: list | None = None, size: int = 500) -> I
         columns = [list(map(render, column)) for render, column in zip(fast, given, strict=True)]
         lines = list(map("\t".join, zip(*columns, strict=True)))
         block = "\n".join(lines)
+        # Each NULL is written \N, one backslash: any other is a value's, and needs escaping.
+        nulls = sum(
+            column.count(None)
+            for render, column in zip(fast, given, strict=True)
+            if getattr(render, "writes_null", False)
+        )
         if (
             block.count("\t") != tabs * len(lines)
             or block.count("\n") != len(lines) - 1
-            or "\\" in block
+            or block.count("\\") != nulls
             or "\r" in block
         ):
             columns, lines = _render_rows(fast, safe, zip(*given, strict=True), tabs)
@@ -442,6 +448,7 @@ def _renderer(field, *, escape: bool = True) -> Callable[[Any], str]:
     def nullable(value, render=render):
         return _NULL if value is None else render(value)
 
+    nullable.writes_null = True  # `_render` counts a batch's NULLs
     return nullable
 
 
