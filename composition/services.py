@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import threading
 import uuid
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
@@ -46,10 +49,11 @@ def composition_recompute(*, term_id: int, village_ids=None) -> int:
             if written is not None:
                 return written
         now = timezone.now()
-        CompositionSnapshot.objects.filter(term=term).delete()
+        old_rows = CompositionSnapshot.objects.filter(term=term)
         # Counted and written a county at a time (composition.counting): memory stays
         # bounded by the largest county, whatever the number of villages.
         if connection.vendor != "postgresql":  # bulk_create takes the stored form
+            deleted, _ = old_rows.delete()
             written = 0
             for batch in counting.scopes(term):
                 _insert(term, batch, now)
@@ -57,20 +61,27 @@ def composition_recompute(*, term_id: int, village_ids=None) -> int:
         elif outermost:
             # Read on a second connection, written by one COPY that pulls each county
             # as it is counted: the database stores a county while Python counts the next.
-            with counting.reading_connection() as reader:
-                written = _insert_counted(
-                    term, counting.flat_scopes(term, batch=1, using=reader), now
-                )
+            # The reader sorts the seats and counts the first county while this connection
+            # deletes the old rows.
+            with (
+                counting.reading_connection() as reader,
+                _first_ahead(counting.flat_scopes(term, batch=1, using=reader), reader) as rows,
+            ):
+                deleted, _ = old_rows.delete()
+                written = _insert_counted(term, rows, now)
         else:  # inside a caller's transaction: read what it sees, COPY between reads
+            deleted, _ = old_rows.delete()
             written = 0
             for batch in counting.flat_scopes(term):
                 _insert(term, batch, now)
                 written += len(batch)
         _coverage_after_commit(term.pk, None)  # every county
-        if connection.vendor == "postgresql":
-            # A term's rows were all replaced: refresh the planner's statistics so that the
-            # incremental path's lookups use the unique index at once. The columns lookups
-            # filter on only: no statistics of the counters (jsonb), which nothing filters on.
+        if connection.vendor == "postgresql" and written != deleted:
+            # A term's rows were replaced by a different number of them (the first
+            # recompute, villages added or merged): refresh the planner's statistics so that
+            # the incremental path's lookups use the unique index at once. The same scopes
+            # again leave the statistics as true as they were. The columns lookups filter on
+            # only: no statistics of the counters (jsonb), which nothing filters on.
             with connection.cursor() as cursor:
                 cursor.execute(
                     f"ANALYZE {CompositionSnapshot._meta.db_table} "
@@ -131,6 +142,27 @@ def _coverage_after_commit(term_id: int, county_ids) -> None:
     from . import coverage
 
     transaction.on_commit(lambda: coverage.request_refresh(term_id, county_ids), robust=True)
+
+
+@contextlib.contextmanager
+def _first_ahead(batches: Iterator, reader):
+    """`batches` (a generator reading through `reader` only), its first item made in a
+    thread while the caller works on its own connection; the rest made as it is pulled."""
+    reader.inc_thread_sharing()
+    try:
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            first = pool.submit(next, batches, None)
+
+            def rows():
+                head = first.result()
+                if head is not None:
+                    yield head
+                    yield from batches
+
+            yield rows()
+            first.result()  # the thread is done before the reader is closed
+    finally:
+        reader.dec_thread_sharing()
 
 
 def _insert_counted(term, batches, now) -> int:

@@ -60,3 +60,42 @@ def test_inside_a_callers_transaction_the_recompute_sees_its_uncommitted_seats(s
         village = stored(term)[("village", small_county.v5.code)]
         assert village["cur"]["sec"][0] == 1  # the secretary just added, not yet committed
         assert stored(term) == expected(term)
+
+
+def test_a_failure_while_the_first_county_is_counted_ahead_keeps_the_stored_figures(
+    small_county, monkeypatch
+):
+    """The first county is read and counted in a thread while the old rows are deleted: an
+    error there reaches the caller and the transaction keeps the figures stored before."""
+    from composition import counting
+
+    term = small_county.t2021
+    services.composition_recompute(term_id=term.pk)
+    before = stored(term)
+
+    def broken(*args, **kwargs):
+        raise LookupError("a county that cannot be counted")
+
+    monkeypatch.setattr(counting, "count_county", broken)
+    with pytest.raises(LookupError, match="cannot be counted"):
+        services.composition_recompute(term_id=term.pk)
+    assert stored(term) == before
+
+
+def test_statistics_are_refreshed_when_the_number_of_scopes_changes(small_county):
+    """ANALYZE after the first recompute and after scopes were added, not when the same
+    scopes are written again (their statistics stay true)."""
+    from django.test.utils import CaptureQueriesContext
+
+    term = small_county.t2021
+
+    def analysed() -> bool:
+        with CaptureQueriesContext(connection) as queries:
+            services.composition_recompute(term_id=term.pk)
+        return any(query["sql"].startswith("ANALYZE") for query in queries)
+
+    assert analysed()
+    assert not analysed()
+    VillageFactory(township=small_county.v5.township, code="141028100299", name="新村")
+    assert analysed()
+    assert stored(term) == expected(term)
