@@ -71,9 +71,7 @@ class Parsed:
 
     def row(self, index: int) -> list:
         """Row `index` (0 for row 1) as the parser gave it: its own cells only."""
-        return [
-            column.values[column.codes[index]] for column in self.columns[: self.lengths[index]]
-        ]
+        return Chunk(0, self.lengths, self.columns).row(index)
 
 
 class _RowsUnpickler(pickle.Unpickler):

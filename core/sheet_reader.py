@@ -444,8 +444,8 @@ def _scan(
 ):
     """Scan one member; with sheets=False, stop at the first sign that it holds a sheet
     (sheets are scanned once every shared string's length is known). True if it does.
-    A refusal carries where it was found (`number`, the chunk, the check's rank: see
-    _refusal_order), so that two halves of the checks agree on which comes first."""
+    A refusal carries where it was found (`number`, the chunk, the check's rank in
+    _RANKS), so that two halves of the checks agree on which comes first."""
     for exact in (False, True):
         scan = PartScan(strings, exact, checks)
         chunk_number = 0
@@ -479,8 +479,14 @@ def check_parts(content: bytes, archive: zipfile.ZipFile) -> None:
 
 
 # Within one chunk, the order in which a single scan of both halves meets its refusals.
-_RANKS = {"cell_too_long": 1, "shared_strings": 2, "range": 3, "too_many_rows": 4}
-_RANKS["referenced_text"] = 5
+# (0: a broken or bombed member, which both halves meet at the same place.)
+_RANKS = {
+    "cell_too_long": 1,
+    "shared_strings": 2,
+    "range": 3,
+    "too_many_rows": 4,
+    "referenced_text": 5,
+}
 _forked_peak_kb = 0  # the peak of the copy that scanned the positions, for peak_memory_kb
 
 
@@ -492,10 +498,11 @@ def _in_two_processes(scan_sheets) -> None:
     first in the file (then in the order of PartScan.check) is the one reported."""
     global _forked_peak_kb  # noqa: PLW0603 - one scan per process
     read_end, write_end = os.pipe()
+    parent = os.getpid()
     pid = os.fork()
     if pid == 0:  # the copy: report (refusal or None, its peak) and leave without cleanup
         os.close(read_end)
-        _die_with_parent()
+        _die_with_parent(parent)
         outcome = None
         try:
             scan_sheets(POSITIONS)
@@ -526,13 +533,13 @@ def _in_two_processes(scan_sheets) -> None:
         raise min(refusals, key=lambda refusal: refusal.at)
 
 
-def _die_with_parent() -> None:
+def _die_with_parent(parent: int) -> None:
     """The forked copy is killed with this process (core.sandbox kills it on a timeout)."""
     import ctypes
 
     pr_set_pdeathsig = 1
     ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL)
-    if os.getppid() == 1:  # the parent died before prctl
+    if os.getppid() != parent:  # the parent died before prctl
         os._exit(1)
 
 
