@@ -242,7 +242,8 @@ def _render(fast, safe, rows, *, keys: list | None = None, size: int = 500) -> I
         columns = [list(map(render, column)) for render, column in zip(fast, given, strict=True)]
         lines = list(map("\t".join, zip(*columns, strict=True)))
         block = "\n".join(lines)
-        # Each NULL is written \N, one backslash: any other is a value's, and needs escaping.
+        # Each NULL is written \N, one backslash: any other is a value's, and needs escaping
+        # (a row's, in _render_rows).
         nulls = sum(
             column.count(None)
             for render, column in zip(fast, given, strict=True)
@@ -263,11 +264,13 @@ def _render(fast, safe, rows, *, keys: list | None = None, size: int = 500) -> I
 def _render_rows(fast, safe, rows, tabs: int) -> tuple[list[list[str]], list[str]]:
     """A batch row by row, escaping the values of the rows that need it."""
     call = operator.call
+    nullable = [getattr(render, "writes_null", False) for render in fast]
     table, lines = [], []
     for row in rows:
         parts = list(map(call, fast, row))
         line = "\t".join(parts)
-        if line.count("\t") != tabs or "\\" in line or "\n" in line or "\r" in line:
+        nulls = sum(flag and value is None for flag, value in zip(nullable, row, strict=True))
+        if line.count("\t") != tabs or line.count("\\") != nulls or "\n" in line or "\r" in line:
             parts = list(map(call, safe, row))
             line = "\t".join(parts)
         table.append(parts)
